@@ -1,0 +1,156 @@
+//===- Options.cpp - weft's plugin options --------------------------------===//
+#include "Options.h"
+
+#include <cctype>
+
+namespace weft {
+
+namespace {
+
+struct KeyInfo {
+  const char *Key;
+  const char *Value; // null: takes no value
+  const char *Help;
+};
+
+const KeyInfo Keys[] = {
+    {"help", nullptr, "print these options and exit"},
+    {"report", "<dir>", "write <dir>/<source>.weft.json for each translation unit"},
+    {"graph", "<dir>", "write the blocking graph as Graphviz .dot files into <dir>"},
+    {"live-state-threshold", "<bytes>",
+     "warn when a blocking call pins more stack than this (default 4096)"},
+    {"max-path", "<bytes>", "linked stacks: longest path between checkpoints (default 2048)"},
+    {"min-chunk", "<bytes>", "linked stacks: smallest segment (default 4096)"},
+    {"no-atomic", nullptr, "turn off the atomic-section check [weft-atomic]"},
+    {"no-race", nullptr, "turn off race warnings [weft-race]"},
+    {"no-live-state", nullptr, "turn off live-state warnings [weft-live-state]"},
+    {"no-stack", nullptr, "turn off stack bounds and checkpoints [weft-stack]"},
+    {"parallel", nullptr, "the program runs on several workers"},
+    {"stats", nullptr, "print what the analyses found for each translation unit"},
+};
+
+bool parseSize(const std::string &Text, uint64_t &Out) {
+  if (Text.empty())
+    return false;
+  uint64_t V = 0;
+  size_t I = 0;
+  for (; I < Text.size() && std::isdigit(static_cast<unsigned char>(Text[I])); ++I) {
+    if (V > (UINT64_MAX - 9) / 10)
+      return false;
+    V = V * 10 + static_cast<uint64_t>(Text[I] - '0');
+  }
+  if (I == 0)
+    return false;
+  if (I < Text.size()) {
+    if (I + 1 != Text.size())
+      return false;
+    char S = static_cast<char>(std::tolower(static_cast<unsigned char>(Text[I])));
+    if (S == 'k')
+      V <<= 10;
+    else if (S == 'm')
+      V <<= 20;
+    else
+      return false;
+  }
+  Out = V;
+  return true;
+}
+
+} // namespace
+
+std::string Options::validKeys() {
+  std::string S;
+  for (const KeyInfo &K : Keys) {
+    if (!S.empty())
+      S += ", ";
+    S += K.Key;
+    if (K.Value) {
+      S += "=";
+      S += K.Value;
+    }
+  }
+  return S;
+}
+
+std::string Options::helpText() {
+  std::string S = "weft plugin options (pass each as -fplugin-arg-weft-<key>[=<value>]):\n";
+  for (const KeyInfo &K : Keys) {
+    std::string Name = K.Key;
+    if (K.Value)
+      Name += std::string("=") + K.Value;
+    S += "  " + Name;
+    S += std::string(Name.size() < 30 ? 30 - Name.size() : 1, ' ');
+    S += K.Help;
+    S += "\n";
+  }
+  return S;
+}
+
+bool Options::parse(const std::string &Arg, std::string &Error) {
+  std::string Key = Arg, Value;
+  bool HasValue = false;
+  if (size_t Eq = Arg.find('='); Eq != std::string::npos) {
+    Key = Arg.substr(0, Eq);
+    Value = Arg.substr(Eq + 1);
+    HasValue = true;
+  }
+  const KeyInfo *Info = nullptr;
+  for (const KeyInfo &K : Keys)
+    if (Key == K.Key)
+      Info = &K;
+  std::string Where = "-fplugin-arg-weft-" + Arg;
+  if (!Info) {
+    Error = "weft: " + Where + ": unknown option '" + Key + "'; valid options are: " +
+            validKeys();
+    return false;
+  }
+  if (!Info->Value && HasValue) {
+    Error = "weft: " + Where + ": option '" + Key + "' takes no value";
+    return false;
+  }
+  if (Info->Value && (!HasValue || Value.empty())) {
+    Error = "weft: " + Where + ": option '" + Key + "' needs a value: " + Key + "=" +
+            Info->Value;
+    return false;
+  }
+  auto Size = [&](uint64_t &Out, uint64_t Min) {
+    uint64_t V;
+    if (!parseSize(Value, V)) {
+      Error = "weft: " + Where + ": expected a size in bytes (e.g. 2048)";
+      return false;
+    }
+    if (V < Min) {
+      Error = "weft: " + Where + ": must be at least " + std::to_string(Min);
+      return false;
+    }
+    Out = V;
+    return true;
+  };
+  if (Key == "help")
+    Help = true;
+  else if (Key == "report")
+    ReportDir = Value;
+  else if (Key == "graph")
+    GraphDir = Value;
+  else if (Key == "live-state-threshold")
+    return Size(LiveStateThreshold, 0);
+  else if (Key == "max-path")
+    return Size(MaxPath, 64);
+  else if (Key == "min-chunk")
+    return Size(MinChunk, 1024);
+  else if (Key == "no-atomic")
+    Atomic = false;
+  else if (Key == "no-race")
+    Race = false;
+  else if (Key == "no-live-state")
+    LiveState = false;
+  else if (Key == "no-stack")
+    Stack = false;
+  else if (Key == "parallel")
+    Parallel = true;
+  else if (Key == "stats")
+    Stats = true;
+  return true;
+}
+
+} // namespace weft

@@ -1,0 +1,42 @@
+//===- Options.h - weft's plugin options ----------------------------------===//
+//
+// The options a user passes as -fplugin-arg-weft-<key>[=<value>]. The
+// frontend plugin and the pass plugin parse them with the same code, so the
+// valid keys and their error messages are the same everywhere.
+//
+//===----------------------------------------------------------------------===//
+#ifndef WEFT_PASSES_OPTIONS_H
+#define WEFT_PASSES_OPTIONS_H
+
+#include <cstdint>
+#include <string>
+
+namespace weft {
+
+struct Options {
+  bool Help = false;
+  std::string ReportDir;
+  std::string GraphDir;
+  uint64_t LiveStateThreshold = 4096;
+  uint64_t MaxPath = 2048;
+  uint64_t MinChunk = 4096;
+  bool Atomic = true;
+  bool Race = true;
+  bool LiveState = true;
+  bool Stack = true;
+  bool Parallel = false;
+  bool Stats = false;
+
+  /// Parses one `key[=value]`. On error returns false and sets Error to a
+  /// message that names the argument, what was wrong and what to do.
+  bool parse(const std::string &Arg, std::string &Error);
+
+  /// The text printed for `help`.
+  static std::string helpText();
+  /// "help, report=<dir>, ..." for error messages.
+  static std::string validKeys();
+};
+
+} // namespace weft
+
+#endif

@@ -1,0 +1,215 @@
+//===- Report.cpp ---------------------------------------------------------===//
+#include "Report.h"
+
+#include "Annotations.h"
+#include "AtomicSections.h"
+#include "BlockingCalls.h"
+#include "BlockingGraph.h"
+#include "Diagnostics.h"
+
+#include "llvm/IR/DataLayout.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/InstIterator.h"
+#include "llvm/IR/Module.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace llvm;
+
+namespace weft {
+
+std::string reportBaseName(const Module &M) {
+  StringRef Src = M.getSourceFileName();
+  if (Src.empty())
+    Src = M.getModuleIdentifier();
+  return sys::path::filename(Src).str();
+}
+
+namespace {
+
+/// Bytes of the fixed-size stack objects of a function (its allocas).
+uint64_t staticAllocaBytes(const Function &F) {
+  const DataLayout &DL = F.getParent()->getDataLayout();
+  uint64_t Bytes = 0;
+  for (const Instruction &I : instructions(F))
+    if (auto *AI = dyn_cast<AllocaInst>(&I))
+      if (AI->isStaticAlloca())
+        if (std::optional<TypeSize> S = AI->getAllocationSize(DL))
+          if (!S->isScalable())
+            Bytes += S->getFixedValue();
+  return Bytes;
+}
+
+std::string writeAtomically(const std::string &Dir, const std::string &Name,
+                            function_ref<void(raw_ostream &)> Write) {
+  if (std::error_code EC = sys::fs::create_directories(Dir))
+    return "weft: cannot create directory '" + Dir + "': " + EC.message();
+  SmallString<256> Path(Dir);
+  sys::path::append(Path, Name);
+  SmallString<256> Tmp;
+  int FD;
+  if (std::error_code EC = sys::fs::createUniqueFile(Path + ".tmp-%%%%%%", FD, Tmp))
+    return "weft: cannot write '" + std::string(Path) + "': " + EC.message();
+  {
+    raw_fd_ostream OS(FD, /*shouldClose=*/true);
+    Write(OS);
+    if (OS.has_error()) {
+      std::string Msg = "weft: cannot write '" + std::string(Path) + "': " + OS.error().message();
+      OS.clear_error();
+      sys::fs::remove(Tmp);
+      return Msg;
+    }
+  }
+  if (std::error_code EC = sys::fs::rename(Tmp, Path)) {
+    sys::fs::remove(Tmp);
+    return "weft: cannot write '" + std::string(Path) + "': " + EC.message();
+  }
+  return "";
+}
+
+std::string calleeName(const CallBase &CB, Function *Culprit) {
+  if (auto *F = dyn_cast<Function>(CB.getCalledOperand()->stripPointerCasts()))
+    return F->getName().str();
+  return Culprit ? "<indirect: " + Culprit->getName().str() + ">" : "<indirect>";
+}
+
+std::string dotEscape(StringRef S) {
+  std::string Out;
+  for (char C : S) {
+    if (C == '"' || C == '\\')
+      Out += '\\';
+    Out += C;
+  }
+  return Out;
+}
+
+} // namespace
+
+std::string writeReport(const std::string &Dir, const BlockingGraph &G,
+                        const AtomicSections &Sections) {
+  const Module &M = G.module();
+  json::Array Functions, Points, SectionList;
+  for (const Function &F : M) {
+    if (F.isDeclaration())
+      continue;
+    const FunctionFacts &FF = G.facts(F);
+    uint64_t Frame = staticAllocaBytes(F);
+    FunctionAnnotations A = annotationsOf(F);
+    json::Object Fn{{"name", F.getName()},
+                    {"frame_bytes", static_cast<int64_t>(Frame)},
+                    {"bound_bytes", A.StackBound ? json::Value(static_cast<int64_t>(*A.StackBound))
+                                                 : json::Value(nullptr)},
+                    {"may_block", FF.State == Blocking::Blocks},
+                    {"blocking", toString(FF.State)},
+                    {"checkpoints", 0}};
+    if (A.NonBlocking)
+      Fn["annotation"] = "nonblocking";
+    else if (A.Blocking)
+      Fn["annotation"] = "blocking";
+    Functions.push_back(std::move(Fn));
+    for (CallBase *CB : G.blockingPoints(F)) {
+      Function *Culprit = nullptr;
+      G.stateOfCall(*CB, &Culprit);
+      SourceLoc L = userLocationOf(*CB);
+      json::Object P{{"function", F.getName()},
+                     {"line", static_cast<int64_t>(L.Line)},
+                     {"column", static_cast<int64_t>(L.Column)},
+                     {"callee", calleeName(*CB, Culprit)},
+                     {"live_bytes", static_cast<int64_t>(Frame)},
+                     {"pinned_bytes", static_cast<int64_t>(Frame)}};
+      if (Culprit)
+        if (std::optional<StringRef> Kind = blockingKind(Culprit->getName()))
+          P["kind"] = *Kind;
+      Points.push_back(std::move(P));
+    }
+  }
+  for (const AtomicSection &S : Sections.sections()) {
+    SourceLoc L = userLocationOf(*S.Enter);
+    SectionList.push_back(json::Object{{"function", S.Enter->getFunction()->getName()},
+                                       {"line", static_cast<int64_t>(L.Line)},
+                                       {"calls", static_cast<int64_t>(S.Calls.size())},
+                                       {"locks", json::Array()}});
+  }
+  json::Object Root{{"version", 1},
+                    {"file", M.getSourceFileName()},
+                    {"functions", std::move(Functions)},
+                    {"blocking_points", std::move(Points)},
+                    {"sections", std::move(SectionList)}};
+  json::Value V(std::move(Root));
+  return writeAtomically(Dir, reportBaseName(M) + ".weft.json",
+                         [&](raw_ostream &OS) { OS << formatv("{0:2}", V) << "\n"; });
+}
+
+std::string writeGraphs(const std::string &Dir, const BlockingGraph &G) {
+  const Module &M = G.module();
+  std::string Base = reportBaseName(M);
+  auto Color = [](Blocking B) {
+    return B == Blocking::Blocks ? "red" : B == Blocking::Unknown ? "orange" : "darkgreen";
+  };
+  std::string Err = writeAtomically(Dir, Base + ".calls.dot", [&](raw_ostream &OS) {
+    OS << "digraph \"calls: " << dotEscape(Base) << "\" {\n  node [shape=box];\n";
+    DenseSet<const Function *> Shown;
+    auto Node = [&](const Function &F) {
+      if (!Shown.insert(&F).second)
+        return;
+      OS << "  \"" << dotEscape(F.getName()) << "\" [label=\""
+         << dotEscape(displayName(F.getName())) << "\\n" << toString(G.facts(F).State)
+         << "\", color=" << Color(G.facts(F).State)
+         << (F.isDeclaration() ? ", style=dashed" : "") << "];\n";
+    };
+    for (const Function &F : M) {
+      if (F.isDeclaration())
+        continue;
+      Node(F);
+      for (const CallSite &CS : G.callSites(F))
+        for (const Function *C : CS.Callees) {
+          if (C->isIntrinsic())
+            continue;
+          Node(*C);
+          OS << "  \"" << dotEscape(F.getName()) << "\" -> \"" << dotEscape(C->getName())
+             << "\"" << (CS.Indirect ? " [style=dotted]" : "") << ";\n";
+        }
+    }
+    OS << "}\n";
+  });
+  if (!Err.empty())
+    return Err;
+  return writeAtomically(Dir, Base + ".blocking.dot", [&](raw_ostream &OS) {
+    OS << "digraph \"blocking graph: " << dotEscape(Base) << "\" {\n";
+    unsigned Cluster = 0;
+    for (const Function &F : M) {
+      if (F.isDeclaration() || G.facts(F).State != Blocking::Blocks)
+        continue;
+      std::string Id = "f" + std::to_string(Cluster++);
+      OS << "  subgraph cluster_" << Id << " {\n    label=\""
+         << dotEscape(displayName(F.getName())) << "\";\n";
+      OS << "    " << Id << "_entry [label=\"entry\", shape=circle];\n";
+      OS << "    " << Id << "_exit [label=\"exit\", shape=doublecircle];\n";
+      DenseMap<const CallBase *, unsigned> Index;
+      for (CallBase *CB : G.blockingPoints(F)) {
+        unsigned N = Index.size();
+        Index[CB] = N;
+        Function *Culprit = nullptr;
+        G.stateOfCall(*CB, &Culprit);
+        SourceLoc L = userLocationOf(*CB);
+        OS << "    " << Id << "_bp" << N << " [shape=box, color=red, label=\""
+           << dotEscape(displayName(calleeName(*CB, Culprit)));
+        if (L.valid())
+          OS << "\\nline " << L.Line;
+        OS << "\"];\n";
+      }
+      for (auto [From, To] : G.edges(F)) {
+        OS << "    " << Id << (From ? "_bp" + std::to_string(Index[From]) : "_entry") << " -> "
+           << Id << (To ? "_bp" + std::to_string(Index[To]) : "_exit") << ";\n";
+      }
+      OS << "  }\n";
+    }
+    OS << "}\n";
+  });
+}
+
+} // namespace weft

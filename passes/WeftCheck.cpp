@@ -1,0 +1,98 @@
+//===- WeftCheck.cpp ------------------------------------------------------===//
+#include "WeftCheck.h"
+
+#include "Annotations.h"
+#include "AtomicSections.h"
+#include "BlockingGraph.h"
+#include "Report.h"
+
+#include "llvm/IR/Module.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace llvm;
+
+namespace weft {
+
+PreservedAnalyses WeftCheckPass::run(Module &M, ModuleAnalysisManager &MAM) {
+  const BlockingGraph &G = MAM.getResult<BlockingGraphAnalysis>(M);
+  const AtomicSections &S = MAM.getResult<AtomicSectionsAnalysis>(M);
+  unsigned ErrorsBefore = Sink->errors(), WarningsBefore = Sink->warnings();
+  if (Opts.Atomic)
+    checkAtomicSections(S, G, *Sink);
+  if (!Opts.ReportDir.empty()) {
+    std::string Err = writeReport(Opts.ReportDir, G, S);
+    if (!Err.empty())
+      Sink->report(Severity::Error, SourceLoc(), Err);
+  }
+  if (!Opts.GraphDir.empty()) {
+    std::string Err = writeGraphs(Opts.GraphDir, G);
+    if (!Err.empty())
+      Sink->report(Severity::Error, SourceLoc(), Err);
+  }
+  if (Opts.Stats) {
+    unsigned Defined = 0, Blocks = 0, Unknown = 0, Points = 0;
+    for (const Function &F : M) {
+      if (F.isDeclaration())
+        continue;
+      ++Defined;
+      Blocking B = G.facts(F).State;
+      Blocks += B == Blocking::Blocks;
+      Unknown += B == Blocking::Unknown;
+      Points += G.blockingPoints(F).size();
+    }
+    std::string Msg;
+    raw_string_ostream OS(Msg);
+    OS << "weft: " << reportBaseName(M) << ": " << Defined << " functions (" << Blocks
+       << " may block, " << Unknown << " unknown), " << Points << " blocking points, "
+       << S.sections().size() << " atomic sections; "
+       << (Sink->errors() - ErrorsBefore) << " errors, "
+       << (Sink->warnings() - WarningsBefore) << " warnings";
+    Sink->report(Severity::Remark, SourceLoc(), OS.str());
+  }
+  return PreservedAnalyses::all();
+}
+
+void registerPasses(PassBuilder &PB) {
+  PB.registerAnalysisRegistrationCallback([](ModuleAnalysisManager &MAM) {
+    MAM.registerPass([] { return BlockingGraphAnalysis(); });
+    MAM.registerPass([] { return AtomicSectionsAnalysis(); });
+  });
+  PB.registerPipelineParsingCallback(
+      [](StringRef Name, ModulePassManager &MPM, ArrayRef<PassBuilder::PipelineElement>) {
+        if (Name == "print<weft-blocking>") {
+          MPM.addPass(BlockingGraphPrinter(outs()));
+          return true;
+        }
+        if (Name == "print<weft-sections>") {
+          MPM.addPass(AtomicSectionsPrinter(outs()));
+          return true;
+        }
+        if (Name == "weft-annotations") {
+          MPM.addPass(ApplyAnnotationsPass(nullptr));
+          return true;
+        }
+        if (Name == "weft-check" || (Name.starts_with("weft-check<") && Name.ends_with(">"))) {
+          Options Opts;
+          StringRef Params = Name.drop_front(strlen("weft-check"));
+          if (!Params.empty()) {
+            Params = Params.drop_front().drop_back();
+            SmallVector<StringRef, 4> Items;
+            Params.split(Items, ';', -1, false);
+            for (StringRef Item : Items) {
+              std::string Error;
+              if (!Opts.parse(Item.str(), Error)) {
+                errs() << Error << "\n";
+                return false;
+              }
+            }
+          }
+          MPM.addPass(ApplyAnnotationsPass(nullptr));
+          MPM.addPass(WeftCheckPass(Opts, std::make_shared<StreamDiagnosticSink>(errs())));
+          return true;
+        }
+        return false;
+      });
+}
+
+} // namespace weft

@@ -1,0 +1,281 @@
+//===- WeftPlugin.cpp - the weft Clang plugin -----------------------------===//
+//
+// Loaded with -fplugin=WeftPlugin.so, this frontend action runs before
+// Clang's own. It parses -fplugin-arg-weft-* options, reads the WEFT_*
+// annotations from the AST (declarations included, which the IR alone
+// cannot show), turns on location tracking so findings have a line and
+// column even without -g, and pushes weft's passes into the pipeline
+// through CodeGenOptions::PassBuilderCallbacks, at every -O level. Findings
+// come back as real Clang diagnostics.
+//
+// The same library exports llvmGetPassPluginInfo for opt -load-pass-plugin
+// and clang -fpass-plugin, where findings print in Clang's format.
+//
+//===----------------------------------------------------------------------===//
+#include "Annotations.h"
+#include "Diagnostics.h"
+#include "Options.h"
+#include "WeftCheck.h"
+
+#include "clang/AST/ASTConsumer.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Attr.h"
+#include "clang/AST/Mangle.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/DiagnosticOptions.h"
+#include "clang/Frontend/CompilerInstance.h"
+#include "clang/Frontend/FrontendPluginRegistry.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Passes/PassPlugin.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstdlib>
+
+using namespace clang;
+
+namespace {
+
+/// Delivers weft's findings as Clang diagnostics at the user's source
+/// location. Custom diagnostics are not subject to -Werror or -w in Clang
+/// 19, so this sink applies them itself.
+class ClangDiagnosticSink : public weft::DiagnosticSink {
+public:
+  explicit ClangDiagnosticSink(CompilerInstance &CI) : CI(CI) {}
+
+  void report(weft::Severity S, const weft::SourceLoc &L, const std::string &Msg) override {
+    DiagnosticsEngine &D = CI.getDiagnostics();
+    DiagnosticsEngine::Level Level = DiagnosticsEngine::Note;
+    switch (S) {
+    case weft::Severity::Error:
+      Level = DiagnosticsEngine::Error;
+      SuppressNotes = false;
+      break;
+    case weft::Severity::Warning:
+      SuppressNotes = D.getIgnoreAllWarnings();
+      if (SuppressNotes)
+        return;
+      Level = D.getWarningsAsErrors() ? DiagnosticsEngine::Error : DiagnosticsEngine::Warning;
+      break;
+    case weft::Severity::Remark:
+      Level = DiagnosticsEngine::Remark;
+      SuppressNotes = false;
+      break;
+    case weft::Severity::Note:
+      if (SuppressNotes)
+        return;
+      Level = DiagnosticsEngine::Note;
+      break;
+    }
+    count(Level == DiagnosticsEngine::Error ? weft::Severity::Error : S);
+    D.Report(translate(L), D.getCustomDiagID(Level, "%0")) << Msg;
+  }
+
+private:
+  SourceLocation translate(const weft::SourceLoc &L) {
+    if (!L.valid())
+      return SourceLocation();
+    auto File = CI.getFileManager().getOptionalFileRef(L.File);
+    if (!File)
+      return SourceLocation();
+    return CI.getSourceManager().translateFileLineCol(&File->getFileEntry(), L.Line,
+                                                      L.Column ? L.Column : 1);
+  }
+
+  CompilerInstance &CI;
+  bool SuppressNotes = false;
+};
+
+/// Reads WEFT_* annotations from the AST and checks that they are well
+/// formed.
+class AnnotationCollector : public ASTConsumer,
+                            public RecursiveASTVisitor<AnnotationCollector> {
+public:
+  AnnotationCollector(CompilerInstance &CI, std::shared_ptr<weft::AnnotationFacts> Facts)
+      : CI(CI), Facts(std::move(Facts)) {}
+
+  bool shouldVisitTemplateInstantiations() const { return true; }
+
+  void HandleTranslationUnit(ASTContext &Ctx) override {
+    Names = std::make_unique<ASTNameGenerator>(Ctx);
+    TraverseDecl(Ctx.getTranslationUnitDecl());
+    for (auto &[Canon, Seen] : ByDecl) {
+      if (Seen.BlockingAttr && Seen.NonBlockingAttr) {
+        error(Seen.NonBlockingAttr->getLocation(),
+              "a function cannot be both WEFT_NONBLOCKING and WEFT_BLOCKING");
+        note(Seen.BlockingAttr->getLocation(), "declared WEFT_BLOCKING here");
+        continue;
+      }
+      weft::FunctionAnnotations A;
+      A.Blocking = Seen.BlockingAttr != nullptr;
+      A.NonBlocking = Seen.NonBlockingAttr != nullptr;
+      A.StackBound = Seen.StackBound;
+      for (const std::string &Name : manglings(Canon))
+        Facts->Functions[Name] = A;
+    }
+    Names.reset();
+  }
+
+  bool VisitDecl(Decl *D) {
+    for (const auto *A : D->specific_attrs<AnnotateAttr>()) {
+      if (A->isInherited())
+        continue;
+      StringRef Text = A->getAnnotation();
+      if (!Text.starts_with("weft."))
+        continue;
+      check(D, A, Text);
+    }
+    return true;
+  }
+
+private:
+  struct Seen {
+    const AnnotateAttr *BlockingAttr = nullptr;
+    const AnnotateAttr *NonBlockingAttr = nullptr;
+    std::optional<uint64_t> StackBound;
+  };
+
+  void check(Decl *D, const AnnotateAttr *A, StringRef Text) {
+    auto *FD = dyn_cast<FunctionDecl>(D);
+    auto *VD = dyn_cast<VarDecl>(D);
+    StringRef Macro = Text == "weft.blocking"      ? "WEFT_BLOCKING"
+                      : Text == "weft.nonblocking" ? "WEFT_NONBLOCKING"
+                      : Text == "weft.stack_bound" ? "WEFT_STACK_BOUND"
+                      : Text == "weft.norace"      ? "WEFT_NORACE"
+                                                   : "";
+    if (Macro.empty()) {
+      error(A->getLocation(), ("unknown weft annotation '" + Text +
+                               "'; valid ones are WEFT_BLOCKING, WEFT_NONBLOCKING, "
+                               "WEFT_STACK_BOUND(n) and WEFT_NORACE")
+                                  .str());
+      return;
+    }
+    if (Text == "weft.norace") {
+      if (!VD || !VD->hasGlobalStorage())
+        error(A->getLocation(), "WEFT_NORACE applies to variables with static storage "
+                                "duration (globals and statics)");
+      else
+        for (const std::string &Name : manglings(VD))
+          Facts->NoRaceVariables[Name] = true;
+      return;
+    }
+    if (!FD) {
+      error(A->getLocation(), (Macro + " applies to functions").str());
+      return;
+    }
+    struct Seen &S = ByDecl[FD->getCanonicalDecl()];
+    if (Text == "weft.blocking" || Text == "weft.nonblocking") {
+      if (A->args_size() != 0) {
+        error(A->getLocation(), (Macro + " takes no arguments").str());
+        return;
+      }
+      (Text == "weft.blocking" ? S.BlockingAttr : S.NonBlockingAttr) = A;
+      return;
+    }
+    // WEFT_STACK_BOUND(n)
+    if (A->args_size() != 1) {
+      error(A->getLocation(), "WEFT_STACK_BOUND takes one argument: a bound in bytes, "
+                              "e.g. WEFT_STACK_BOUND(512)");
+      return;
+    }
+    Expr *E = *A->args_begin();
+    Expr::EvalResult R;
+    if (!E->EvaluateAsInt(R, FD->getASTContext()) || !R.Val.isInt()) {
+      error(E->getExprLoc(), "WEFT_STACK_BOUND expects an integer constant number of "
+                             "bytes, e.g. WEFT_STACK_BOUND(512)");
+      return;
+    }
+    const llvm::APSInt &V = R.Val.getInt();
+    if (V.isSigned() ? V.isNonPositive() : V.isZero()) {
+      error(E->getExprLoc(), "WEFT_STACK_BOUND(" + toString(V, 10) +
+                                 "): the bound must be a positive number of bytes");
+      return;
+    }
+    if (V.getActiveBits() > 40) {
+      error(E->getExprLoc(), "WEFT_STACK_BOUND(" + toString(V, 10) +
+                                 "): a bound over 1 TiB is not a bound");
+      return;
+    }
+    S.StackBound = V.getZExtValue();
+  }
+
+  std::vector<std::string> manglings(const Decl *D) {
+    if (isa<CXXConstructorDecl>(D) || isa<CXXDestructorDecl>(D))
+      return Names->getAllManglings(D);
+    return {Names->getName(D)};
+  }
+
+  void error(SourceLocation Loc, const std::string &Msg) {
+    DiagnosticsEngine &D = CI.getDiagnostics();
+    D.Report(Loc, D.getCustomDiagID(DiagnosticsEngine::Error, "%0")) << Msg;
+  }
+  void note(SourceLocation Loc, const std::string &Msg) {
+    DiagnosticsEngine &D = CI.getDiagnostics();
+    D.Report(Loc, D.getCustomDiagID(DiagnosticsEngine::Note, "%0")) << Msg;
+  }
+
+  CompilerInstance &CI;
+  std::shared_ptr<weft::AnnotationFacts> Facts;
+  std::unique_ptr<ASTNameGenerator> Names;
+  std::map<const FunctionDecl *, struct Seen> ByDecl;
+};
+
+class WeftAction : public PluginASTAction {
+protected:
+  bool ParseArgs(const CompilerInstance &CI, const std::vector<std::string> &Args) override {
+    DiagnosticsEngine &D = CI.getDiagnostics();
+    for (const std::string &Arg : Args) {
+      std::string Error;
+      if (!Opts.parse(Arg, Error)) {
+        D.Report(D.getCustomDiagID(DiagnosticsEngine::Error, "%0")) << Error;
+        return false;
+      }
+    }
+    if (Opts.Help) {
+      llvm::outs() << weft::Options::helpText();
+      llvm::outs().flush();
+      std::exit(0);
+    }
+    return true;
+  }
+
+  ActionType getActionType() override { return AddBeforeMainAction; }
+
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI, StringRef) override {
+    CodeGenOptions &CG = CI.getCodeGenOpts();
+    // Like -Rpass: keep !dbg locations in the IR without emitting debug info.
+    if (CG.getDebugInfo() == llvm::codegenoptions::NoDebugInfo)
+      CG.setDebugInfo(llvm::codegenoptions::LocTrackingOnly);
+    auto Facts = std::make_shared<weft::AnnotationFacts>();
+    auto Sink = std::make_shared<ClangDiagnosticSink>(CI);
+    weft::Options Opts = this->Opts;
+    CG.PassBuilderCallbacks.push_back([Facts, Sink, Opts](llvm::PassBuilder &PB) {
+      weft::registerPasses(PB);
+      PB.registerPipelineStartEPCallback(
+          [Facts, Sink, Opts](llvm::ModulePassManager &MPM, llvm::OptimizationLevel) {
+            MPM.addPass(weft::ApplyAnnotationsPass(Facts));
+            MPM.addPass(weft::WeftCheckPass(Opts, Sink));
+          });
+    });
+    return std::make_unique<AnnotationCollector>(CI, Facts);
+  }
+
+private:
+  weft::Options Opts;
+};
+
+} // namespace
+
+static FrontendPluginRegistry::Add<WeftAction>
+    X("weft", "weft: blocking graph, atomic sections, stack bounds");
+
+extern "C" LLVM_ATTRIBUTE_WEAK ::llvm::PassPluginLibraryInfo llvmGetPassPluginInfo() {
+  return {LLVM_PLUGIN_API_VERSION, "weft", "0.1", [](llvm::PassBuilder &PB) {
+            weft::registerPasses(PB);
+            PB.registerPipelineStartEPCallback(
+                [](llvm::ModulePassManager &MPM, llvm::OptimizationLevel) {
+                  MPM.addPass(weft::ApplyAnnotationsPass(nullptr));
+                  MPM.addPass(weft::WeftCheckPass(
+                      weft::Options(), std::make_shared<weft::StreamDiagnosticSink>(llvm::errs())));
+                });
+          }};
+}
