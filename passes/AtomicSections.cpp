@@ -59,9 +59,13 @@ AtomicSections::AtomicSections(Module &M) {
           if (Visited.insert({Succ, Depth}).second)
             Work.push_back({&Succ->front(), Depth});
       };
-      if (auto *Inv = dyn_cast<InvokeInst>(Enter))
-        PushSuccessors(Inv, 1);
-      else
+      // If enter itself unwinds, the section was never entered: only its
+      // normal successor starts the section.
+      if (auto *Inv = dyn_cast<InvokeInst>(Enter)) {
+        const BasicBlock *Normal = Inv->getNormalDest();
+        Visited.insert({Normal, 1});
+        Work.push_back({&Normal->front(), 1});
+      } else
         Work.push_back({Enter->getNextNode(), 1});
       while (!Work.empty()) {
         auto [Cur, Depth] = Work.back();

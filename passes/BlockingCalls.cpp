@@ -2,6 +2,7 @@
 #include "BlockingCalls.h"
 
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Demangle/Demangle.h"
 
 using namespace llvm;
 
@@ -35,6 +36,26 @@ StringRef plainName(StringRef S) {
 
 } // namespace
 
+/// Parts of the C++ standard library that are compiled into libstdc++ and
+/// never block: exception objects, string and allocation helpers.
+bool isNonBlockingLibstdcxx(StringRef Symbol) {
+  if (!Symbol.starts_with("_Z"))
+    return false;
+  std::string D = demangle(Symbol);
+  StringRef Name(D);
+  for (StringRef Prefix :
+       {"std::__throw_", "std::exception::", "std::bad_alloc::", "std::bad_cast::",
+        "std::runtime_error::", "std::logic_error::", "std::out_of_range::",
+        "std::invalid_argument::", "std::length_error::", "std::range_error::",
+        "std::overflow_error::", "std::domain_error::", "std::system_error::",
+        "std::__cxx11::basic_string<", "std::basic_string<", "std::__detail::",
+        "std::_Rb_tree_", "std::_Hash_bytes", "std::__cxx11::to_string", "operator new",
+        "operator delete", "std::type_info::", "std::nothrow"})
+    if (Name.starts_with(Prefix))
+      return true;
+  return false;
+}
+
 LibcClass classifyLibcCall(StringRef Symbol) {
   const Table &T = table();
   for (StringRef Name : {Symbol, plainName(Symbol)}) {
@@ -43,6 +64,8 @@ LibcClass classifyLibcCall(StringRef Symbol) {
     if (T.NonBlocking.count(Name))
       return LibcClass::NonBlocking;
   }
+  if (isNonBlockingLibstdcxx(Symbol))
+    return LibcClass::NonBlocking;
   return LibcClass::Unlisted;
 }
 

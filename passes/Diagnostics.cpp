@@ -8,6 +8,9 @@
 #include "llvm/IR/Instruction.h"
 #include "llvm/Support/Path.h"
 
+#include <cstdlib>
+#include <cstring>
+
 using namespace llvm;
 
 namespace weft {
@@ -60,21 +63,18 @@ SourceLoc locationOf(const Function &F) {
 }
 
 std::string displayName(StringRef Symbol) {
-  std::string D = demangle(Symbol);
-  // Drop the parameter list for readability: "ns::f(int)" -> "ns::f".
-  if (D != Symbol && !D.empty() && D.back() == ')') {
-    int Depth = 0;
-    for (size_t I = D.size(); I-- > 0;) {
-      if (D[I] == ')')
-        ++Depth;
-      else if (D[I] == '(' && --Depth == 0) {
-        if (I > 0)
-          D.resize(I);
-        break;
-      }
+  // "ns::f(int)" -> "ns::f", "int take<Pipe>(Pipe&)" -> "take<Pipe>".
+  std::string Mangled = Symbol.str(); // the demangler points into it
+  ItaniumPartialDemangler D;
+  if (!D.partialDemangle(Mangled.c_str()) && D.isFunction()) {
+    size_t Size = 0;
+    if (char *Name = D.getFunctionName(nullptr, &Size)) {
+      std::string Out(Name, strnlen(Name, Size));
+      std::free(Name);
+      return Out;
     }
   }
-  return D;
+  return demangle(Symbol);
 }
 
 void StreamDiagnosticSink::report(Severity S, const SourceLoc &Loc,

@@ -73,8 +73,9 @@ struct weft_section_guard {
 };
 
 /* ABI used by WEFT_ATOMIC; `section` is null unless the plugin filled it. */
-struct weft_section_guard __weft_section_enter(const struct weft_section *section);
-void __weft_section_leave(struct weft_section_guard *guard);
+struct weft_section_guard __weft_section_enter(const struct weft_section *section)
+    __attribute__((nothrow));
+void __weft_section_leave(struct weft_section_guard *guard) __attribute__((nothrow));
 
 #define WEFT__CAT2(a, b) a##b
 #define WEFT__CAT(a, b) WEFT__CAT2(a, b)
