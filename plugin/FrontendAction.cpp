@@ -1,4 +1,4 @@
-//===- WeftPlugin.cpp - the weft Clang plugin -----------------------------===//
+//===- FrontendAction.cpp - the weft Clang plugin's frontend action ------===//
 //
 // Loaded with -fplugin=WeftPlugin.so, this frontend action runs before
 // Clang's own. It parses -fplugin-arg-weft-* options, reads the WEFT_*
@@ -8,8 +8,8 @@
 // through CodeGenOptions::PassBuilderCallbacks, at every -O level. Findings
 // come back as real Clang diagnostics.
 //
-// The same library exports llvmGetPassPluginInfo for opt -load-pass-plugin
-// and clang -fpass-plugin, where findings print in Clang's format.
+// This file is built into WeftFrontend.so, which WeftPlugin.so loads when
+// it finds itself inside Clang (see PassPlugin.cpp for why they are two).
 //
 //===----------------------------------------------------------------------===//
 #include "Annotations.h"
@@ -26,7 +26,6 @@
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendPluginRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
-#include "llvm/Passes/PassPlugin.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdlib>
@@ -267,15 +266,3 @@ private:
 
 static FrontendPluginRegistry::Add<WeftAction>
     X("weft", "weft: blocking graph, atomic sections, stack bounds");
-
-extern "C" LLVM_ATTRIBUTE_WEAK ::llvm::PassPluginLibraryInfo llvmGetPassPluginInfo() {
-  return {LLVM_PLUGIN_API_VERSION, "weft", "0.1", [](llvm::PassBuilder &PB) {
-            weft::registerPasses(PB);
-            PB.registerPipelineStartEPCallback(
-                [](llvm::ModulePassManager &MPM, llvm::OptimizationLevel) {
-                  MPM.addPass(weft::ApplyAnnotationsPass(nullptr));
-                  MPM.addPass(weft::WeftCheckPass(
-                      weft::Options(), std::make_shared<weft::StreamDiagnosticSink>(llvm::errs())));
-                });
-          }};
-}
