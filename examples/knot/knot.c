@@ -157,17 +157,33 @@ static void on_signal(int sig) {
 
 static void *serve_connection(void *arg);
 
-/* Passes --workers and --policy to the thread package. libweft reads them
- * from its environment when it starts its workers, which happens when the
- * first thread is created: this runs before that. Native pthreads have no
- * such knobs; there the policy is only the acceptor's behaviour below. */
-static void configure_threads(void) {
-  char n[16];
-  if (opt.workers > 0) {
+/* Passes --workers and --policy to the thread package.
+ *
+ * libweft runs main() itself on a user thread, so its workers exist before
+ * main starts; it sizes them from WEFT_WORKERS. To honour --workers Knot
+ * sets that variable and starts itself again (once: the second time the
+ * count matches). The policy is the runtime's: which threads run first
+ * when several become runnable.
+ *
+ * Native pthreads have neither knob: there --workers is ignored (use
+ * taskset to confine the process) and the policy is only the acceptor's
+ * behaviour in main. */
+static void configure_threads(char **argv) {
+#ifdef KNOT_WITH_WEFT
+  if (opt.workers > 0 && weft_workers() != (unsigned)opt.workers) {
+    char n[16];
     snprintf(n, sizeof n, "%d", opt.workers);
     setenv("WEFT_WORKERS", n, 1);
+    execv("/proc/self/exe", argv);
+    fprintf(stderr, "knot: --workers %d: cannot restart with WEFT_WORKERS=%s: %s\n",
+            opt.workers, n, strerror(errno));
+    exit(1);
   }
-  setenv("WEFT_POLICY", opt.policy, 1);
+  weft_set_policy(strcmp(opt.policy, "accept") == 0 ? &weft_policy_favor_accept
+                                                    : &weft_policy_favor_active);
+#else
+  (void)argv;
+#endif
 }
 
 static int listen_on(int port) {
@@ -234,7 +250,7 @@ static void yield_to_connections(void) {
 
 int main(int argc, char **argv) {
   parse_options(argc, argv);
-  configure_threads();
+  configure_threads(argv);
 
   root_fd = open(opt.root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (root_fd < 0) {
@@ -696,6 +712,34 @@ static int serve_status(struct connection *c, const struct http_request *req, in
       opt.max_connections, (unsigned long long)atomic_load(&timeouts),
       (unsigned long long)atomic_load(&requests), cs.entries, cs.bytes, cs.limit, cs.hits,
       cs.misses, cs.evictions, proc_status("Threads"), proc_status("VmRSS"));
+#ifdef KNOT_WITH_WEFT
+  /* the runtime's queues: threads per state, per blocking point, per worker */
+  struct weft_stats ws;
+  weft_stats(&ws);
+  n += snprintf(body + n, 8192 - (size_t)n,
+                ",\n  \"runtime\": {\"workers\": %u, \"spawned\": %llu, \"live\": %llu, "
+                "\"running\": %llu, \"runnable\": %llu, \"blocked\": %llu, "
+                "\"switches\": %llu, \"steals\": %llu, \"stack_arena_bytes\": %llu,\n"
+                "    \"blocked_at\": {",
+                ws.workers, (unsigned long long)ws.spawned, (unsigned long long)ws.live,
+                (unsigned long long)ws.running, (unsigned long long)ws.runnable,
+                (unsigned long long)ws.blocked, (unsigned long long)ws.switches,
+                (unsigned long long)ws.steals, (unsigned long long)ws.arena_bytes);
+  const char *sep = "";
+  for (int k = 1; k < WEFT_BLOCK_KINDS; k++) {
+    if (ws.blocked_by_kind[k] == 0)
+      continue;
+    n += snprintf(body + n, 8192 - (size_t)n, "%s\"%s\": %llu", sep,
+                  weft_block_kind_name((enum weft_block_kind)k),
+                  (unsigned long long)ws.blocked_by_kind[k]);
+    sep = ", ";
+  }
+  n += snprintf(body + n, 8192 - (size_t)n, "},\n    \"run_queue_lengths\": [");
+  for (unsigned w = 0; w < ws.workers && w < WEFT_STATS_MAX_WORKERS; w++)
+    n += snprintf(body + n, 8192 - (size_t)n, "%s%llu", w ? ", " : "",
+                  (unsigned long long)ws.queue_length[w]);
+  n += snprintf(body + n, 8192 - (size_t)n, "]}");
+#endif
   n += snprintf(body + n, 8192 - (size_t)n, "\n}\n");
   int ok = send_response(c, 200, "application/json", "Cache-Control: no-store\r\n", body,
                          (size_t)n, -1, req->method == HTTP_HEAD, keep_alive);
