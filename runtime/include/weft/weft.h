@@ -97,6 +97,137 @@ void __weft_section_leave(struct weft_section_guard *guard) __attribute__((nothr
 /* ------------------------------------------------------------------ */
 /* WEFT-RUNTIME-API: the runtime's declarations follow this line. */
 
+/* Threads. Every function returns 0 or an errno value unless it says
+ * otherwise; none of them sets errno. */
+typedef struct weft_thread weft_thread_t;
+
+typedef struct weft_attr {
+  size_t stack_size;   /* bytes of the (first) stack segment; 0: default */
+  int detached;        /* start detached: no weft_join */
+  const char *name;    /* shown by weft_stats and the gdb extension */
+} weft_attr_t;
+
+/* Start fn(arg) on a new user thread. EAGAIN: the stack arenas are
+ * exhausted (see WEFT_ARENA_LIMIT); ENOMEM: no address space left. */
+int weft_spawn(weft_thread_t **thread, const weft_attr_t *attr,
+               void *(*fn)(void *), void *arg);
+int weft_join(weft_thread_t *thread, void **result);
+int weft_detach(weft_thread_t *thread);
+void weft_exit(void *result) __attribute__((noreturn));
+void weft_yield(void);
+/* Sleep for `ns` nanoseconds; only this user thread waits. */
+int weft_sleep(uint64_t ns);
+/* The running user thread, or null on a kernel thread weft does not own. */
+weft_thread_t *weft_self(void);
+uint64_t weft_thread_id(const weft_thread_t *thread);
+int weft_set_name(weft_thread_t *thread, const char *name);
+unsigned weft_workers(void);
+/* The worker (0 .. weft_workers()-1) running the caller, or -1. */
+int weft_current_worker(void);
+
+/* Scheduling policy. When a blocked thread becomes runnable the runtime
+ * asks the policy for its priority: threads with a positive priority run
+ * before every thread of priority 0. `kind` is the blocking point the
+ * thread waited on (WEFT_BLOCK_ACCEPT, WEFT_BLOCK_IO, ...). */
+enum weft_block_kind {
+  WEFT_BLOCK_NONE, WEFT_BLOCK_IO, WEFT_BLOCK_ACCEPT, WEFT_BLOCK_CONNECT,
+  WEFT_BLOCK_POLL, WEFT_BLOCK_SLEEP, WEFT_BLOCK_PROCESS, WEFT_BLOCK_FILE,
+  WEFT_BLOCK_JOIN, WEFT_BLOCK_MUTEX, WEFT_BLOCK_COND, WEFT_BLOCK_RWLOCK,
+  WEFT_BLOCK_BARRIER, WEFT_BLOCK_SEMAPHORE, WEFT_BLOCK_CHANNEL,
+  WEFT_BLOCK_ONCE, WEFT_BLOCK_KINDS
+};
+struct weft_policy {
+  const char *name;
+  int (*priority)(weft_thread_t *thread, enum weft_block_kind kind, void *arg);
+  void *arg;
+};
+/* The default policy (null) gives every thread priority 0 (FIFO). */
+void weft_set_policy(const struct weft_policy *policy);
+/* Knot's two policies: run threads that just became readable/writable
+ * first, or run threads that just accepted a connection first. */
+extern const struct weft_policy weft_policy_favor_active;
+extern const struct weft_policy weft_policy_favor_accept;
+
+/* Statistics (weft_stats; WEFT_STATS=1 prints them at exit). */
+#define WEFT_STATS_MAX_WORKERS 64
+struct weft_stats {
+  uint64_t spawned;          /* threads ever created */
+  uint64_t live;             /* threads not yet exited */
+  uint64_t running;          /* on a worker now */
+  uint64_t runnable;         /* in a run queue */
+  uint64_t blocked;          /* parked at a blocking point */
+  uint64_t blocked_by_kind[WEFT_BLOCK_KINDS];
+  uint64_t switches;
+  uint64_t steals;           /* threads taken from another worker's queue */
+  uint64_t arena_bytes;      /* stack arena carved so far */
+  unsigned workers;
+  uint64_t queue_length[WEFT_STATS_MAX_WORKERS];
+};
+void weft_stats(struct weft_stats *out);
+void weft_stats_print(int fd);
+const char *weft_block_kind_name(enum weft_block_kind kind);
+
+/* Synchronisation. Objects are plain memory: zero-filled storage is a valid
+ * unlocked mutex / empty condition variable / rwlock, and the
+ * *_INITIALIZER macros give that. Uncontended operations make no system
+ * call. They also work (by spinning and sleeping) on kernel threads weft
+ * does not own. */
+typedef struct __attribute__((aligned(8))) { unsigned char opaque[40]; } weft_mutex_t;
+typedef struct __attribute__((aligned(8))) { unsigned char opaque[48]; } weft_cond_t;
+typedef struct __attribute__((aligned(8))) { unsigned char opaque[56]; } weft_rwlock_t;
+typedef struct __attribute__((aligned(8))) { unsigned char opaque[32]; } weft_sem_t;
+typedef struct __attribute__((aligned(8))) { unsigned char opaque[32]; } weft_barrier_t;
+typedef struct { int state; } weft_once_t;
+#define WEFT_MUTEX_INITIALIZER {{0}}
+#define WEFT_COND_INITIALIZER {{0}}
+#define WEFT_RWLOCK_INITIALIZER {{0}}
+#define WEFT_ONCE_INIT {0}
+
+int weft_mutex_init(weft_mutex_t *m);
+int weft_mutex_lock(weft_mutex_t *m);
+int weft_mutex_trylock(weft_mutex_t *m);
+/* `deadline_ns`: CLOCK_MONOTONIC time in ns; ETIMEDOUT after it. */
+int weft_mutex_timedlock(weft_mutex_t *m, int64_t deadline_ns);
+int weft_mutex_unlock(weft_mutex_t *m);
+int weft_cond_init(weft_cond_t *c);
+int weft_cond_wait(weft_cond_t *c, weft_mutex_t *m);
+int weft_cond_timedwait(weft_cond_t *c, weft_mutex_t *m, int64_t deadline_ns);
+int weft_cond_signal(weft_cond_t *c);
+int weft_cond_broadcast(weft_cond_t *c);
+int weft_rwlock_rdlock(weft_rwlock_t *l);
+int weft_rwlock_wrlock(weft_rwlock_t *l);
+int weft_rwlock_tryrdlock(weft_rwlock_t *l);
+int weft_rwlock_trywrlock(weft_rwlock_t *l);
+int weft_rwlock_unlock(weft_rwlock_t *l);
+int weft_sem_init(weft_sem_t *s, unsigned value);
+int weft_sem_wait(weft_sem_t *s);
+int weft_sem_trywait(weft_sem_t *s);
+int weft_sem_timedwait(weft_sem_t *s, int64_t deadline_ns);
+int weft_sem_post(weft_sem_t *s);
+unsigned weft_sem_value(weft_sem_t *s);
+int weft_barrier_init(weft_barrier_t *b, unsigned count);
+/* Returns 1 in exactly one of the threads released together, else 0. */
+int weft_barrier_wait(weft_barrier_t *b);
+int weft_once(weft_once_t *once, void (*fn)(void));
+/* The current CLOCK_MONOTONIC time in ns (for the deadlines above). */
+int64_t weft_now(void);
+
+/* Channels: a bounded FIFO of fixed-size elements. capacity 0 makes a
+ * rendezvous channel (send waits until a receiver took the element).
+ * send/recv return EPIPE once the channel is closed (recv only when it is
+ * also empty). */
+typedef struct weft_channel weft_channel_t;
+weft_channel_t *weft_channel_create(size_t elem_size, size_t capacity);
+int weft_channel_send(weft_channel_t *ch, const void *elem);
+int weft_channel_recv(weft_channel_t *ch, void *elem);
+int weft_channel_close(weft_channel_t *ch);
+void weft_channel_destroy(weft_channel_t *ch);
+
+/* For the segmented stacks: the lowest address the running user thread may
+ * use on this worker (its segment's low end plus a red zone), 0 when no
+ * user thread runs. Kept right on every switch. */
+extern __thread uintptr_t __weft_stack_limit;
+
 #ifdef __cplusplus
 }
 #endif

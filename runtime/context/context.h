@@ -1,0 +1,92 @@
+/* context: switching between stacks, on Boost.Context's fcontext.
+ *
+ * The two entry points below are Boost.Context's own (libboost_context),
+ * declared here for C; context_check.cpp verifies against
+ * <boost/context/detail/fcontext.hpp> that the declarations agree. A saved
+ * context is a stack pointer; on x86-64 the words at it are mxcsr/x87 cw,
+ * r12, r13, r14, r15, rbx, rbp and the resume address (the gdb extension
+ * reads them). The sanitizer hooks tell ASan and TSan that the stack
+ * changed. */
+#ifndef WEFT_CONTEXT_CONTEXT_H
+#define WEFT_CONTEXT_CONTEXT_H
+
+#include <stddef.h>
+
+#include "arch/cpu.h"
+
+struct weft_transfer {
+  void *fctx;
+  void *data;
+};
+
+struct weft_transfer jump_fcontext(void *const to, void *vp);
+void *make_fcontext(void *sp, size_t size, void (*fn)(struct weft_transfer));
+
+/* Per-context sanitizer state. */
+struct weft_fiber {
+  const void *stack_bottom;
+  size_t stack_size;
+#ifdef WEFT_ASAN
+  void *asan_fake_stack;
+#endif
+#ifdef WEFT_TSAN
+  void *tsan_fiber;
+#endif
+};
+
+#ifdef WEFT_ASAN
+void __sanitizer_start_switch_fiber(void **fake_stack_save, const void *bottom,
+                                    size_t size);
+void __sanitizer_finish_switch_fiber(void *fake_stack_save,
+                                     const void **bottom_old, size_t *size_old);
+void __asan_unpoison_memory_region(void const volatile *addr, size_t size);
+#endif
+#ifdef WEFT_TSAN
+void *__tsan_get_current_fiber(void);
+void *__tsan_create_fiber(unsigned flags);
+void __tsan_destroy_fiber(void *fiber);
+void __tsan_switch_to_fiber(void *fiber, unsigned flags);
+#endif
+
+/* Call before jumping from `from` to `to`; `from_dies` when the stack we
+ * leave will never be resumed. */
+static inline void weft_fiber_leave(struct weft_fiber *from,
+                                    const struct weft_fiber *to, int from_dies) {
+#ifdef WEFT_ASAN
+  __sanitizer_start_switch_fiber(from_dies ? 0 : &from->asan_fake_stack,
+                                 to->stack_bottom, to->stack_size);
+#endif
+#ifdef WEFT_TSAN
+  __tsan_switch_to_fiber(to->tsan_fiber, 0);
+#endif
+  (void)from; (void)to; (void)from_dies;
+}
+/* Call first thing after a jump lands in `self`. */
+static inline void weft_fiber_arrive(struct weft_fiber *self) {
+#ifdef WEFT_ASAN
+  __sanitizer_finish_switch_fiber(self->asan_fake_stack, 0, 0);
+#endif
+  (void)self;
+}
+static inline void weft_fiber_init(struct weft_fiber *f, const void *bottom,
+                                   size_t size, int current_kernel_stack) {
+  f->stack_bottom = bottom;
+  f->stack_size = size;
+#ifdef WEFT_ASAN
+  f->asan_fake_stack = 0;
+  if (!current_kernel_stack) __asan_unpoison_memory_region(bottom, size);
+#endif
+#ifdef WEFT_TSAN
+  f->tsan_fiber = current_kernel_stack ? __tsan_get_current_fiber()
+                                       : __tsan_create_fiber(0);
+#endif
+  (void)current_kernel_stack;
+}
+static inline void weft_fiber_destroy(struct weft_fiber *f) {
+#ifdef WEFT_TSAN
+  __tsan_destroy_fiber(f->tsan_fiber);
+#endif
+  (void)f;
+}
+
+#endif

@@ -1,0 +1,247 @@
+/* io: the poller.
+ *
+ * A descriptor a user thread blocks on is made non-blocking (sockets, and
+ * pipes other than 0-2) and added once to one epoll set, edge-triggered for
+ * both directions. Each descriptor has, per direction, a readiness sequence
+ * number and a queue of waiting threads. A thread reads the sequence, tries
+ * the call, and on EAGAIN queues itself unless the sequence moved meanwhile
+ * (an edge it would otherwise miss). An event bumps the sequence and wakes
+ * every waiter of that direction; they retry.
+ *
+ * Descriptors that other processes may share in blocking mode (0-2, ttys)
+ * are not switched to non-blocking: the thread waits for readiness, then
+ * makes the call. Regular files cannot be polled; their calls go straight
+ * to the kernel.
+ *
+ * Idle workers take turns being the poller (sched.c): it sleeps in
+ * epoll_pwait2 until an event, the next timer, or a kick through an eventfd
+ * that is part of the same set.
+ */
+#define _GNU_SOURCE
+#include "io/io.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#define KICK_TAG UINT64_MAX
+
+static int epfd = -1, kickfd = -1;
+static struct weft_fd *table;
+static int table_len;
+
+static void kick(void) {
+  uint64_t one = 1;
+  syscall(SYS_write, kickfd, &one, sizeof one);
+}
+
+static void wake_dir(struct weft_fd *s, int dir, int result) {
+  atomic_fetch_add_explicit(&s->seq[dir], 1, memory_order_release);
+  struct weft_waiter *w;
+  while ((w = weft_waitq_pop(&s->q[dir]))) {
+    w->result = result;
+    weft_wake(w->thread, w->gen);
+  }
+}
+
+static void poll_events(int64_t timeout_ns) {
+  struct epoll_event ev[256];
+  struct timespec ts, *tp = 0;
+  if (timeout_ns >= 0) {
+    ts.tv_sec = timeout_ns / 1000000000;
+    ts.tv_nsec = timeout_ns % 1000000000;
+    tp = &ts;
+  }
+  long n = syscall(SYS_epoll_pwait2, epfd, ev, 256, tp, 0, 8);
+  for (long i = 0; i < n; i++) {
+    if (ev[i].data.u64 == KICK_TAG) {
+      uint64_t v;
+      syscall(SYS_read, kickfd, &v, sizeof v);
+      continue;
+    }
+    int fd = (int)ev[i].data.u64;
+    if (fd < 0 || fd >= table_len) continue;
+    struct weft_fd *s = &table[fd];
+    uint32_t e = ev[i].events;
+    weft_spin_lock(&s->lock);
+    if (e & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR | EPOLLPRI)) wake_dir(s, WEFT_FD_IN, 0);
+    if (e & (EPOLLOUT | EPOLLHUP | EPOLLERR)) wake_dir(s, WEFT_FD_OUT, 0);
+    weft_spin_unlock(&s->lock);
+  }
+}
+
+void weft_io_init(void) {
+  epfd = (int)syscall(SYS_epoll_create1, EPOLL_CLOEXEC);
+  kickfd = (int)syscall(SYS_eventfd2, 0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (epfd < 0 || kickfd < 0) weft_fatal("weft: cannot create the poller's epoll/eventfd");
+  struct epoll_event ev = {.events = EPOLLIN | EPOLLET, .data.u64 = KICK_TAG};
+  syscall(SYS_epoll_ctl, epfd, EPOLL_CTL_ADD, kickfd, &ev);
+  struct rlimit rl;
+  rlim_t n = 65536;
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_max != RLIM_INFINITY) n = rl.rlim_max;
+  if (n > (1u << 20)) n = 1u << 20;
+  void *p = mmap(0, n * sizeof(struct weft_fd), PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) weft_fatal("weft: cannot map the descriptor table");
+  table = (struct weft_fd *)p;
+  table_len = (int)n;
+  weft_poll_hook = poll_events;
+  weft_poll_kick_hook = kick;
+}
+
+static void classify(int fd, struct weft_fd *s) {
+  struct stat st;
+  if (syscall(SYS_fstat, fd, &st) != 0) return; /* EBADF: leave unknown */
+  long fl = syscall(SYS_fcntl, fd, F_GETFL);
+  if (S_ISSOCK(st.st_mode) || (S_ISFIFO(st.st_mode) && fd > 2)) {
+    s->user_nonblock = (fl & O_NONBLOCK) != 0;
+    if (!s->user_nonblock) syscall(SYS_fcntl, fd, F_SETFL, fl | O_NONBLOCK);
+    s->mode = WEFT_FD_NONBLOCK;
+  } else if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) {
+    s->user_nonblock = (fl & O_NONBLOCK) != 0;
+    s->mode = WEFT_FD_READINESS;
+  } else {
+    s->mode = WEFT_FD_PASS;
+  }
+}
+
+struct weft_fd *weft_fd_get(int fd) {
+  if (fd < 0 || fd >= table_len || !table) return 0;
+  struct weft_fd *s = &table[fd];
+  if (WEFT_UNLIKELY(s->mode == WEFT_FD_UNKNOWN)) {
+    weft_spin_lock(&s->lock);
+    if (s->mode == WEFT_FD_UNKNOWN) classify(fd, s);
+    weft_spin_unlock(&s->lock);
+  }
+  return s;
+}
+
+int weft_fd_register(int fd, struct weft_fd *s) {
+  if (s->registered) return 0;
+  struct epoll_event ev = {.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET,
+                           .data.u64 = (uint64_t)fd};
+  if (syscall(SYS_epoll_ctl, epfd, EPOLL_CTL_ADD, fd, &ev) != 0) {
+    int e = weft_get_errno();
+    if (e != EEXIST) return e;
+    syscall(SYS_epoll_ctl, epfd, EPOLL_CTL_MOD, fd, &ev);
+  }
+  s->registered = 1;
+  return 0;
+}
+
+int weft_fd_wait(int fd, struct weft_fd *s, int dir, uint32_t seq, int64_t deadline, int kind) {
+  struct weft_thread *self = weft_current();
+  struct weft_waiter w = {.thread = self, .result = -1};
+  weft_spin_lock(&s->lock);
+  int e = weft_fd_register(fd, s);
+  if (e) {
+    weft_spin_unlock(&s->lock);
+    return e;
+  }
+  if (atomic_load_explicit(&s->seq[dir], memory_order_acquire) != seq) {
+    weft_spin_unlock(&s->lock);
+    return 0;
+  }
+  w.gen = weft_arm(self);
+  weft_waitq_push(&s->q[dir], &w);
+  weft_spin_unlock(&s->lock);
+  atomic_fetch_add(&weft_io_waiters, 1);
+  int r = weft_park_until(kind, deadline, w.gen);
+  atomic_fetch_sub(&weft_io_waiters, 1);
+  if (r == ETIMEDOUT) {
+    weft_spin_lock(&s->lock);
+    if (w.result == -1) weft_waitq_remove(&s->q[dir], &w);
+    weft_spin_unlock(&s->lock);
+    return ETIMEDOUT;
+  }
+  return w.result < 0 ? 0 : w.result;
+}
+
+void weft_fd_closing(int fd) {
+  if (fd < 0 || fd >= table_len || !table) return;
+  struct weft_fd *s = &table[fd];
+  if (s->mode == WEFT_FD_UNKNOWN && !s->registered) return;
+  weft_spin_lock(&s->lock);
+  if (s->registered) syscall(SYS_epoll_ctl, epfd, EPOLL_CTL_DEL, fd, 0);
+  s->registered = 0;
+  s->mode = WEFT_FD_UNKNOWN;
+  s->user_nonblock = 0;
+  wake_dir(s, WEFT_FD_IN, EBADF);
+  wake_dir(s, WEFT_FD_OUT, EBADF);
+  weft_spin_unlock(&s->lock);
+}
+
+/* A new descriptor got number fd: forget what we knew about the old one. */
+void weft_fd_forget(int fd) {
+  if (fd < 0 || fd >= table_len || !table) return;
+  struct weft_fd *s = &table[fd];
+  if (s->mode == WEFT_FD_UNKNOWN && !s->registered) return;
+  weft_fd_closing(fd);
+}
+
+int weft_poll_fds(void *fdsv, unsigned long n, int64_t deadline) {
+  struct pollfd *fds = (struct pollfd *)fdsv;
+  struct weft_waiter small[32];
+  struct weft_waiter *ws = n * 2 <= 32 ? small : (struct weft_waiter *)calloc(n * 2, sizeof *ws);
+  if (!ws) {
+    weft_set_errno(ENOMEM);
+    return -1;
+  }
+  int r;
+  for (;;) {
+    struct weft_thread *self = weft_current();
+    uint64_t gen = weft_arm(self);
+    int queued = 0;
+    for (unsigned long i = 0; i < n; i++) {
+      ws[2 * i].result = ws[2 * i + 1].result = -2; /* not queued */
+      int fd = fds[i].fd;
+      struct weft_fd *s = weft_fd_get(fd);
+      if (!s) continue;
+      weft_spin_lock(&s->lock);
+      if (weft_fd_register(fd, s) == 0) {
+        for (int dir = 0; dir < 2; dir++) {
+          int want = dir ? (fds[i].events & POLLOUT)
+                         : ((fds[i].events & (POLLIN | POLLPRI)) || !(fds[i].events & POLLOUT));
+          if (!want) continue;
+          struct weft_waiter *w = &ws[2 * i + dir];
+          w->thread = self;
+          w->gen = gen;
+          w->result = -1;
+          weft_waitq_push(&s->q[dir], w);
+          queued++;
+        }
+      }
+      weft_spin_unlock(&s->lock);
+    }
+    r = (int)syscall(SYS_poll, fds, n, 0);
+    int timed_out = 0;
+    if (r == 0 && queued) {
+      atomic_fetch_add(&weft_io_waiters, 1);
+      timed_out = weft_park_until(WEFT_BLOCK_POLL, deadline, gen) == ETIMEDOUT;
+      atomic_fetch_sub(&weft_io_waiters, 1);
+    } else if (r == 0) {
+      timed_out = weft_park_until(WEFT_BLOCK_POLL, deadline, gen) == ETIMEDOUT;
+    }
+    for (unsigned long i = 0; i < n; i++) {
+      for (int dir = 0; dir < 2; dir++) {
+        struct weft_waiter *w = &ws[2 * i + dir];
+        if (w->result == -2) continue;
+        struct weft_fd *s = weft_fd_get(fds[i].fd);
+        weft_spin_lock(&s->lock);
+        if (w->result == -1) weft_waitq_remove(&s->q[dir], w);
+        weft_spin_unlock(&s->lock);
+      }
+    }
+    if (r != 0) break;
+    r = (int)syscall(SYS_poll, fds, n, 0);
+    if (r != 0 || timed_out || (deadline >= 0 && weft_now_ns() >= deadline)) break;
+  }
+  if (ws != small) free(ws);
+  return r;
+}

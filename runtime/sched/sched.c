@@ -1,0 +1,920 @@
+/* sched: the scheduler.
+ *
+ * weft runs user threads on N workers (kernel threads; WEFT_WORKERS, by
+ * default one per core). Scheduling is cooperative: a user thread runs
+ * until it reaches a blocking point (weft_park) or yields.
+ *
+ * Each worker owns a run queue: a ring of WEFT_RQ_SIZE thread pointers that
+ * only its owner pushes to, and that the owner pops and other workers steal
+ * half of with a compare-and-swap on `head`. A full ring spills half of
+ * itself into the global queue (a locked list, also used by kernel threads
+ * weft does not own). A third, priority queue holds the threads the
+ * scheduling policy favours; it is looked at first.
+ *
+ * Switches go directly from one user thread to the next in the local ring
+ * (no detour through the scheduler), so a yield or a hand-off costs one
+ * fcontext jump. Each worker also has a scheduler context ("g0") on its
+ * kernel stack: a thread whose worker has nothing local jumps to g0, which
+ * fires timers, polls descriptors, takes work from the global queue, steals,
+ * and finally sleeps. Every 64th switch goes through g0 too, so the global
+ * queue, timers and descriptors cannot be starved by two threads that
+ * yield to each other.
+ *
+ * The switch protocol. A jump passes a message {prev, action} that the
+ * landing context handles on its own stack ("after_switch"): it saves
+ * prev's context, then either marks it resumable (park), queues it (yield)
+ * or finishes it (exit: wake the joiner or free the segment). Because a
+ * thread may be woken (made runnable) before it has finished parking, a
+ * worker that picks a thread waits for its `ctx_ready` before jumping;
+ * that window is a few instructions long. Wake-ups carry the generation
+ * the waiter armed, so a timeout and a signal never wake a thread twice.
+ *
+ * Idle workers sleep in the kernel: one of them (the poller) in
+ * epoll_pwait2 with the next timer's deadline, the others in futex_wait.
+ * A worker that makes a thread runnable wakes an idle one when its own
+ * queue already holds other work, or when the thread went to a global queue;
+ * a lone hand-off (signal then wait) therefore makes no system call.
+ *
+ * On each switch the canary of the thread being left is checked (see
+ * stack/segment.c), errno is saved and restored (it lives in the kernel
+ * thread's TLS), and __weft_stack_limit is set for the thread coming in.
+ */
+#define _GNU_SOURCE
+#include "sched/sched.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <execinfo.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+enum { ACT_NONE, ACT_PARK, ACT_READY, ACT_EXIT };
+
+__thread uintptr_t __weft_stack_limit __attribute__((tls_model("initial-exec")));
+static WEFT_TLS struct weft_worker *tls_worker;
+
+struct queue {
+  weft_spinlock lock;
+  struct weft_thread *head, *tail;
+  _Atomic long count;
+};
+
+static struct {
+  unsigned nworkers;
+  struct weft_worker *workers;
+  struct queue global, prio;
+  _Atomic int started;
+  _Atomic int nidle;
+  _Atomic int poller_taken;
+  _Atomic uint64_t next_id;
+  _Atomic uint64_t spawned, live;
+  const struct weft_policy *_Atomic policy;
+  size_t default_stack;
+  weft_spinlock all_lock;
+  struct weft_thread *all_head;
+  weft_spinlock start_lock;
+} rt;
+
+/* Read by the gdb extension. */
+struct weft_thread **weft_gdb_all_threads = &rt.all_head;
+
+void (*weft_poll_hook)(int64_t) = 0;
+void (*weft_poll_kick_hook)(void) = 0;
+void (*weft_exit_hook)(struct weft_thread *) = 0;
+_Atomic long weft_io_waiters;
+_Atomic uint64_t weft_blocked_by_kind[WEFT_BLOCK_KINDS];
+int (*weft_real_pthread_create)(void *, const void *, void *(*)(void *), void *);
+
+/* ---- small helpers ---------------------------------------------------- */
+
+__attribute__((noinline)) struct weft_worker *weft_cur_worker(void) {
+  __asm__ __volatile__("" ::: "memory");
+  return tls_worker;
+}
+__attribute__((noinline)) struct weft_thread *weft_current(void) {
+  __asm__ __volatile__("" ::: "memory");
+  struct weft_worker *w = tls_worker;
+  return w ? w->current : 0;
+}
+__attribute__((noinline)) int weft_get_errno(void) {
+  __asm__ __volatile__("" ::: "memory");
+  return errno;
+}
+__attribute__((noinline)) void weft_set_errno(int e) {
+  __asm__ __volatile__("" ::: "memory");
+  errno = e;
+}
+
+void weft_fatal(const char *fmt, ...) {
+  char buf[512];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  if (n > (int)sizeof buf - 2) n = sizeof buf - 2;
+  buf[n++] = '\n';
+  syscall(SYS_write, 2, buf, n);
+  void *frames[32];
+  int nf = backtrace(frames, 32);
+  backtrace_symbols_fd(frames, nf, 2);
+  abort();
+}
+
+static void stat_inc(_Atomic uint64_t *c) {
+  atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + 1,
+                        memory_order_relaxed);
+}
+
+/* ---- queues ----------------------------------------------------------- */
+
+static void queue_push(struct queue *q, struct weft_thread *t) {
+  t->rq_next = 0;
+  weft_spin_lock(&q->lock);
+  if (q->tail) q->tail->rq_next = t; else q->head = t;
+  q->tail = t;
+  atomic_fetch_add_explicit(&q->count, 1, memory_order_relaxed);
+  weft_spin_unlock(&q->lock);
+}
+
+static void queue_push_list(struct queue *q, struct weft_thread *h,
+                            struct weft_thread *t, long n) {
+  weft_spin_lock(&q->lock);
+  if (q->tail) q->tail->rq_next = h; else q->head = h;
+  q->tail = t;
+  atomic_fetch_add_explicit(&q->count, n, memory_order_relaxed);
+  weft_spin_unlock(&q->lock);
+}
+
+static struct weft_thread *queue_pop(struct queue *q) {
+  if (atomic_load_explicit(&q->count, memory_order_relaxed) == 0) return 0;
+  weft_spin_lock(&q->lock);
+  struct weft_thread *t = q->head;
+  if (t) {
+    q->head = t->rq_next;
+    if (!q->head) q->tail = 0;
+    atomic_fetch_sub_explicit(&q->count, 1, memory_order_relaxed);
+  }
+  weft_spin_unlock(&q->lock);
+  return t;
+}
+
+static uint32_t rq_len(struct weft_worker *w) {
+  uint32_t h = atomic_load_explicit(&w->head, memory_order_acquire);
+  uint32_t t = atomic_load_explicit(&w->tail, memory_order_acquire);
+  return t - h;
+}
+
+/* Owner only. Returns the queue length after the push. */
+static uint32_t rq_push(struct weft_worker *w, struct weft_thread *t) {
+  for (;;) {
+    uint32_t h = atomic_load_explicit(&w->head, memory_order_acquire);
+    uint32_t tl = atomic_load_explicit(&w->tail, memory_order_relaxed);
+    if (tl - h < WEFT_RQ_SIZE) {
+      atomic_store_explicit(&w->ring[tl % WEFT_RQ_SIZE], t, memory_order_relaxed);
+      atomic_store_explicit(&w->tail, tl + 1, memory_order_release);
+      return tl + 1 - h;
+    }
+    /* Full: move half of it, and t, to the global queue. */
+    uint32_t n = (tl - h) / 2;
+    struct weft_thread *batch[WEFT_RQ_SIZE / 2];
+    for (uint32_t i = 0; i < n; i++)
+      batch[i] = atomic_load_explicit(&w->ring[(h + i) % WEFT_RQ_SIZE], memory_order_relaxed);
+    if (!atomic_compare_exchange_strong_explicit(&w->head, &h, h + n, memory_order_release,
+                                                 memory_order_relaxed))
+      continue;
+    for (uint32_t i = 0; i + 1 < n; i++) batch[i]->rq_next = batch[i + 1];
+    batch[n - 1]->rq_next = t;
+    t->rq_next = 0;
+    queue_push_list(&rt.global, batch[0], t, n + 1);
+    return WEFT_RQ_SIZE; /* plenty: wake someone */
+  }
+}
+
+static struct weft_thread *rq_pop(struct weft_worker *w) {
+  if (rt.nworkers == 1) {
+    /* Nobody steals: no atomic read-modify-write needed. */
+    uint32_t h = atomic_load_explicit(&w->head, memory_order_relaxed);
+    if (h == atomic_load_explicit(&w->tail, memory_order_relaxed)) return 0;
+    struct weft_thread *t = atomic_load_explicit(&w->ring[h % WEFT_RQ_SIZE], memory_order_relaxed);
+    atomic_store_explicit(&w->head, h + 1, memory_order_relaxed);
+    return t;
+  }
+  for (;;) {
+    uint32_t h = atomic_load_explicit(&w->head, memory_order_acquire);
+    uint32_t tl = atomic_load_explicit(&w->tail, memory_order_relaxed);
+    if (h == tl) return 0;
+    struct weft_thread *t = atomic_load_explicit(&w->ring[h % WEFT_RQ_SIZE], memory_order_relaxed);
+    if (atomic_compare_exchange_weak_explicit(&w->head, &h, h + 1, memory_order_release,
+                                              memory_order_relaxed))
+      return t;
+  }
+}
+
+/* Take half of v's queue into w's (empty) queue; returns one to run. */
+static struct weft_thread *rq_steal(struct weft_worker *w, struct weft_worker *v) {
+  struct weft_thread *batch[WEFT_RQ_SIZE / 2 + 1];
+  uint32_t n;
+  for (;;) {
+    uint32_t h = atomic_load_explicit(&v->head, memory_order_acquire);
+    uint32_t tl = atomic_load_explicit(&v->tail, memory_order_acquire);
+    n = tl - h;
+    n = n - n / 2;
+    if (n == 0) return 0;
+    if (n > WEFT_RQ_SIZE / 2) continue; /* inconsistent read */
+    for (uint32_t i = 0; i < n; i++)
+      batch[i] = atomic_load_explicit(&v->ring[(h + i) % WEFT_RQ_SIZE], memory_order_relaxed);
+    if (atomic_compare_exchange_strong_explicit(&v->head, &h, h + n, memory_order_release,
+                                                memory_order_relaxed))
+      break;
+  }
+  atomic_fetch_add_explicit(&w->steals, n, memory_order_relaxed);
+  for (uint32_t i = 0; i + 1 < n; i++) rq_push(w, batch[i]);
+  return batch[n - 1];
+}
+
+/* ---- waking idle workers --------------------------------------------- */
+
+static void wake_idle_worker(void) {
+  atomic_thread_fence(memory_order_seq_cst);
+  if (atomic_load_explicit(&rt.nidle, memory_order_relaxed) == 0) return;
+  for (unsigned i = 0; i < rt.nworkers; i++) {
+    struct weft_worker *v = &rt.workers[i];
+    int one = 1;
+    if (atomic_load_explicit(&v->idle, memory_order_relaxed) &&
+        atomic_compare_exchange_strong(&v->idle, &one, 0)) {
+      atomic_fetch_sub(&rt.nidle, 1);
+      if (v->polling) {
+        if (weft_poll_kick_hook) weft_poll_kick_hook();
+      } else {
+        atomic_store(&v->sleep_word, 1);
+        weft_futex_wake(&v->sleep_word, 1);
+      }
+      return;
+    }
+  }
+}
+
+void weft_sched_kick_poller(void) {
+  if (atomic_load(&rt.poller_taken)) {
+    if (weft_poll_kick_hook) weft_poll_kick_hook();
+  } else {
+    wake_idle_worker();
+  }
+}
+
+void weft_ready(struct weft_thread *t) {
+  atomic_store_explicit(&t->state, WEFT_RUNNABLE, memory_order_relaxed);
+  const struct weft_policy *p = atomic_load_explicit(&rt.policy, memory_order_relaxed);
+  struct weft_worker *w = weft_cur_worker();
+  if (p && p->priority && p->priority((weft_thread_t *)t, t->block_kind, p->arg) > 0) {
+    queue_push(&rt.prio, t);
+    wake_idle_worker();
+  } else if (w) {
+    if (rq_push(w, t) > 1) wake_idle_worker();
+  } else {
+    queue_push(&rt.global, t);
+    wake_idle_worker();
+  }
+}
+
+/* ---- switching -------------------------------------------------------- */
+
+static void overflow_abort(struct weft_thread *t) {
+  weft_fatal("weft: stack overflow in user thread %llu%s%s%s: the canary at the low end "
+             "of its %zu-byte stack segment [%p, %p) was overwritten. Give the thread "
+             "a larger stack (weft_attr_t.stack_size, pthread_attr_setstacksize or "
+             "WEFT_STACK_SIZE) or build it with the weft plugin.",
+             (unsigned long long)t->id, t->name[0] ? " (" : "", t->name,
+             t->name[0] ? ")" : "", t->stack_size, (void *)t->stack_lo,
+             (void *)(t->stack_lo + t->stack_size));
+}
+
+static void thread_finish(struct weft_worker *w, struct weft_thread *t);
+
+static __attribute__((noinline)) void after_switch(struct weft_transfer tr) {
+  struct weft_worker *w = tls_worker;
+  struct weft_switch_msg *m = (struct weft_switch_msg *)tr.data;
+  struct weft_thread *self = w->current;
+  weft_fiber_arrive(self ? &self->fiber : &w->g0_fiber);
+  struct weft_thread *prev = m->prev;
+  if (!prev) {
+    w->g0_ctx = tr.fctx;
+  } else {
+    prev->ctx = tr.fctx;
+    switch (m->action) {
+    case ACT_PARK:
+      atomic_store_explicit(&prev->ctx_ready, 1, memory_order_release);
+      break;
+    case ACT_READY:
+      atomic_store_explicit(&prev->ctx_ready, 1, memory_order_release);
+      atomic_store_explicit(&prev->state, WEFT_RUNNABLE, memory_order_relaxed);
+      if (rq_push(w, prev) > 1 && self) wake_idle_worker();
+      break;
+    case ACT_EXIT:
+      thread_finish(w, prev);
+      break;
+    }
+  }
+  if (self) errno = self->saved_errno;
+}
+
+static void switch_to(struct weft_worker *w, struct weft_thread *prev,
+                      struct weft_thread *next, int action) {
+  if (prev) {
+    if (WEFT_UNLIKELY(!weft_seg_canary_ok(prev->stack_lo))) overflow_abort(prev);
+    prev->saved_errno = errno;
+  }
+  if (next) {
+    while (!atomic_load_explicit(&next->ctx_ready, memory_order_acquire)) weft_cpu_relax();
+    atomic_store_explicit(&next->ctx_ready, 0, memory_order_relaxed);
+    atomic_store_explicit(&next->state, WEFT_RUNNING, memory_order_relaxed);
+    next->last_worker = (int)w->index;
+    __weft_stack_limit = (uintptr_t)next->stack_lo + WEFT_SEG_CANARY + WEFT_SEG_REDZONE;
+  } else {
+    __weft_stack_limit = 0;
+  }
+  w->current = next;
+  w->msg.prev = prev;
+  w->msg.action = action;
+  stat_inc(&w->switches);
+  weft_fiber_leave(prev ? &prev->fiber : &w->g0_fiber, next ? &next->fiber : &w->g0_fiber,
+                   action == ACT_EXIT);
+  struct weft_transfer tr = jump_fcontext(next ? next->ctx : w->g0_ctx, &w->msg);
+  after_switch(tr);
+}
+
+/* The next thread to run without going through g0, or null. */
+static struct weft_thread *pick_next_fast(struct weft_worker *w) {
+  if ((++w->tick & 63) == 0) return 0;
+  if (atomic_load_explicit(&rt.prio.count, memory_order_relaxed)) return 0;
+  return rq_pop(w);
+}
+
+uint64_t weft_arm(struct weft_thread *self) {
+  uint64_t g = (atomic_load_explicit(&self->wake_token, memory_order_relaxed) >> 1) + 1;
+  atomic_store_explicit(&self->wake_token, g * 2 + 1, memory_order_seq_cst);
+  return g;
+}
+
+int weft_wake(struct weft_thread *t, uint64_t gen) {
+  uint64_t armed = gen * 2 + 1;
+  if (!atomic_compare_exchange_strong(&t->wake_token, &armed, gen * 2)) return 0;
+  weft_ready(t);
+  return 1;
+}
+
+void weft_park(int kind) {
+  struct weft_worker *w = tls_worker;
+  struct weft_thread *self = w->current;
+  if (WEFT_UNLIKELY(self->section_depth))
+    weft_fatal("weft: user thread %llu reached a blocking point (%s) inside a WEFT_ATOMIC "
+               "section; a section must not block",
+               (unsigned long long)self->id, weft_block_kind_name(kind));
+  self->block_kind = kind;
+  atomic_fetch_add_explicit(&weft_blocked_by_kind[kind], 1, memory_order_relaxed);
+  atomic_store_explicit(&self->state, WEFT_BLOCKED, memory_order_relaxed);
+  struct weft_thread *next = pick_next_fast(w);
+  if (next == self) {
+    atomic_store_explicit(&self->state, WEFT_RUNNING, memory_order_relaxed);
+  } else {
+    switch_to(w, self, next, ACT_PARK);
+  }
+  atomic_fetch_sub_explicit(&weft_blocked_by_kind[kind], 1, memory_order_relaxed);
+}
+
+int weft_park_until(int kind, int64_t deadline, uint64_t gen) {
+  struct weft_thread *self = weft_current();
+  if (deadline >= 0) {
+    self->timer.deadline = deadline;
+    self->timer.gen = gen;
+    self->timer.thread = self;
+    weft_timer_add(&self->timer);
+  }
+  weft_park(kind);
+  self = weft_current();
+  if (deadline >= 0) {
+    weft_timer_cancel(&self->timer);
+    if (self->timer.gen == gen && self->timer.index == -2) return ETIMEDOUT;
+  }
+  return 0;
+}
+
+void weft_yield(void) {
+  struct weft_worker *w = weft_cur_worker();
+  if (!w || !w->current) {
+    syscall(SYS_sched_yield);
+    return;
+  }
+  struct weft_thread *self = w->current;
+  struct weft_thread *next = pick_next_fast(w);
+  switch_to(w, self, next, ACT_READY);
+}
+
+/* ---- threads ---------------------------------------------------------- */
+
+static void register_thread(struct weft_thread *t) {
+  weft_spin_lock(&rt.all_lock);
+  t->all_prev = 0;
+  t->all_next = rt.all_head;
+  if (rt.all_head) rt.all_head->all_prev = t;
+  rt.all_head = t;
+  weft_spin_unlock(&rt.all_lock);
+}
+
+static void unregister_thread(struct weft_thread *t) {
+  weft_spin_lock(&rt.all_lock);
+  if (t->all_prev) t->all_prev->all_next = t->all_next; else rt.all_head = t->all_next;
+  if (t->all_next) t->all_next->all_prev = t->all_prev;
+  weft_spin_unlock(&rt.all_lock);
+}
+
+static void free_thread(struct weft_worker *w, struct weft_thread *t) {
+  t->magic = 0;
+  weft_seg_free(w ? &w->segs : 0, t->stack_lo, t->seg_class);
+}
+
+static void thread_finish(struct weft_worker *w, struct weft_thread *t) {
+  weft_fiber_destroy(&t->fiber);
+  unregister_thread(t);
+  atomic_fetch_sub_explicit(&rt.live, 1, memory_order_relaxed);
+  weft_spin_lock(&t->jlock);
+  atomic_store_explicit(&t->state, WEFT_DONE, memory_order_relaxed);
+  t->done = 1;
+  if (t->detached) {
+    weft_spin_unlock(&t->jlock);
+    free_thread(w, t);
+    return;
+  }
+  if (t->joiner) weft_wake(t->joiner->thread, t->joiner->gen);
+  if (t->external_joiner) {
+    atomic_store(&t->done_word, 1);
+    weft_futex_wake(&t->done_word, 1);
+  }
+  weft_spin_unlock(&t->jlock);
+}
+
+static __attribute__((noreturn)) void thread_exit(void *result) {
+  struct weft_thread *self = weft_current();
+  if (weft_exit_hook) weft_exit_hook(self);
+  self = weft_current();
+  self->result = result;
+  struct weft_worker *w = weft_cur_worker();
+  struct weft_thread *next = pick_next_fast(w);
+  switch_to(w, self, next, ACT_EXIT);
+  __builtin_unreachable();
+}
+
+static void thread_entry(struct weft_transfer tr) {
+  after_switch(tr);
+  struct weft_thread *self = weft_current();
+  void *r = self->fn(self->arg);
+  thread_exit(r);
+}
+
+int weft_spawn_internal(struct weft_thread **out, size_t stack_size, int detached,
+                        void *(*fn)(void *), void *arg) {
+  weft_runtime_ensure();
+  /* The default is a whole segment size; an explicit size is the usable
+   * stack, so the descriptor and canary come on top. Sizes past the largest
+   * class get the largest class. */
+  size_t need = stack_size ? stack_size + sizeof(struct weft_thread) + WEFT_SEG_CANARY +
+                                 WEFT_SEG_REDZONE
+                           : rt.default_stack;
+  int cls = weft_seg_class(need);
+  if (cls < 0) cls = WEFT_SEG_CLASSES - 1;
+  struct weft_worker *w = weft_cur_worker();
+  int saved = errno;
+  char *lo = (char *)weft_seg_alloc(w ? &w->segs : 0, cls);
+  if (!lo) {
+    int e = errno;
+    errno = saved;
+    return e;
+  }
+  size_t size = weft_seg_class_size(cls);
+  struct weft_thread *t =
+      (struct weft_thread *)(lo + size - ((sizeof(struct weft_thread) + 63) & ~(size_t)63));
+  memset(t, 0, sizeof *t);
+  t->magic = WEFT_THREAD_MAGIC;
+  t->id = atomic_fetch_add_explicit(&rt.next_id, 1, memory_order_relaxed) + 1;
+  t->fn = fn;
+  t->arg = arg;
+  t->detached = detached;
+  t->stack_lo = lo;
+  t->stack_size = size;
+  t->seg_class = cls;
+  t->timer.index = -1;
+  t->last_worker = -1;
+  char *top = (char *)t;
+  weft_fiber_init(&t->fiber, lo, (size_t)(top - lo), 0);
+  t->ctx = make_fcontext(top, (size_t)(top - lo), thread_entry);
+  atomic_store_explicit(&t->ctx_ready, 1, memory_order_relaxed);
+  atomic_fetch_add_explicit(&rt.spawned, 1, memory_order_relaxed);
+  atomic_fetch_add_explicit(&rt.live, 1, memory_order_relaxed);
+  register_thread(t);
+  if (out) *out = t;
+  atomic_thread_fence(memory_order_release);
+  weft_ready(t);
+  return 0;
+}
+
+int weft_spawn(weft_thread_t **thread, const weft_attr_t *attr, void *(*fn)(void *),
+               void *arg) {
+  struct weft_thread *t;
+  int r = weft_spawn_internal(&t, attr ? attr->stack_size : 0, attr ? attr->detached : 0,
+                              fn, arg);
+  if (r) return r;
+  if (attr && attr->name) weft_set_name((weft_thread_t *)t, attr->name);
+  if (thread) *thread = (weft_thread_t *)t;
+  return 0;
+}
+
+int weft_join(weft_thread_t *thread, void **result) {
+  struct weft_thread *t = (struct weft_thread *)thread;
+  if (!t || t->magic != WEFT_THREAD_MAGIC) return ESRCH;
+  struct weft_thread *self = weft_current();
+  if (t == self) return EDEADLK;
+  weft_spin_lock(&t->jlock);
+  if (t->detached || t->joiner || t->external_joiner) {
+    weft_spin_unlock(&t->jlock);
+    return EINVAL;
+  }
+  if (!t->done) {
+    if (self) {
+      struct weft_waiter wt = {.thread = self};
+      wt.gen = weft_arm(self);
+      t->joiner = &wt;
+      weft_spin_unlock(&t->jlock);
+      weft_park(WEFT_BLOCK_JOIN);
+    } else {
+      t->external_joiner = 1;
+      weft_spin_unlock(&t->jlock);
+      while (atomic_load(&t->done_word) == 0) weft_futex_wait(&t->done_word, 0, 0);
+    }
+    weft_spin_lock(&t->jlock); /* the finisher releases it after waking us */
+  }
+  weft_spin_unlock(&t->jlock);
+  if (result) *result = t->result;
+  free_thread(weft_cur_worker(), t);
+  return 0;
+}
+
+int weft_detach(weft_thread_t *thread) {
+  struct weft_thread *t = (struct weft_thread *)thread;
+  if (!t || t->magic != WEFT_THREAD_MAGIC) return ESRCH;
+  weft_spin_lock(&t->jlock);
+  if (t->detached || t->joiner) {
+    weft_spin_unlock(&t->jlock);
+    return EINVAL;
+  }
+  if (t->done) {
+    weft_spin_unlock(&t->jlock);
+    free_thread(weft_cur_worker(), t);
+    return 0;
+  }
+  t->detached = 1;
+  weft_spin_unlock(&t->jlock);
+  return 0;
+}
+
+void weft_exit(void *result) {
+  if (!weft_current()) weft_fatal("weft: weft_exit called outside a user thread");
+  thread_exit(result);
+}
+
+weft_thread_t *weft_self(void) { return (weft_thread_t *)weft_current(); }
+uint64_t weft_thread_id(const weft_thread_t *thread) {
+  return thread ? ((const struct weft_thread *)thread)->id : 0;
+}
+int weft_set_name(weft_thread_t *thread, const char *name) {
+  struct weft_thread *t = (struct weft_thread *)thread;
+  if (!t) return EINVAL;
+  strncpy(t->name, name ? name : "", sizeof t->name - 1);
+  t->name[sizeof t->name - 1] = 0;
+  return 0;
+}
+unsigned weft_workers(void) { return rt.nworkers; }
+int weft_current_worker(void) {
+  struct weft_worker *w = weft_cur_worker();
+  return w ? (int)w->index : -1;
+}
+int weft_sleep(uint64_t ns) {
+  struct weft_thread *self = weft_current();
+  if (!self) {
+    struct timespec ts = {(time_t)(ns / 1000000000), (long)(ns % 1000000000)};
+    while (syscall(SYS_nanosleep, &ts, &ts) != 0 && errno == EINTR) {
+    }
+    return 0;
+  }
+  int64_t deadline = weft_now_ns() + (int64_t)ns;
+  while (weft_now_ns() < deadline) {
+    uint64_t gen = weft_arm(self);
+    weft_park_until(WEFT_BLOCK_SLEEP, deadline, gen);
+    self = weft_current();
+  }
+  return 0;
+}
+int64_t weft_now(void) { return weft_now_ns(); }
+
+void weft_set_policy(const struct weft_policy *policy) {
+  atomic_store(&rt.policy, policy);
+}
+static int favor_active(weft_thread_t *t, enum weft_block_kind kind, void *arg) {
+  (void)t; (void)arg;
+  return kind == WEFT_BLOCK_IO || kind == WEFT_BLOCK_POLL;
+}
+static int favor_accept(weft_thread_t *t, enum weft_block_kind kind, void *arg) {
+  (void)t; (void)arg;
+  return kind == WEFT_BLOCK_ACCEPT;
+}
+const struct weft_policy weft_policy_favor_active = {"favor-active", favor_active, 0};
+const struct weft_policy weft_policy_favor_accept = {"favor-accept", favor_accept, 0};
+
+/* ---- workers ---------------------------------------------------------- */
+
+static int work_visible(void) {
+  if (atomic_load_explicit(&rt.global.count, memory_order_relaxed) ||
+      atomic_load_explicit(&rt.prio.count, memory_order_relaxed))
+    return 1;
+  for (unsigned i = 0; i < rt.nworkers; i++)
+    if (rq_len(&rt.workers[i])) return 1;
+  return 0;
+}
+
+static struct weft_thread *take_work(struct weft_worker *w) {
+  struct weft_thread *t = queue_pop(&rt.prio);
+  if (t) return t;
+  if ((w->tick & 63) == 0 || !rq_len(w)) {
+    t = queue_pop(&rt.global);
+    if (t) return t;
+  }
+  t = rq_pop(w);
+  if (t) return t;
+  if (rt.nworkers > 1) {
+    unsigned start = w->rng = w->rng * 1103515245u + 12345u;
+    for (unsigned i = 0; i < rt.nworkers; i++) {
+      struct weft_worker *v = &rt.workers[(start + i) % rt.nworkers];
+      if (v != w && (t = rq_steal(w, v))) return t;
+    }
+  }
+  return 0;
+}
+
+static void poll_now(struct weft_worker *w) {
+  int64_t next = weft_timer_next();
+  if (next != INT64_MAX && next <= weft_now_ns()) weft_timer_fire(weft_now_ns());
+  if (atomic_load_explicit(&weft_io_waiters, memory_order_relaxed) && weft_poll_hook &&
+      (!rq_len(w) || (w->tick & 63) == 0) && !atomic_load(&rt.poller_taken))
+    weft_poll_hook(0);
+}
+
+static void idle_sleep(struct weft_worker *w) {
+  atomic_store(&w->sleep_word, 0);
+  int want_poll = (atomic_load(&weft_io_waiters) || weft_timer_next() != INT64_MAX) &&
+                  weft_poll_hook;
+  int zero = 0;
+  w->polling = want_poll && atomic_compare_exchange_strong(&rt.poller_taken, &zero, 1);
+  atomic_store(&w->idle, 1);
+  atomic_fetch_add(&rt.nidle, 1);
+  atomic_thread_fence(memory_order_seq_cst);
+  if (!work_visible()) {
+    if (w->polling) {
+      int64_t next = weft_timer_next();
+      int64_t timeout = next == INT64_MAX ? -1 : next - weft_now_ns();
+      if (next != INT64_MAX && timeout < 0) timeout = 0;
+      weft_poll_hook(timeout);
+    } else {
+      weft_futex_wait(&w->sleep_word, 0, 0);
+    }
+  }
+  int one = 1;
+  if (atomic_compare_exchange_strong(&w->idle, &one, 0)) atomic_fetch_sub(&rt.nidle, 1);
+  if (w->polling) {
+    w->polling = 0;
+    atomic_store(&rt.poller_taken, 0);
+    int64_t next = weft_timer_next();
+    if (next != INT64_MAX && next <= weft_now_ns()) weft_timer_fire(weft_now_ns());
+  }
+}
+
+static __attribute__((noreturn)) void worker_loop(struct weft_worker *w) {
+  for (;;) {
+    poll_now(w);
+    struct weft_thread *t = take_work(w);
+    if (t) {
+      switch_to(w, 0, t, ACT_NONE);
+      w = tls_worker;
+      continue;
+    }
+    idle_sleep(w);
+  }
+}
+
+static void worker_bind(struct weft_worker *w) {
+  tls_worker = w;
+  pthread_attr_t a;
+  void *addr = 0;
+  size_t size = 0;
+  if (pthread_getattr_np(pthread_self(), &a) == 0) {
+    pthread_attr_getstack(&a, &addr, &size);
+    pthread_attr_destroy(&a);
+  }
+  weft_fiber_init(&w->g0_fiber, addr, size, 1);
+}
+
+static void *worker_start(void *arg) {
+  struct weft_worker *w = (struct weft_worker *)arg;
+  worker_bind(w);
+  worker_loop(w);
+}
+
+static size_t env_size(const char *name, size_t dflt) {
+  const char *s = getenv(name);
+  if (!s || !*s) return dflt;
+  char *end;
+  unsigned long long v = strtoull(s, &end, 10);
+  if (*end == 'k' || *end == 'K') v <<= 10;
+  else if (*end == 'm' || *end == 'M') v <<= 20;
+  return v ? (size_t)v : dflt;
+}
+
+static void start_workers(unsigned first) {
+  for (unsigned i = first; i < rt.nworkers; i++) {
+    pthread_t th;
+    pthread_attr_t a;
+    pthread_attr_init(&a);
+    pthread_attr_setstacksize(&a, 256 * 1024);
+    pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+    int r = weft_real_pthread_create(&th, &a, worker_start, &rt.workers[i]);
+    pthread_attr_destroy(&a);
+    if (r) weft_fatal("weft: cannot start worker %u: %s", i, strerror(r));
+  }
+}
+
+void weft_stats_at_exit(void) WEFT_HIDDEN;
+void weft_io_init(void) WEFT_HIDDEN;
+
+static void runtime_init(void) {
+#if defined(WEFT_NO_PTHREAD_LAYER)
+  weft_real_pthread_create = (int (*)(void *, const void *, void *(*)(void *), void *))pthread_create;
+#else
+  weft_real_pthread_create =
+      (int (*)(void *, const void *, void *(*)(void *), void *))dlsym(RTLD_NEXT, "pthread_create");
+  if (!weft_real_pthread_create) weft_fatal("weft: cannot find libc's pthread_create");
+#endif
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  const char *s = getenv("WEFT_WORKERS");
+  if (s && *s) n = strtol(s, 0, 10);
+  if (n < 1) n = 1;
+  if (n > WEFT_MAX_WORKERS) n = WEFT_MAX_WORKERS;
+  rt.nworkers = (unsigned)n;
+  rt.default_stack = env_size("WEFT_STACK_SIZE", 256 * 1024);
+  rt.workers = (struct weft_worker *)aligned_alloc(WEFT_CACHELINE,
+                                                   sizeof(struct weft_worker) * rt.nworkers);
+  memset(rt.workers, 0, sizeof(struct weft_worker) * rt.nworkers);
+  for (unsigned i = 0; i < rt.nworkers; i++) {
+    rt.workers[i].index = i;
+    rt.workers[i].rng = i * 7919u + 1;
+  }
+  weft_io_init();
+  const char *st = getenv("WEFT_STATS");
+  if (st && *st && *st != '0') atexit(weft_stats_at_exit);
+}
+
+int weft_runtime_started(void) { return atomic_load_explicit(&rt.started, memory_order_acquire); }
+
+/* Start the runtime for a program whose main() weft did not wrap (libweft
+ * loaded late): all N workers are new kernel threads. */
+void weft_runtime_ensure(void) {
+  if (WEFT_LIKELY(atomic_load_explicit(&rt.started, memory_order_acquire))) return;
+  weft_spin_lock(&rt.start_lock);
+  if (!atomic_load(&rt.started)) {
+    runtime_init();
+    start_workers(0);
+    atomic_store_explicit(&rt.started, 1, memory_order_release);
+  }
+  weft_spin_unlock(&rt.start_lock);
+}
+
+/* ---- main() as a user thread ----------------------------------------- */
+
+static int (*user_main)(int, char **, char **);
+static int main_argc;
+static char **main_argv, **main_envp;
+
+static void *main_thunk(void *arg) {
+  (void)arg;
+  exit(user_main(main_argc, main_argv, main_envp));
+}
+
+static int main_trampoline(int argc, char **argv, char **envp) {
+  main_argc = argc;
+  main_argv = argv;
+  main_envp = envp;
+  int already;
+  weft_spin_lock(&rt.start_lock);
+  already = atomic_load(&rt.started);
+  if (!already) {
+    runtime_init();
+    worker_bind(&rt.workers[0]);
+    start_workers(1);
+    atomic_store_explicit(&rt.started, 1, memory_order_release);
+  }
+  weft_spin_unlock(&rt.start_lock);
+  struct weft_thread *m;
+  size_t main_stack = env_size("WEFT_MAIN_STACK_SIZE", 8u << 20);
+  int r = weft_spawn_internal(&m, main_stack - 1024, 1, main_thunk, 0);
+  if (r) weft_fatal("weft: cannot create the main user thread: %s", strerror(r));
+  weft_set_name((weft_thread_t *)m, "main");
+  if (already) {
+    for (;;) pause();
+  }
+  worker_loop(&rt.workers[0]);
+}
+
+typedef int (*libc_start_main_fn)(int (*)(int, char **, char **), int, char **,
+                                  void (*)(void), void (*)(void), void (*)(void), void *);
+
+/* The program's entry calls this before main; weft wraps main so that it
+ * runs as a user thread and the main kernel thread becomes worker 0. */
+int __libc_start_main(int (*main)(int, char **, char **), int argc, char **argv,
+                      void (*init)(void), void (*fini)(void), void (*rtld_fini)(void),
+                      void *stack_end) {
+  libc_start_main_fn real = (libc_start_main_fn)dlsym(RTLD_NEXT, "__libc_start_main");
+  if (!real) weft_fatal("weft: cannot find libc's __libc_start_main");
+  const char *off = getenv("WEFT_DISABLE");
+  if (off && *off == '1') return real(main, argc, argv, init, fini, rtld_fini, stack_end);
+  user_main = main;
+  return real(main_trampoline, argc, argv, init, fini, rtld_fini, stack_end);
+}
+
+/* ---- statistics ------------------------------------------------------- */
+
+static const char *const kind_names[WEFT_BLOCK_KINDS] = {
+    "none", "io", "accept", "connect", "poll", "sleep", "process", "file",
+    "join", "mutex", "cond", "rwlock", "barrier", "semaphore", "channel", "once"};
+
+const char *weft_block_kind_name(enum weft_block_kind kind) {
+  return (unsigned)kind < WEFT_BLOCK_KINDS ? kind_names[kind] : "?";
+}
+
+void weft_stats(struct weft_stats *out) {
+  memset(out, 0, sizeof *out);
+  out->spawned = atomic_load(&rt.spawned);
+  out->live = atomic_load(&rt.live);
+  weft_spin_lock(&rt.all_lock);
+  for (struct weft_thread *t = rt.all_head; t; t = t->all_next) {
+    switch (atomic_load_explicit(&t->state, memory_order_relaxed)) {
+    case WEFT_RUNNING: out->running++; break;
+    case WEFT_RUNNABLE: out->runnable++; break;
+    case WEFT_BLOCKED: out->blocked++; break;
+    default: break;
+    }
+  }
+  weft_spin_unlock(&rt.all_lock);
+  for (int k = 0; k < WEFT_BLOCK_KINDS; k++)
+    out->blocked_by_kind[k] = atomic_load_explicit(&weft_blocked_by_kind[k], memory_order_relaxed);
+  out->workers = rt.nworkers;
+  for (unsigned i = 0; i < rt.nworkers; i++) {
+    struct weft_worker *w = &rt.workers[i];
+    out->switches += atomic_load_explicit(&w->switches, memory_order_relaxed);
+    out->steals += atomic_load_explicit(&w->steals, memory_order_relaxed);
+    if (i < WEFT_STATS_MAX_WORKERS) out->queue_length[i] = rq_len(w);
+  }
+  out->arena_bytes = weft_seg_arena_bytes();
+}
+
+void weft_stats_print(int fd) {
+  struct weft_stats s;
+  weft_stats(&s);
+  char buf[2048];
+  int n = snprintf(buf, sizeof buf,
+                   "weft stats: workers %u, threads spawned %llu, live %llu (running %llu, "
+                   "runnable %llu, blocked %llu), switches %llu, steals %llu, stack arena %llu KiB\n",
+                   s.workers, (unsigned long long)s.spawned, (unsigned long long)s.live,
+                   (unsigned long long)s.running, (unsigned long long)s.runnable,
+                   (unsigned long long)s.blocked, (unsigned long long)s.switches,
+                   (unsigned long long)s.steals, (unsigned long long)(s.arena_bytes >> 10));
+  n += snprintf(buf + n, sizeof buf - n, "weft stats: blocked by kind:");
+  for (int k = 1; k < WEFT_BLOCK_KINDS; k++)
+    n += snprintf(buf + n, sizeof buf - n, " %s %llu", kind_names[k],
+                  (unsigned long long)s.blocked_by_kind[k]);
+  n += snprintf(buf + n, sizeof buf - n, "\nweft stats: run queue per worker:");
+  for (unsigned i = 0; i < s.workers && i < WEFT_STATS_MAX_WORKERS; i++)
+    n += snprintf(buf + n, sizeof buf - n, " %llu", (unsigned long long)s.queue_length[i]);
+  n += snprintf(buf + n, sizeof buf - n, "\n");
+  syscall(SYS_write, fd, buf, n);
+}
+
+void weft_stats_at_exit(void) { weft_stats_print(2); }
+
+/* In the child of fork only the calling kernel thread exists: it goes on
+ * as a plain kernel thread (every interposed call behaves as libc's). */
+void weft_sched_forked_child(void) {
+  tls_worker = 0;
+  __weft_stack_limit = 0;
+}

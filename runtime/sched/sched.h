@@ -1,0 +1,163 @@
+/* sched: user threads, workers and their queues. See sched.c. */
+#ifndef WEFT_SCHED_SCHED_H
+#define WEFT_SCHED_SCHED_H
+
+#include <stdint.h>
+
+#include "arch/cpu.h"
+#include "context/context.h"
+#include "stack/segment.h"
+#include "weft/weft.h"
+
+#define WEFT_THREAD_MAGIC 0x77656674u /* "weft" */
+#define WEFT_MAX_WORKERS 256
+#define WEFT_RQ_SIZE 256
+
+enum weft_thread_state { WEFT_RUNNABLE, WEFT_RUNNING, WEFT_BLOCKED, WEFT_DONE };
+
+/* A thread waiting for something. It lives on the waiting thread's stack
+ * and sits in the wait queue of what it waits for; the waker removes it
+ * under that queue's lock and wakes (thread, gen). */
+struct weft_waiter {
+  struct weft_waiter *next, *prev;
+  struct weft_thread *thread;
+  uint64_t gen;
+  int result;  /* set by the waker: 0, EBADF, ... */
+  void *data;
+};
+
+/* An intrusive FIFO of waiters (doubly linked, so a waiter that times out
+ * can take itself out). The owner provides the lock. */
+struct weft_waitq {
+  struct weft_waiter *head, *tail;
+};
+static inline void weft_waitq_push(struct weft_waitq *q, struct weft_waiter *w) {
+  w->next = 0;
+  w->prev = q->tail;
+  if (q->tail) q->tail->next = w; else q->head = w;
+  q->tail = w;
+}
+static inline void weft_waitq_remove(struct weft_waitq *q, struct weft_waiter *w) {
+  if (w->prev) w->prev->next = w->next; else q->head = w->next;
+  if (w->next) w->next->prev = w->prev; else q->tail = w->prev;
+  w->next = w->prev = 0;
+}
+static inline struct weft_waiter *weft_waitq_pop(struct weft_waitq *q) {
+  struct weft_waiter *w = q->head;
+  if (w) weft_waitq_remove(q, w);
+  return w;
+}
+
+struct weft_timer {
+  int64_t deadline;          /* CLOCK_MONOTONIC ns */
+  int32_t index;             /* in the heap, -1 when not queued */
+  uint64_t gen;
+  struct weft_thread *thread;
+};
+
+struct weft_thread {
+  void *ctx;                       /* saved fcontext while not running */
+  _Atomic int ctx_ready;           /* ctx is saved and may be resumed */
+  uint32_t magic;
+  uint64_t id;
+  _Atomic uint64_t wake_token;     /* gen*2 + armed */
+  struct weft_thread *rq_next;     /* link in the global/priority queue */
+  _Atomic int state;
+  int block_kind;
+  int saved_errno;
+  int last_worker;
+  unsigned section_depth;
+  void *(*fn)(void *);
+  void *arg;
+  void *result;
+  weft_spinlock jlock;             /* guards the join fields below */
+  int detached, done, external_joiner;
+  _Atomic uint32_t done_word;
+  struct weft_waiter *joiner;
+  struct weft_timer timer;
+  void **specific;                 /* pthread keys, allocated on first use */
+  char *stack_lo;
+  size_t stack_size;
+  int seg_class;
+  struct weft_thread *all_next, *all_prev;
+  struct weft_fiber fiber;
+  char name[16];
+};
+
+struct weft_switch_msg {
+  struct weft_thread *prev;
+  int action;
+};
+
+struct weft_worker {
+  unsigned index;
+  struct weft_thread *current;
+  void *g0_ctx;
+  struct weft_fiber g0_fiber;
+  struct weft_switch_msg msg;
+  uint32_t tick;
+  unsigned rng;
+  _Atomic uint64_t switches, steals;
+  struct weft_seg_cache segs;
+  _Atomic int idle;
+  int polling;
+  _Atomic uint32_t sleep_word;
+  _Alignas(WEFT_CACHELINE) _Atomic uint32_t head;
+  _Alignas(WEFT_CACHELINE) _Atomic uint32_t tail;
+  struct weft_thread *_Atomic ring[WEFT_RQ_SIZE];
+};
+
+/* The running user thread / worker of this kernel thread (null outside).
+ * Never inlined, so a caller that may have switched (and migrated to
+ * another kernel thread) reads them afresh. */
+struct weft_thread *weft_current(void) WEFT_HIDDEN;
+struct weft_worker *weft_cur_worker(void) WEFT_HIDDEN;
+int weft_get_errno(void) WEFT_HIDDEN;
+void weft_set_errno(int e) WEFT_HIDDEN;
+
+/* Blocking protocol:
+ *     gen = weft_arm(self);            // before publishing the waiter
+ *     lock(q); push waiter{self, gen}; unlock(q);
+ *     weft_park(kind);                 // returns once woken
+ * and a waker, holding the lock of the queue it found the waiter in:
+ *     if (weft_wake(w->thread, w->gen)) ... it was woken by us
+ * A wake with a stale gen does nothing, so a timeout and a signal racing
+ * for one thread wake it once. */
+uint64_t weft_arm(struct weft_thread *self) WEFT_HIDDEN;
+int weft_wake(struct weft_thread *t, uint64_t gen) WEFT_HIDDEN;
+void weft_park(int kind) WEFT_HIDDEN;
+/* Arms, parks with a deadline; returns 0 if woken, ETIMEDOUT on timeout
+ * (the caller must then take its waiter out of its queue, under the lock,
+ * if still queued). deadline < 0: no deadline. */
+int weft_park_until(int kind, int64_t deadline, uint64_t gen) WEFT_HIDDEN;
+void weft_ready(struct weft_thread *t) WEFT_HIDDEN;
+
+/* Timers (sched/timer.c). */
+void weft_timer_add(struct weft_timer *t) WEFT_HIDDEN;
+void weft_timer_cancel(struct weft_timer *t) WEFT_HIDDEN;
+int64_t weft_timer_next(void) WEFT_HIDDEN;       /* INT64_MAX if none */
+void weft_timer_fire(int64_t now) WEFT_HIDDEN;
+
+/* The poller the io layer installs: wait up to `timeout_ns` (0: do not
+ * wait, <0: forever) for descriptor events and wake their waiters. */
+extern void (*weft_poll_hook)(int64_t timeout_ns) WEFT_HIDDEN;
+extern void (*weft_poll_kick_hook)(void) WEFT_HIDDEN;
+extern _Atomic long weft_io_waiters WEFT_HIDDEN;
+/* Run at thread exit by the pthread layer (key destructors). */
+extern void (*weft_exit_hook)(struct weft_thread *t) WEFT_HIDDEN;
+/* Wakes an idle worker when the poller should look again (new earlier timer). */
+void weft_sched_kick_poller(void) WEFT_HIDDEN;
+
+/* The runtime. */
+int weft_runtime_started(void) WEFT_HIDDEN;
+void weft_runtime_ensure(void) WEFT_HIDDEN;
+int weft_spawn_internal(struct weft_thread **out, size_t stack_size, int detached,
+                        void *(*fn)(void *), void *arg) WEFT_HIDDEN;
+/* The real pthread_create, for the runtime's own kernel threads. */
+extern int (*weft_real_pthread_create)(void *, const void *, void *(*)(void *),
+                                       void *) WEFT_HIDDEN;
+void weft_fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2))) WEFT_HIDDEN;
+
+extern _Atomic uint64_t weft_blocked_by_kind[WEFT_BLOCK_KINDS] WEFT_HIDDEN;
+
+#endif

@@ -1,0 +1,209 @@
+/* stack: the segment allocator.
+ *
+ * Every user thread runs on a segment: a power-of-two block of 1 KiB to
+ * 8 MiB. Segments are never mapped one by one (Linux allows 65,530 mappings
+ * per process and a pthread costs at least two). Instead each size class
+ * owns one arena: a single MAP_NORESERVE reservation of ARENA_SPAN bytes
+ * made the first time the class is used, carved by a bump pointer. Memory
+ * is only committed by the kernel when a page is first written, so a
+ * 256 KiB segment whose thread used 3 KiB of stack costs one page.
+ *
+ * Layout of a segment (addresses grow upwards):
+ *
+ *     lo                                                       lo + size
+ *     | canary (64 B of zeros) | red zone | stack ... grows <- | thread |
+ *
+ * The canary is the zero page: it is never written, only read, so checking
+ * it (on every switch away from a thread) maps no memory. Any nonzero byte
+ * in it means the stack ran past its end; the scheduler then reports the
+ * thread and aborts. The thread descriptor sits at the top, so spawning a
+ * thread is one allocation.
+ *
+ * Invariants:
+ *   - a segment of class c lies in arena c at an offset that is a multiple
+ *     of its size, so any stack address maps back to its segment;
+ *   - a free segment's first word at the top (where the thread descriptor
+ *     goes) links it into a free list; its canary is still zero;
+ *   - a free segment is in exactly one list: a worker's cache (at most
+ *     CACHE_MAX per class, refilled and drained CACHE_BATCH at a time) or
+ *     the class's global list under its lock.
+ *
+ * WEFT_ARENA_LIMIT (bytes, suffixes k/m/g accepted) caps the total carved
+ * from all arenas; past it spawning fails with EAGAIN, which tests use to
+ * drive the failure path.
+ */
+#include "stack/segment.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+
+#include "arch/cpu.h"
+
+#define ARENA_SPAN ((size_t)1 << 41) /* 2 TiB of address space per class */
+#define CACHE_MAX 64
+#define CACHE_BATCH 32
+
+struct arena {
+  weft_spinlock lock;
+  char *base;                /* null until first used */
+  size_t next;               /* bump offset */
+  void *free_head;           /* global free list */
+  size_t free_count;
+};
+
+static struct arena arenas[WEFT_SEG_CLASSES];
+static _Atomic size_t carved_bytes;
+static size_t arena_limit = (size_t)-1;
+static _Atomic int limit_read;
+
+static void **link_of(void *lo, int cls) {
+  return (void **)((char *)lo + weft_seg_class_size(cls) - 64);
+}
+
+int weft_seg_class(size_t bytes) {
+  for (int c = 0; c < WEFT_SEG_CLASSES; c++)
+    if (weft_seg_class_size(c) >= bytes) return c;
+  return -1;
+}
+
+static size_t parse_size(const char *s) {
+  char *end;
+  unsigned long long v = strtoull(s, &end, 10);
+  switch (*end) {
+  case 'k': case 'K': v <<= 10; break;
+  case 'm': case 'M': v <<= 20; break;
+  case 'g': case 'G': v <<= 30; break;
+  default: break;
+  }
+  return (size_t)v;
+}
+
+static void read_limit(void) {
+  if (atomic_load_explicit(&limit_read, memory_order_acquire)) return;
+  const char *s = getenv("WEFT_ARENA_LIMIT");
+  if (s && *s) arena_limit = parse_size(s);
+  atomic_store_explicit(&limit_read, 1, memory_order_release);
+}
+
+/* Carve a batch of up to `n` fresh segments into a list; returns the count. */
+static size_t carve(struct arena *a, int cls, size_t n, void **out_head) {
+  size_t size = weft_seg_class_size(cls);
+  if (!a->base) {
+    void *p = mmap(0, ARENA_SPAN, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) return 0;
+    a->base = p;
+  }
+  size_t got = 0;
+  void *head = 0;
+  while (got < n && a->next + size <= ARENA_SPAN - weft_seg_class_size(WEFT_SEG_CLASSES - 1)) {
+    size_t before = atomic_fetch_add(&carved_bytes, size);
+    if (before + size > arena_limit) {
+      atomic_fetch_sub(&carved_bytes, size);
+      break;
+    }
+    void *lo = a->base + a->next;
+    a->next += size;
+    *link_of(lo, cls) = head;
+    head = lo;
+    got++;
+  }
+  *out_head = head;
+  return got;
+}
+
+void *weft_seg_alloc(struct weft_seg_cache *cache, int cls) {
+  if (cls < 0 || cls >= WEFT_SEG_CLASSES) {
+    errno = EINVAL;
+    return 0;
+  }
+  if (cache && cache->head[cls]) {
+    void *lo = cache->head[cls];
+    cache->head[cls] = *link_of(lo, cls);
+    cache->count[cls]--;
+    return lo;
+  }
+  read_limit();
+  struct arena *a = &arenas[cls];
+  size_t want = cache ? (2u << 20) / weft_seg_class_size(cls) : 1;
+  if (want < 1) want = 1;
+  if (want > CACHE_BATCH) want = CACHE_BATCH;
+  void *head = 0;
+  size_t got = 0;
+  weft_spin_lock(&a->lock);
+  while (a->free_head && got < want) {
+    void *lo = a->free_head;
+    a->free_head = *link_of(lo, cls);
+    a->free_count--;
+    *link_of(lo, cls) = head;
+    head = lo;
+    got++;
+  }
+  if (got == 0) {
+    int had_base = a->base != 0;
+    got = carve(a, cls, want, &head);
+    if (got == 0) {
+      weft_spin_unlock(&a->lock);
+      errno = (had_base || a->base) ? EAGAIN : ENOMEM;
+      return 0;
+    }
+  }
+  weft_spin_unlock(&a->lock);
+  void *lo = head;
+  head = *link_of(lo, cls);
+  if (cache) {
+    /* The rest of the batch goes to the cache. */
+    while (head) {
+      void *n = *link_of(head, cls);
+      *link_of(head, cls) = cache->head[cls];
+      cache->head[cls] = head;
+      cache->count[cls]++;
+      head = n;
+    }
+  }
+  return lo;
+}
+
+void weft_seg_free(struct weft_seg_cache *cache, void *lo, int cls) {
+  if (cache && cache->count[cls] < CACHE_MAX) {
+    *link_of(lo, cls) = cache->head[cls];
+    cache->head[cls] = lo;
+    cache->count[cls]++;
+    return;
+  }
+  struct arena *a = &arenas[cls];
+  /* Hand the segment plus half the cache back to the global list. */
+  void *head = lo, *tail = lo;
+  size_t n = 1;
+  *link_of(lo, cls) = 0;
+  while (cache && cache->count[cls] > CACHE_MAX - CACHE_BATCH) {
+    void *s = cache->head[cls];
+    cache->head[cls] = *link_of(s, cls);
+    cache->count[cls]--;
+    *link_of(s, cls) = head;
+    head = s;
+    n++;
+  }
+  weft_spin_lock(&a->lock);
+  *link_of(tail, cls) = a->free_head;
+  a->free_head = head;
+  a->free_count += n;
+  weft_spin_unlock(&a->lock);
+}
+
+size_t weft_seg_arena_bytes(void) { return atomic_load(&carved_bytes); }
+
+int weft_seg_owner(const void *addr, void **lo, int *cls) {
+  for (int c = 0; c < WEFT_SEG_CLASSES; c++) {
+    char *b = arenas[c].base;
+    if (b && (const char *)addr >= b && (const char *)addr < b + ARENA_SPAN) {
+      size_t size = weft_seg_class_size(c);
+      size_t off = (size_t)((const char *)addr - b);
+      if (lo) *lo = b + (off & ~(size - 1));
+      if (cls) *cls = c;
+      return 1;
+    }
+  }
+  return 0;
+}

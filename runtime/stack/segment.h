@@ -1,0 +1,42 @@
+/* stack: stack segments carved from large arenas. See segment.c. */
+#ifndef WEFT_STACK_SEGMENT_H
+#define WEFT_STACK_SEGMENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define WEFT_SEG_MIN_SHIFT 10 /* 1 KiB */
+#define WEFT_SEG_CLASSES 14   /* 1 KiB .. 8 MiB, powers of two */
+#define WEFT_SEG_CANARY 64    /* bytes at the low end that must stay zero */
+#define WEFT_SEG_REDZONE 256  /* slack between the stack limit and the canary */
+
+/* A per-worker cache of free segments, one list per size class. */
+struct weft_seg_cache {
+  void *head[WEFT_SEG_CLASSES];
+  uint32_t count[WEFT_SEG_CLASSES];
+};
+
+/* The size class that holds `bytes`, or -1 if larger than the largest. */
+int weft_seg_class(size_t bytes);
+static inline size_t weft_seg_class_size(int cls) {
+  return (size_t)1 << (WEFT_SEG_MIN_SHIFT + cls);
+}
+/* A segment of class `cls` (its low address), or null with errno set to
+ * EAGAIN (arena limit reached) or ENOMEM (no address space). `cache` may be
+ * null (callers that are not workers). */
+void *weft_seg_alloc(struct weft_seg_cache *cache, int cls);
+void weft_seg_free(struct weft_seg_cache *cache, void *lo, int cls);
+/* Nonzero if the canary at the low end of the segment is intact. */
+static inline int weft_seg_canary_ok(const void *lo) {
+  const uint64_t *w = (const uint64_t *)lo;
+  uint64_t acc = 0;
+  for (int i = 0; i < WEFT_SEG_CANARY / 8; i++) acc |= w[i];
+  return acc == 0;
+}
+/* Bytes of arena handed out so far (whole classes, cached ones included). */
+size_t weft_seg_arena_bytes(void);
+/* The address range of class `cls`'s arena, for the gdb extension and for
+ * telling whether an address is a weft stack. */
+int weft_seg_owner(const void *addr, void **lo, int *cls);
+
+#endif
