@@ -9,11 +9,11 @@
 
 #include <chrono>
 #include <cstring>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <new>
 #include <system_error>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -21,17 +21,22 @@
 
 namespace weft {
 
+struct stack_size {
+  std::size_t bytes;
+};
+
 class thread {
 public:
   thread() noexcept = default;
   template <class F, class... Args>
   explicit thread(F &&f, Args &&...args) {
-    start(0, std::bind(std::forward<F>(f), std::forward<Args>(args)...));
+    start(0, [fn = std::forward<F>(f),
+              tup = std::make_tuple(std::forward<Args>(args)...)]() mutable { std::apply(fn, tup); });
   }
-  // A thread with an explicit first stack segment size in bytes.
+  // A thread with an explicit first stack segment size.
   template <class F>
-  thread(std::size_t stack_size, F &&f) {
-    start(stack_size, std::forward<F>(f));
+  thread(stack_size size, F &&f) {
+    start(size.bytes, std::forward<F>(f));
   }
   thread(thread &&o) noexcept : t_(std::exchange(o.t_, nullptr)) {}
   thread &operator=(thread &&o) noexcept {

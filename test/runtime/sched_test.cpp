@@ -1,0 +1,276 @@
+// Scheduler, threads, timers, stacks, statistics and sections (weft's C API).
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include "weft/weft.h"
+
+namespace {
+
+void *add_one(void *arg) { return (void *)((intptr_t)arg + 1); }
+
+TEST(Sched, MainIsAUserThread) {
+  ASSERT_NE(weft_self(), nullptr);
+  EXPECT_GE(weft_current_worker(), 0);
+  EXPECT_GE(weft_workers(), 1u);
+}
+
+TEST(Sched, SpawnJoinReturnsResult) {
+  weft_thread_t *t;
+  ASSERT_EQ(weft_spawn(&t, nullptr, add_one, (void *)41), 0);
+  void *r = nullptr;
+  ASSERT_EQ(weft_join(t, &r), 0);
+  EXPECT_EQ((intptr_t)r, 42);
+}
+
+TEST(Sched, ManyThreads) {
+  const int n = 20000;
+  std::vector<weft_thread_t *> ts(n);
+  weft_attr_t a{};
+  a.stack_size = 8192;
+  for (int i = 0; i < n; i++) ASSERT_EQ(weft_spawn(&ts[i], &a, add_one, (void *)(intptr_t)i), 0);
+  long sum = 0;
+  for (int i = 0; i < n; i++) {
+    void *r;
+    ASSERT_EQ(weft_join(ts[i], &r), 0);
+    sum += (intptr_t)r;
+  }
+  EXPECT_EQ(sum, (long)n * (n + 1) / 2);
+}
+
+std::atomic<int> detached_ran;
+void *detached_body(void *) {
+  weft_yield();
+  detached_ran++;
+  return nullptr;
+}
+
+TEST(Sched, DetachedThreadsRunAndFree) {
+  detached_ran = 0;
+  weft_attr_t a{};
+  a.detached = 1;
+  for (int i = 0; i < 1000; i++) ASSERT_EQ(weft_spawn(nullptr, &a, detached_body, nullptr), 0);
+  weft_thread_t *t;
+  ASSERT_EQ(weft_spawn(&t, nullptr, detached_body, nullptr), 0);
+  ASSERT_EQ(weft_detach(t), 0);
+  while (detached_ran.load() < 1001) weft_sleep(100000);
+  SUCCEED();
+}
+
+TEST(Sched, JoinErrors) {
+  weft_thread_t *t;
+  ASSERT_EQ(weft_spawn(&t, nullptr, add_one, nullptr), 0);
+  EXPECT_EQ(weft_join(weft_self(), nullptr), EDEADLK);
+  ASSERT_EQ(weft_join(t, nullptr), 0);
+}
+
+std::vector<int> order;
+void *yielder(void *arg) {
+  for (int i = 0; i < 3; i++) {
+    order.push_back((int)(intptr_t)arg);
+    weft_yield();
+  }
+  return nullptr;
+}
+
+TEST(Sched, YieldRoundRobinOnOneWorker) {
+  if (weft_workers() != 1) GTEST_SKIP() << "ordering is only defined on one worker";
+  order.clear();
+  weft_thread_t *a, *b;
+  ASSERT_EQ(weft_spawn(&a, nullptr, yielder, (void *)1), 0);
+  ASSERT_EQ(weft_spawn(&b, nullptr, yielder, (void *)2), 0);
+  weft_join(a, nullptr);
+  weft_join(b, nullptr);
+  EXPECT_EQ(order, (std::vector<int>{1, 2, 1, 2, 1, 2}));
+}
+
+void *sleeper(void *arg) {
+  int64_t t0 = weft_now();
+  weft_sleep((uint64_t)(intptr_t)arg);
+  return (void *)(intptr_t)(weft_now() - t0);
+}
+
+TEST(Sched, SleepBlocksOnlyTheSleeper) {
+  std::vector<weft_thread_t *> ts;
+  for (int i = 0; i < 100; i++) {
+    weft_thread_t *t;
+    ASSERT_EQ(weft_spawn(&t, nullptr, sleeper, (void *)(intptr_t)(1000000 * (i % 10 + 1))), 0);
+    ts.push_back(t);
+  }
+  for (int i = 0; i < 100; i++) {
+    void *r;
+    weft_join(ts[i], &r);
+    EXPECT_GE((intptr_t)r, 1000000 * (i % 10 + 1)); // never wakes early
+  }
+}
+
+void *errno_keeper(void *arg) {
+  int mine = (int)(intptr_t)arg;
+  for (int i = 0; i < 50; i++) {
+    errno = mine;
+    weft_yield();
+    if (errno != mine) return (void *)1;
+  }
+  return nullptr;
+}
+
+TEST(Sched, ErrnoBelongsToTheUserThread) {
+  std::vector<weft_thread_t *> ts(16);
+  for (int i = 0; i < 16; i++) ASSERT_EQ(weft_spawn(&ts[i], nullptr, errno_keeper, (void *)(intptr_t)(100 + i)), 0);
+  for (auto *t : ts) {
+    void *r;
+    weft_join(t, &r);
+    EXPECT_EQ(r, nullptr);
+  }
+}
+
+void *stack_limit_probe(void *) {
+  char local;
+  uintptr_t lim = __weft_stack_limit;
+  weft_yield();
+  uintptr_t lim2 = __weft_stack_limit;
+  bool ok = lim != 0 && lim < (uintptr_t)&local && (uintptr_t)&local - lim < (1u << 20) && lim == lim2;
+  return (void *)(intptr_t)ok;
+}
+
+TEST(Stack, StackLimitTracksTheRunningThread) {
+  weft_attr_t a{};
+  a.stack_size = 64 * 1024;
+  std::vector<weft_thread_t *> ts(8);
+  for (auto &t : ts) ASSERT_EQ(weft_spawn(&t, &a, stack_limit_probe, nullptr), 0);
+  for (auto *t : ts) {
+    void *r;
+    weft_join(t, &r);
+    EXPECT_EQ((intptr_t)r, 1);
+  }
+}
+
+void *tiny(void *) { return nullptr; }
+
+TEST(Stack, StackSizesAcrossClasses) {
+  for (size_t s : {512ul, 4096ul, 100000ul, 1ul << 20, 6ul << 20, 64ul << 20}) {
+    weft_attr_t a{};
+    a.stack_size = s;
+    weft_thread_t *t;
+    ASSERT_EQ(weft_spawn(&t, &a, tiny, nullptr), 0) << s;
+    ASSERT_EQ(weft_join(t, nullptr), 0);
+  }
+}
+
+__attribute__((noinline)) int smash(size_t n) {
+  volatile char buf[32 * 1024];
+  for (size_t i = 0; i < n; i++) buf[i] = 0x5a;
+  weft_yield(); // the switch checks the canary
+  return buf[n / 2];
+}
+void *overflow_body(void *) { return (void *)(intptr_t)smash(32 * 1024); }
+
+TEST(StackDeathTest, OverflowIsReportedWithThreadId) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        weft_attr_t a{};
+        a.stack_size = 16 * 1024;
+        weft_thread_t *t;
+        weft_spawn(&t, &a, overflow_body, nullptr);
+        weft_join(t, nullptr);
+      },
+      "stack overflow in user thread [0-9]+");
+}
+
+TEST(Stats, CountsThreadsAndBlockingPoints) {
+  struct weft_stats s0;
+  weft_stats(&s0);
+  weft_thread_t *t;
+  ASSERT_EQ(weft_spawn(&t, nullptr, sleeper, (void *)(intptr_t)50000000), 0);
+  weft_sleep(10000000);
+  struct weft_stats s;
+  weft_stats(&s);
+  EXPECT_GE(s.spawned, s0.spawned + 1);
+  EXPECT_GE(s.live, 2u);
+  EXPECT_GE(s.blocked_by_kind[WEFT_BLOCK_SLEEP], 1u);
+  EXPECT_GT(s.switches, 0u);
+  EXPECT_EQ(s.workers, weft_workers());
+  EXPECT_STREQ(weft_block_kind_name(WEFT_BLOCK_ACCEPT), "accept");
+  weft_join(t, nullptr);
+}
+
+long shared_counter;
+void *section_body(void *) {
+  for (int i = 0; i < 2000; i++) {
+    WEFT_ATOMIC {
+      long v = shared_counter;
+      for (volatile int k = 0; k < 10; k++) {
+      }
+      shared_counter = v + 1;
+    }
+    if (i % 64 == 0) weft_yield();
+  }
+  return nullptr;
+}
+
+TEST(Sections, CoarseSectionIsAtomicOnEveryWorker) {
+  shared_counter = 0;
+  std::vector<weft_thread_t *> ts(8);
+  for (auto &t : ts) ASSERT_EQ(weft_spawn(&t, nullptr, section_body, nullptr), 0);
+  for (auto *t : ts) weft_join(t, nullptr);
+  EXPECT_EQ(shared_counter, 8 * 2000);
+}
+
+long striped[2];
+const unsigned lock0[] = {3}, lock1[] = {3, 700};
+const struct weft_section sec0 = {__FILE__, __LINE__, 1, lock0};
+const struct weft_section sec1 = {__FILE__, __LINE__, 2, lock1};
+void *striped_body(void *arg) {
+  const struct weft_section *s = arg ? &sec1 : &sec0;
+  for (int i = 0; i < 2000; i++) {
+    struct weft_section_guard g = __weft_section_enter(s);
+    long v = striped[0];
+    striped[0] = v + 1;
+    __weft_section_leave(&g);
+    if (i % 64 == 0) weft_yield();
+  }
+  return nullptr;
+}
+
+TEST(Sections, ListedLocksExcludeSectionsSharingALock) {
+  striped[0] = 0;
+  std::vector<weft_thread_t *> ts(8);
+  for (size_t i = 0; i < ts.size(); i++)
+    ASSERT_EQ(weft_spawn(&ts[i], nullptr, striped_body, (void *)(intptr_t)(i & 1)), 0);
+  for (auto *t : ts) weft_join(t, nullptr);
+  EXPECT_EQ(striped[0], 8 * 2000);
+}
+
+TEST(SectionsDeathTest, BlockingInsideASectionAborts) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        WEFT_ATOMIC { weft_sleep(1000); }
+      },
+      "inside a WEFT_ATOMIC section");
+}
+
+std::atomic<int> prio_seen;
+int always_high(weft_thread_t *, enum weft_block_kind kind, void *) {
+  prio_seen++;
+  return kind == WEFT_BLOCK_SLEEP;
+}
+const struct weft_policy test_policy = {"test", always_high, nullptr};
+
+TEST(Policy, PolicyIsConsultedOnWakeUp) {
+  prio_seen = 0;
+  weft_set_policy(&test_policy);
+  weft_thread_t *t;
+  ASSERT_EQ(weft_spawn(&t, nullptr, sleeper, (void *)(intptr_t)1000000), 0);
+  weft_join(t, nullptr);
+  weft_set_policy(&weft_policy_favor_accept);
+  weft_set_policy(&weft_policy_favor_active);
+  weft_set_policy(nullptr);
+  EXPECT_GT(prio_seen.load(), 0);
+}
+
+}  // namespace
