@@ -25,6 +25,7 @@
 #include "clang/Basic/DiagnosticOptions.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendPluginRegistry.h"
+#include "llvm/IR/DebugInfo.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -218,6 +219,15 @@ private:
   std::map<const FunctionDecl *, struct Seen> ByDecl;
 };
 
+/// Removes the location-only debug info the plugin turned on.
+struct StripLocationsPass : llvm::PassInfoMixin<StripLocationsPass> {
+  llvm::PreservedAnalyses run(llvm::Module &M, llvm::ModuleAnalysisManager &) {
+    return llvm::StripDebugInfo(M) ? llvm::PreservedAnalyses::none()
+                                   : llvm::PreservedAnalyses::all();
+  }
+  static bool isRequired() { return true; }
+};
+
 class WeftAction : public PluginASTAction {
 protected:
   bool ParseArgs(const CompilerInstance &CI, const std::vector<std::string> &Args) override {
@@ -242,18 +252,24 @@ protected:
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI, StringRef) override {
     CodeGenOptions &CG = CI.getCodeGenOpts();
     // Like -Rpass: keep !dbg locations in the IR without emitting debug info.
-    if (CG.getDebugInfo() == llvm::codegenoptions::NoDebugInfo)
+    // Once the checks have run, drop the locations again so the rest of the
+    // pipeline pays nothing for them.
+    bool OwnLocations = CG.getDebugInfo() == llvm::codegenoptions::NoDebugInfo;
+    if (OwnLocations)
       CG.setDebugInfo(llvm::codegenoptions::LocTrackingOnly);
     auto Facts = std::make_shared<weft::AnnotationFacts>();
     auto Sink = std::make_shared<ClangDiagnosticSink>(CI);
     weft::Options Opts = this->Opts;
-    CG.PassBuilderCallbacks.push_back([Facts, Sink, Opts](llvm::PassBuilder &PB) {
+    CG.PassBuilderCallbacks.push_back([Facts, Sink, Opts, OwnLocations](llvm::PassBuilder &PB) {
       weft::registerPasses(PB);
-      PB.registerPipelineStartEPCallback(
-          [Facts, Sink, Opts](llvm::ModulePassManager &MPM, llvm::OptimizationLevel) {
-            MPM.addPass(weft::ApplyAnnotationsPass(Facts));
-            MPM.addPass(weft::WeftCheckPass(Opts, Sink));
-          });
+      PB.registerPipelineStartEPCallback([Facts, Sink, Opts, OwnLocations](
+                                             llvm::ModulePassManager &MPM,
+                                             llvm::OptimizationLevel) {
+        MPM.addPass(weft::ApplyAnnotationsPass(Facts));
+        MPM.addPass(weft::WeftCheckPass(Opts, Sink));
+        if (OwnLocations)
+          MPM.addPass(StripLocationsPass());
+      });
     });
     return std::make_unique<AnnotationCollector>(CI, Facts);
   }

@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""Compile csmith-generated programs with the weft plugin and check that it
+never crashes Clang, never rejects a program plain Clang accepts, and always
+writes a well-formed report.
+
+usage: run_csmith.py <plugin> <workdir> <count> [first-seed]
+"""
+import concurrent.futures
+import json
+import os
+import subprocess
+import sys
+
+plugin, workdir, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+first = int(sys.argv[4]) if len(sys.argv) > 4 else 1
+os.makedirs(workdir, exist_ok=True)
+inc = "/usr/include/csmith"
+
+
+def one(seed):
+    src = os.path.join(workdir, "p%d.c" % seed)
+    with open(src, "w") as f:
+        subprocess.run(["csmith", "--seed", str(seed), "--max-funcs", "12"],
+                       stdout=f, check=True, timeout=60)
+    problems = []
+    for level in ("-O0", "-O2"):
+        report = os.path.join(workdir, "r%d%s" % (seed, level))
+        cmd = ["clang-19", "-w", "-I", inc, level, "-c", src, "-o", os.devnull,
+               "-fplugin=" + plugin, "-fplugin-arg-weft-report=" + report]
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+        if r.returncode != 0:
+            plain = subprocess.run(cmd[:-2], capture_output=True, timeout=300)
+            if plain.returncode == 0 or r.returncode < 0 or "PLEASE submit" in r.stderr:
+                problems.append("seed %d %s: exit %d\n%s" % (seed, level, r.returncode,
+                                                             r.stderr[-2000:]))
+            continue
+        path = os.path.join(report, "p%d.c.weft.json" % seed)
+        try:
+            doc = json.load(open(path))
+            assert doc["version"] == 1 and doc["functions"], "empty report"
+        except Exception as e:  # noqa: BLE001
+            problems.append("seed %d %s: bad report %s: %s" % (seed, level, path, e))
+    return problems
+
+
+with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+    results = list(pool.map(one, range(first, first + count)))
+failures = [p for ps in results for p in ps]
+for p in failures:
+    print(p)
+print("csmith: %d programs, %d compiles, %d failures" % (count, 2 * count, len(failures)))
+sys.exit(1 if failures else 0)
