@@ -43,9 +43,9 @@ static long do_io(int fd, int dir, int kind, io_op op, void *args) {
   if (!self) return op(fd, args);
   struct weft_fd *s = weft_fd_get(fd);
   if (!s) return op(fd, args);
-  switch (s->mode) {
+  switch (WEFT_FD_MODE(s)) {
   case WEFT_FD_NONBLOCK:
-    if (s->user_nonblock) return op(fd, args);
+    if (WEFT_FD_USER_NB(s)) return op(fd, args);
     for (;;) {
       uint32_t seq = atomic_load_explicit(&s->seq[dir], memory_order_acquire);
       long r = op(fd, args);
@@ -60,7 +60,7 @@ static long do_io(int fd, int dir, int kind, io_op op, void *args) {
       if (w && w != ETIMEDOUT) return op(fd, args); /* cannot poll: just block */
     }
   case WEFT_FD_READINESS:
-    if (s->user_nonblock) return op(fd, args);
+    if (WEFT_FD_USER_NB(s)) return op(fd, args);
     for (;;) {
       uint32_t seq = atomic_load_explicit(&s->seq[dir], memory_order_acquire);
       struct pollfd p = {fd, (short)(dir ? POLLOUT : POLLIN), 0};
@@ -95,7 +95,7 @@ static long op_sendto(int fd, void *a) {
 /* Blocking writes to sockets and pipes write everything (or fail). */
 static ssize_t write_all(int fd, int kind, io_op op, struct rw *x) {
   struct weft_fd *s = weft_current() ? weft_fd_get(fd) : 0;
-  if (!s || s->mode != WEFT_FD_NONBLOCK || s->user_nonblock || (x->flags & MSG_DONTWAIT))
+  if (!s || WEFT_FD_MODE(s) != WEFT_FD_NONBLOCK || WEFT_FD_USER_NB(s) || (x->flags & MSG_DONTWAIT))
     return do_io(fd, WEFT_FD_OUT, kind, op, x);
   size_t done = 0, total = x->len;
   char *base = x->buf;
@@ -203,7 +203,7 @@ EXPORT int connect(int fd, const struct sockaddr *addr, socklen_t alen) {
   int e = weft_get_errno();
   if (e != EINPROGRESS) return (int)r;
   struct weft_fd *s = weft_fd_get(fd);
-  if (!s || s->mode != WEFT_FD_NONBLOCK || s->user_nonblock) return (int)r;
+  if (!s || WEFT_FD_MODE(s) != WEFT_FD_NONBLOCK || WEFT_FD_USER_NB(s)) return (int)r;
   for (;;) {
     uint32_t seq = atomic_load_explicit(&s->seq[WEFT_FD_OUT], memory_order_acquire);
     struct pollfd p = {fd, POLLOUT, 0};
@@ -270,17 +270,17 @@ EXPORT int dup(int old) {
 static int fcntl_common(int fd, int cmd, unsigned long arg) {
   if (cmd == F_GETFL || cmd == F_SETFL) {
     struct weft_fd *s = weft_fd_get(fd);
-    if (s && s->mode == WEFT_FD_NONBLOCK) {
+    if (s && WEFT_FD_MODE(s) == WEFT_FD_NONBLOCK) {
       if (cmd == F_GETFL) {
         long r = syscall(SYS_fcntl, fd, F_GETFL);
-        if (r >= 0 && !s->user_nonblock) r &= ~O_NONBLOCK;
+        if (r >= 0 && !WEFT_FD_USER_NB(s)) r &= ~O_NONBLOCK;
         return (int)r;
       }
-      s->user_nonblock = (arg & O_NONBLOCK) != 0;
+      __atomic_store_n(&s->user_nonblock, (arg & O_NONBLOCK) != 0, __ATOMIC_RELAXED);
       return (int)syscall(SYS_fcntl, fd, F_SETFL, arg | O_NONBLOCK);
     }
-    if (s && s->mode == WEFT_FD_READINESS && cmd == F_SETFL)
-      s->user_nonblock = (arg & O_NONBLOCK) != 0;
+    if (s && WEFT_FD_MODE(s) == WEFT_FD_READINESS && cmd == F_SETFL)
+      __atomic_store_n(&s->user_nonblock, (arg & O_NONBLOCK) != 0, __ATOMIC_RELAXED);
   }
   long r = syscall(SYS_fcntl, fd, cmd, arg);
   if (r >= 0 && (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC)) weft_fd_forget((int)r);

@@ -20,6 +20,9 @@ struct weft_fd {
 
 /* The state of `fd`, classified on first use; null if out of range. */
 struct weft_fd *weft_fd_get(int fd) WEFT_HIDDEN;
+/* mode and user_nonblock are written under the lock, read without it. */
+#define WEFT_FD_MODE(s) __atomic_load_n(&(s)->mode, __ATOMIC_ACQUIRE)
+#define WEFT_FD_USER_NB(s) __atomic_load_n(&(s)->user_nonblock, __ATOMIC_RELAXED)
 /* Wait until `fd` may be ready in direction `dir` (0 in, 1 out) unless its
  * readiness sequence moved past `seq`. Returns 0, ETIMEDOUT, EBADF (closed
  * by another thread) or an epoll_ctl error. */

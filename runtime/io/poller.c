@@ -100,21 +100,21 @@ static void classify(int fd, struct weft_fd *s) {
   if (syscall(SYS_fstat, fd, &st) != 0) return; /* EBADF: leave unknown */
   long fl = syscall(SYS_fcntl, fd, F_GETFL);
   if (S_ISSOCK(st.st_mode) || (S_ISFIFO(st.st_mode) && fd > 2)) {
-    s->user_nonblock = (fl & O_NONBLOCK) != 0;
-    if (!s->user_nonblock) syscall(SYS_fcntl, fd, F_SETFL, fl | O_NONBLOCK);
-    s->mode = WEFT_FD_NONBLOCK;
+    __atomic_store_n(&s->user_nonblock, (fl & O_NONBLOCK) != 0, __ATOMIC_RELAXED);
+    if (!(fl & O_NONBLOCK)) syscall(SYS_fcntl, fd, F_SETFL, fl | O_NONBLOCK);
+    __atomic_store_n(&s->mode, WEFT_FD_NONBLOCK, __ATOMIC_RELEASE);
   } else if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) {
-    s->user_nonblock = (fl & O_NONBLOCK) != 0;
-    s->mode = WEFT_FD_READINESS;
+    __atomic_store_n(&s->user_nonblock, (fl & O_NONBLOCK) != 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&s->mode, WEFT_FD_READINESS, __ATOMIC_RELEASE);
   } else {
-    s->mode = WEFT_FD_PASS;
+    __atomic_store_n(&s->mode, WEFT_FD_PASS, __ATOMIC_RELEASE);
   }
 }
 
 struct weft_fd *weft_fd_get(int fd) {
   if (fd < 0 || fd >= table_len || !table) return 0;
   struct weft_fd *s = &table[fd];
-  if (WEFT_UNLIKELY(s->mode == WEFT_FD_UNKNOWN)) {
+  if (WEFT_UNLIKELY(WEFT_FD_MODE(s) == WEFT_FD_UNKNOWN)) {
     weft_spin_lock(&s->lock);
     if (s->mode == WEFT_FD_UNKNOWN) classify(fd, s);
     weft_spin_unlock(&s->lock);
@@ -131,7 +131,7 @@ int weft_fd_register(int fd, struct weft_fd *s) {
     if (e != EEXIST) return e;
     syscall(SYS_epoll_ctl, epfd, EPOLL_CTL_MOD, fd, &ev);
   }
-  s->registered = 1;
+  __atomic_store_n(&s->registered, 1, __ATOMIC_RELAXED);
   return 0;
 }
 
@@ -166,12 +166,13 @@ int weft_fd_wait(int fd, struct weft_fd *s, int dir, uint32_t seq, int64_t deadl
 void weft_fd_closing(int fd) {
   if (fd < 0 || fd >= table_len || !table) return;
   struct weft_fd *s = &table[fd];
-  if (s->mode == WEFT_FD_UNKNOWN && !s->registered) return;
+  if (WEFT_FD_MODE(s) == WEFT_FD_UNKNOWN && !__atomic_load_n(&s->registered, __ATOMIC_RELAXED))
+    return;
   weft_spin_lock(&s->lock);
   if (s->registered) syscall(SYS_epoll_ctl, epfd, EPOLL_CTL_DEL, fd, 0);
-  s->registered = 0;
-  s->mode = WEFT_FD_UNKNOWN;
-  s->user_nonblock = 0;
+  __atomic_store_n(&s->registered, 0, __ATOMIC_RELAXED);
+  __atomic_store_n(&s->mode, WEFT_FD_UNKNOWN, __ATOMIC_RELEASE);
+  __atomic_store_n(&s->user_nonblock, 0, __ATOMIC_RELAXED);
   wake_dir(s, WEFT_FD_IN, EBADF);
   wake_dir(s, WEFT_FD_OUT, EBADF);
   weft_spin_unlock(&s->lock);
@@ -180,8 +181,6 @@ void weft_fd_closing(int fd) {
 /* A new descriptor got number fd: forget what we knew about the old one. */
 void weft_fd_forget(int fd) {
   if (fd < 0 || fd >= table_len || !table) return;
-  struct weft_fd *s = &table[fd];
-  if (s->mode == WEFT_FD_UNKNOWN && !s->registered) return;
   weft_fd_closing(fd);
 }
 

@@ -806,7 +806,8 @@ static int (*user_main)(int, char **, char **);
 static int main_argc;
 static char **main_argv, **main_envp;
 
-static void *main_thunk(void *arg) {
+/* main may be declared with fewer parameters; libc calls it the same way. */
+__attribute__((no_sanitize("function"))) static void *main_thunk(void *arg) {
   (void)arg;
   exit(user_main(main_argc, main_argv, main_envp));
 }

@@ -100,7 +100,7 @@ struct weft_worker {
   _Atomic uint64_t switches, steals;
   struct weft_seg_cache segs;
   _Atomic int idle;
-  int polling;
+  _Atomic int polling;
   _Atomic uint32_t sleep_word;
   _Alignas(WEFT_CACHELINE) _Atomic uint32_t head;
   _Alignas(WEFT_CACHELINE) _Atomic uint32_t tail;

@@ -40,7 +40,12 @@
 
 #include "arch/cpu.h"
 
+#include "arch/cpu.h"
+#ifdef WEFT_TSAN
+#define ARENA_SPAN ((size_t)1 << 36) /* TSan leaves less address space to the program */
+#else
 #define ARENA_SPAN ((size_t)1 << 41) /* 2 TiB of address space per class */
+#endif
 #define CACHE_MAX 64
 #define CACHE_BATCH 32
 

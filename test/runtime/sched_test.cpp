@@ -107,12 +107,17 @@ TEST(Sched, SleepBlocksOnlyTheSleeper) {
   }
 }
 
+// errno is read and written in callees, as libc and most code do: the
+// address of errno is per worker, and a function that keeps it across a
+// switch on several workers is the documented hazard (docs/runtime.md).
+__attribute__((noinline)) void set_errno(int e) { errno = e; }
+__attribute__((noinline)) int get_errno() { return errno; }
 void *errno_keeper(void *arg) {
   int mine = (int)(intptr_t)arg;
   for (int i = 0; i < 50; i++) {
-    errno = mine;
+    set_errno(mine);
     weft_yield();
-    if (errno != mine) return (void *)1;
+    if (get_errno() != mine) return (void *)1;
   }
   return nullptr;
 }
@@ -127,11 +132,13 @@ TEST(Sched, ErrnoBelongsToTheUserThread) {
   }
 }
 
+// Read in a callee: the TLS address must not be reused across a switch.
+__attribute__((noinline)) uintptr_t stack_limit() { return __weft_stack_limit; }
 void *stack_limit_probe(void *) {
   char local;
-  uintptr_t lim = __weft_stack_limit;
+  uintptr_t lim = stack_limit();
   weft_yield();
-  uintptr_t lim2 = __weft_stack_limit;
+  uintptr_t lim2 = stack_limit();
   bool ok = lim != 0 && lim < (uintptr_t)&local && (uintptr_t)&local - lim < (1u << 20) && lim == lim2;
   return (void *)(intptr_t)ok;
 }

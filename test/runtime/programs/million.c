@@ -47,6 +47,7 @@ int main(int argc, char **argv) {
   weft_cond_broadcast(&cv);
   weft_mutex_unlock(&mu);
   for (long i = 0; i < n; i++) weft_join(ts[i], NULL);
+  free(ts);
   printf("million: %ld threads blocked at once (%llu blocked on cond), %ld finished\n", n,
          (unsigned long long)s.blocked_by_kind[WEFT_BLOCK_COND], finished);
   return finished == n ? 0 : 1;
