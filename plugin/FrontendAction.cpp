@@ -21,6 +21,7 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Attr.h"
 #include "clang/AST/Mangle.h"
+#include "clang/AST/ParentMapContext.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/DiagnosticOptions.h"
 #include "clang/Frontend/CompilerInstance.h"
@@ -86,16 +87,18 @@ private:
 };
 
 /// Reads WEFT_* annotations from the AST and checks that they are well
-/// formed.
+/// formed, and checks how WEFT_ATOMIC blocks are written.
 class AnnotationCollector : public ASTConsumer,
                             public RecursiveASTVisitor<AnnotationCollector> {
 public:
-  AnnotationCollector(CompilerInstance &CI, std::shared_ptr<weft::AnnotationFacts> Facts)
-      : CI(CI), Facts(std::move(Facts)) {}
+  AnnotationCollector(CompilerInstance &CI, std::shared_ptr<weft::AnnotationFacts> Facts,
+                      bool CheckSections)
+      : CI(CI), CheckSections(CheckSections), Facts(std::move(Facts)) {}
 
   bool shouldVisitTemplateInstantiations() const { return true; }
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
+    this->Ctx = &Ctx;
     Names = std::make_unique<ASTNameGenerator>(Ctx);
     TraverseDecl(Ctx.getTranslationUnitDecl());
     for (auto &[Canon, Seen] : ByDecl) {
@@ -113,6 +116,24 @@ public:
         Facts->Functions[Name] = A;
     }
     Names.reset();
+  }
+
+  /// In C, WEFT_ATOMIC is a one-shot `for`: a `break` or `continue` written
+  /// directly in it leaves the section, not the loop around it. Say so.
+  bool VisitForStmt(ForStmt *For) {
+    if (!CheckSections || !isSectionLoop(For) || !enclosedInLoop(For))
+      return true;
+    std::vector<const Stmt *> Jumps;
+    collectJumps(For->getBody(), Jumps);
+    for (const Stmt *J : Jumps) {
+      bool Break = isa<BreakStmt>(J);
+      warn(J->getBeginLoc(),
+           std::string("'") + (Break ? "break" : "continue") +
+               "' inside WEFT_ATOMIC leaves the atomic section, not the enclosing loop; "
+               "in C a section is a one-shot loop (use goto or a flag to " +
+               (Break ? "leave" : "continue") + " the outer loop) [weft-atomic]");
+    }
+    return true;
   }
 
   bool VisitDecl(Decl *D) {
@@ -204,6 +225,53 @@ private:
     return {Names->getName(D)};
   }
 
+  static bool isSectionLoop(const ForStmt *For) {
+    const auto *DS = dyn_cast_or_null<DeclStmt>(For->getInit());
+    if (!DS || !DS->isSingleDecl())
+      return false;
+    const auto *VD = dyn_cast<VarDecl>(DS->getSingleDecl());
+    return VD && VD->getName().starts_with("__weft_guard_");
+  }
+
+  bool enclosedInLoop(const Stmt *S) {
+    DynTypedNodeList Parents = Ctx->getParents(*S);
+    while (!Parents.empty()) {
+      const DynTypedNode &P = Parents[0];
+      if (P.get<FunctionDecl>() || P.get<LambdaExpr>() || P.get<BlockExpr>())
+        return false;
+      if (const auto *PS = P.get<Stmt>()) {
+        if (isa<WhileStmt, DoStmt, SwitchStmt, CXXForRangeStmt>(PS))
+          return true;
+        if (const auto *F = dyn_cast<ForStmt>(PS); F && !isSectionLoop(F))
+          return true;
+      }
+      Parents = Ctx->getParents(P);
+    }
+    return false;
+  }
+
+  static void collectJumps(const Stmt *S, std::vector<const Stmt *> &Out) {
+    if (!S)
+      return;
+    if (isa<BreakStmt, ContinueStmt>(S)) {
+      Out.push_back(S);
+      return;
+    }
+    // Jumps inside these belong to them.
+    if (isa<ForStmt, WhileStmt, DoStmt, SwitchStmt, CXXForRangeStmt, LambdaExpr, BlockExpr>(S))
+      return;
+    for (const Stmt *Child : S->children())
+      collectJumps(Child, Out);
+  }
+
+  void warn(SourceLocation Loc, const std::string &Msg) {
+    DiagnosticsEngine &D = CI.getDiagnostics();
+    if (D.getIgnoreAllWarnings())
+      return;
+    auto Level = D.getWarningsAsErrors() ? DiagnosticsEngine::Error : DiagnosticsEngine::Warning;
+    D.Report(Loc, D.getCustomDiagID(Level, "%0")) << Msg;
+  }
+
   void error(SourceLocation Loc, const std::string &Msg) {
     DiagnosticsEngine &D = CI.getDiagnostics();
     D.Report(Loc, D.getCustomDiagID(DiagnosticsEngine::Error, "%0")) << Msg;
@@ -214,6 +282,8 @@ private:
   }
 
   CompilerInstance &CI;
+  ASTContext *Ctx = nullptr;
+  bool CheckSections;
   std::shared_ptr<weft::AnnotationFacts> Facts;
   std::unique_ptr<ASTNameGenerator> Names;
   std::map<const FunctionDecl *, struct Seen> ByDecl;
@@ -271,7 +341,7 @@ protected:
           MPM.addPass(StripLocationsPass());
       });
     });
-    return std::make_unique<AnnotationCollector>(CI, Facts);
+    return std::make_unique<AnnotationCollector>(CI, Facts, Opts.Atomic);
   }
 
 private:
