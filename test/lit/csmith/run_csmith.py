@@ -21,7 +21,7 @@ def one(seed):
     src = os.path.join(workdir, "p%d.c" % seed)
     with open(src, "w") as f:
         subprocess.run(["csmith", "--seed", str(seed), "--max-funcs", "12"],
-                       stdout=f, check=True, timeout=60)
+                       stdout=f, check=True, timeout=60, cwd=workdir)
     problems = []
     for level in ("-O0", "-O2"):
         report = os.path.join(workdir, "r%d%s" % (seed, level))
