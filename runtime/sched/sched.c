@@ -170,7 +170,7 @@ static uint32_t rq_len(struct weft_worker *w) {
 }
 
 /* Owner only. Returns the queue length after the push. */
-static uint32_t rq_push(struct weft_worker *w, struct weft_thread *t) {
+static inline __attribute__((always_inline)) uint32_t rq_push(struct weft_worker *w, struct weft_thread *t) {
   for (;;) {
     uint32_t h = atomic_load_explicit(&w->head, memory_order_acquire);
     uint32_t tl = atomic_load_explicit(&w->tail, memory_order_relaxed);
@@ -320,14 +320,14 @@ static __attribute__((noinline)) void after_switch(struct weft_transfer tr) {
       break;
     }
   }
-  if (self) errno = self->saved_errno;
+  if (self) *w->errno_ptr = self->saved_errno;
 }
 
 static void switch_to(struct weft_worker *w, struct weft_thread *prev,
                       struct weft_thread *next, int action) {
   if (prev) {
     if (WEFT_UNLIKELY(!weft_seg_canary_ok(prev->stack_lo))) overflow_abort(prev);
-    prev->saved_errno = errno;
+    prev->saved_errno = *w->errno_ptr;
   }
   if (next) {
     while (!atomic_load_explicit(&next->ctx_ready, memory_order_acquire)) weft_cpu_relax();
@@ -405,7 +405,7 @@ int weft_park_until(int kind, int64_t deadline, uint64_t gen) {
 }
 
 void weft_yield(void) {
-  struct weft_worker *w = weft_cur_worker();
+  struct weft_worker *w = tls_worker;
   if (!w || !w->current) {
     syscall(SYS_sched_yield);
     return;
@@ -716,6 +716,7 @@ static __attribute__((noreturn)) void worker_loop(struct weft_worker *w) {
 
 static void worker_bind(struct weft_worker *w) {
   tls_worker = w;
+  w->errno_ptr = &errno;
   pthread_attr_t a;
   void *addr = 0;
   size_t size = 0;

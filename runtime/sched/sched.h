@@ -95,6 +95,7 @@ struct weft_worker {
   void *g0_ctx;
   struct weft_fiber g0_fiber;
   struct weft_switch_msg msg;
+  int *errno_ptr;                  /* this kernel thread's errno */
   uint32_t tick;
   unsigned rng;
   _Atomic uint64_t switches, steals;

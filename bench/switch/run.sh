@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# switch: two threads yielding to each other on one worker, against a raw
+# Boost.Context switch (the floor) and Go's runtime.Gosched.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+source "$here/../lib.sh"
+source "$here/../lib_runtime.sh"
+bench_work switch
+N=${N:-5000000}
+ROUNDS=${ROUNDS:-5}
+clang-19 -O2 $(weft_cflags) "$here/weft_switch.c" $(weft_libs) -o "$work/weft_switch"
+clang-19 -O2 "$here/raw_switch.c" -lboost_context -o "$work/raw_switch"
+go build -o "$work/go_switch" "$here/go_switch.go"
+: >"$work/weft.txt"; : >"$work/raw.txt"; : >"$work/go.txt"
+for r in $(seq "$ROUNDS"); do # A B A B
+  "$work/raw_switch" "$N" >>"$work/raw.txt"
+  WEFT_WORKERS=1 "$work/weft_switch" "$N" >>"$work/weft.txt"
+  "$work/go_switch" "$N" >>"$work/go.txt"
+done
+weft=$(median <"$work/weft.txt"); raw=$(median <"$work/raw.txt"); go=$(median <"$work/go.txt")
+{
+  bench_header "switch: two threads yielding to each other on one worker"
+  echo "$ROUNDS rounds of $N yields per thread, alternating; medians."
+  echo
+  echo "| runtime | ns per switch | weft / peer |"
+  echo "|---|---|---|"
+  echo "| weft (weft_yield, WEFT_WORKERS=1) | $weft | 1.00 |"
+  echo "| raw Boost.Context jump_fcontext | $raw | $(ratio "$weft" "$raw") |"
+  echo "| Go runtime.Gosched, GOMAXPROCS=1 | $go | $(ratio "$weft" "$go") |"
+  echo
+  echo "Target: weft at most 2x a raw Boost.Context switch."
+} >"$WEFT_RESULTS/switch.md"
+cat "$WEFT_RESULTS/switch.md"
