@@ -22,6 +22,7 @@ inc = config.weft_include
 config.substitutions.append(("%weft_plugin", plugin))
 config.substitutions.append(("%weft_include", inc))
 config.substitutions.append(("%weft_src", config.weft_src_root))
+config.substitutions.append(("%weft_obj", config.weft_obj_root))
 # Compile with the plugin, checking diagnostics with -verify.
 config.substitutions.append(
     ("%clang_weft_verify",
