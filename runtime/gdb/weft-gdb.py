@@ -13,13 +13,16 @@ KINDS = ["none", "io", "accept", "connect", "poll", "sleep", "process", "file",
 
 
 def _threads():
-    head = gdb.parse_and_eval("*weft_gdb_all_threads")
-    t = head
-    seen = 0
-    while int(t) != 0 and seen < 10000000:
-        yield t
-        t = t["all_next"]
-        seen += 1
+    heads = [gdb.parse_and_eval("*weft_gdb_all_threads")]
+    workers = gdb.parse_and_eval("*weft_gdb_workers")
+    for i in range(int(gdb.parse_and_eval("*weft_gdb_nworkers"))):
+        heads.append(workers[i]["all_head"])
+    for t in heads:
+        seen = 0
+        while int(t) != 0 and seen < 10000000:
+            yield t
+            t = t["all_next"]
+            seen += 1
 
 
 class WeftPrefix(gdb.Command):

@@ -70,9 +70,10 @@ static struct {
   struct queue global, prio;
   _Atomic int started;
   _Atomic int nidle;
+  _Atomic int nspinning; /* woken workers still looking for work */
   _Atomic int poller_taken;
   _Atomic uint64_t next_id;
-  _Atomic uint64_t spawned, live;
+  _Atomic uint64_t spawned, exited; /* by kernel threads weft does not own */
   const struct weft_policy *_Atomic policy;
   size_t default_stack;
   weft_spinlock all_lock;
@@ -80,14 +81,16 @@ static struct {
   weft_spinlock start_lock;
 } rt;
 
-/* Read by the gdb extension. */
+/* Read by the gdb extension: the threads spawned by each worker, and by
+ * kernel threads weft does not own. */
 struct weft_thread **weft_gdb_all_threads = &rt.all_head;
+struct weft_worker **weft_gdb_workers = &rt.workers;
+unsigned *weft_gdb_nworkers = &rt.nworkers;
 
 void (*weft_poll_hook)(int64_t) = 0;
 void (*weft_poll_kick_hook)(void) = 0;
 void (*weft_exit_hook)(struct weft_thread *) = 0;
 _Atomic long weft_io_waiters;
-_Atomic uint64_t weft_blocked_by_kind[WEFT_BLOCK_KINDS];
 int (*weft_real_pthread_create)(void *, const void *, void *(*)(void *), void *);
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -127,6 +130,10 @@ void weft_fatal(const char *fmt, ...) {
 
 static void stat_inc(_Atomic uint64_t *c) {
   atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + 1,
+                        memory_order_relaxed);
+}
+static void stat_add(_Atomic int64_t *c, int64_t d) {
+  atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + d,
                         memory_order_relaxed);
 }
 
@@ -240,14 +247,20 @@ static struct weft_thread *rq_steal(struct weft_worker *w, struct weft_worker *v
 /* ---- waking idle workers --------------------------------------------- */
 
 static void wake_idle_worker(void) {
+  if (rt.nworkers == 1) return; /* the only worker is the caller */
   atomic_thread_fence(memory_order_seq_cst);
   if (atomic_load_explicit(&rt.nidle, memory_order_relaxed) == 0) return;
+  /* A worker already woken and looking will find this work (and wake the
+   * next one if it finds more): one wake-up at a time. */
+  if (atomic_load_explicit(&rt.nspinning, memory_order_relaxed)) return;
   for (unsigned i = 0; i < rt.nworkers; i++) {
     struct weft_worker *v = &rt.workers[i];
     int one = 1;
     if (atomic_load_explicit(&v->idle, memory_order_relaxed) &&
         atomic_compare_exchange_strong(&v->idle, &one, 0)) {
       atomic_fetch_sub(&rt.nidle, 1);
+      atomic_fetch_add(&rt.nspinning, 1);
+      atomic_store(&v->woken, 1);
       if (v->polling) {
         if (weft_poll_kick_hook) weft_poll_kick_hook();
       } else {
@@ -376,15 +389,16 @@ void weft_park(int kind) {
                "section; a section must not block",
                (unsigned long long)self->id, weft_block_kind_name(kind));
   self->block_kind = kind;
-  atomic_fetch_add_explicit(&weft_blocked_by_kind[kind], 1, memory_order_relaxed);
+  stat_add(&w->blocked[kind], 1);
   atomic_store_explicit(&self->state, WEFT_BLOCKED, memory_order_relaxed);
   struct weft_thread *next = pick_next_fast(w);
   if (next == self) {
     atomic_store_explicit(&self->state, WEFT_RUNNING, memory_order_relaxed);
   } else {
     switch_to(w, self, next, ACT_PARK);
+    w = weft_cur_worker();
   }
-  atomic_fetch_sub_explicit(&weft_blocked_by_kind[kind], 1, memory_order_relaxed);
+  stat_add(&w->blocked[kind], -1);
 }
 
 int weft_park_until(int kind, int64_t deadline, uint64_t gen) {
@@ -417,20 +431,26 @@ void weft_yield(void) {
 
 /* ---- threads ---------------------------------------------------------- */
 
-static void register_thread(struct weft_thread *t) {
-  weft_spin_lock(&rt.all_lock);
+static void register_thread(struct weft_worker *w, struct weft_thread *t) {
+  weft_spinlock *lock = w ? &w->all_lock : &rt.all_lock;
+  struct weft_thread **head = w ? &w->all_head : &rt.all_head;
+  t->list_worker = w ? (int)w->index : -1;
+  weft_spin_lock(lock);
   t->all_prev = 0;
-  t->all_next = rt.all_head;
-  if (rt.all_head) rt.all_head->all_prev = t;
-  rt.all_head = t;
-  weft_spin_unlock(&rt.all_lock);
+  t->all_next = *head;
+  if (*head) (*head)->all_prev = t;
+  *head = t;
+  weft_spin_unlock(lock);
 }
 
 static void unregister_thread(struct weft_thread *t) {
-  weft_spin_lock(&rt.all_lock);
-  if (t->all_prev) t->all_prev->all_next = t->all_next; else rt.all_head = t->all_next;
+  struct weft_worker *w = t->list_worker >= 0 ? &rt.workers[t->list_worker] : 0;
+  weft_spinlock *lock = w ? &w->all_lock : &rt.all_lock;
+  struct weft_thread **head = w ? &w->all_head : &rt.all_head;
+  weft_spin_lock(lock);
+  if (t->all_prev) t->all_prev->all_next = t->all_next; else *head = t->all_next;
   if (t->all_next) t->all_next->all_prev = t->all_prev;
-  weft_spin_unlock(&rt.all_lock);
+  weft_spin_unlock(lock);
 }
 
 static void free_thread(struct weft_worker *w, struct weft_thread *t) {
@@ -441,7 +461,7 @@ static void free_thread(struct weft_worker *w, struct weft_thread *t) {
 static void thread_finish(struct weft_worker *w, struct weft_thread *t) {
   weft_fiber_destroy(&t->fiber);
   unregister_thread(t);
-  atomic_fetch_sub_explicit(&rt.live, 1, memory_order_relaxed);
+  stat_inc(&w->exited);
   weft_spin_lock(&t->jlock);
   atomic_store_explicit(&t->state, WEFT_DONE, memory_order_relaxed);
   t->done = 1;
@@ -500,7 +520,15 @@ int weft_spawn_internal(struct weft_thread **out, size_t stack_size, int detache
       (struct weft_thread *)(lo + size - ((sizeof(struct weft_thread) + 63) & ~(size_t)63));
   memset(t, 0, sizeof *t);
   t->magic = WEFT_THREAD_MAGIC;
-  t->id = atomic_fetch_add_explicit(&rt.next_id, 1, memory_order_relaxed) + 1;
+  if (w) {
+    if (w->id_next == w->id_end) {
+      w->id_next = atomic_fetch_add_explicit(&rt.next_id, 1024, memory_order_relaxed) + 1;
+      w->id_end = w->id_next + 1024;
+    }
+    t->id = w->id_next++;
+  } else {
+    t->id = atomic_fetch_add_explicit(&rt.next_id, 1, memory_order_relaxed) + 1;
+  }
   t->fn = fn;
   t->arg = arg;
   t->detached = detached;
@@ -513,9 +541,8 @@ int weft_spawn_internal(struct weft_thread **out, size_t stack_size, int detache
   weft_fiber_init(&t->fiber, lo, (size_t)(top - lo), 0);
   t->ctx = make_fcontext(top, (size_t)(top - lo), thread_entry);
   atomic_store_explicit(&t->ctx_ready, 1, memory_order_relaxed);
-  atomic_fetch_add_explicit(&rt.spawned, 1, memory_order_relaxed);
-  atomic_fetch_add_explicit(&rt.live, 1, memory_order_relaxed);
-  register_thread(t);
+  if (w) stat_inc(&w->spawned); else atomic_fetch_add(&rt.spawned, 1);
+  register_thread(w, t);
   if (out) *out = t;
   atomic_thread_fence(memory_order_release);
   weft_ready(t);
@@ -701,10 +728,19 @@ static void idle_sleep(struct weft_worker *w) {
   }
 }
 
+static void settle(struct weft_worker *w) {
+  if (atomic_load_explicit(&w->woken, memory_order_relaxed) && atomic_exchange(&w->woken, 0)) {
+    atomic_fetch_sub(&rt.nspinning, 1);
+    /* Pass the baton: there may be more work than this worker takes. */
+    if (work_visible()) wake_idle_worker();
+  }
+}
+
 static __attribute__((noreturn)) void worker_loop(struct weft_worker *w) {
   for (;;) {
     poll_now(w);
     struct weft_thread *t = take_work(w);
+    settle(w);
     if (t) {
       switch_to(w, 0, t, ACT_NONE);
       w = tls_worker;
@@ -866,20 +902,30 @@ const char *weft_block_kind_name(enum weft_block_kind kind) {
 
 void weft_stats(struct weft_stats *out) {
   memset(out, 0, sizeof *out);
-  out->spawned = atomic_load(&rt.spawned);
-  out->live = atomic_load(&rt.live);
-  weft_spin_lock(&rt.all_lock);
-  for (struct weft_thread *t = rt.all_head; t; t = t->all_next) {
-    switch (atomic_load_explicit(&t->state, memory_order_relaxed)) {
-    case WEFT_RUNNING: out->running++; break;
-    case WEFT_RUNNABLE: out->runnable++; break;
-    case WEFT_BLOCKED: out->blocked++; break;
-    default: break;
+  uint64_t spawned = atomic_load(&rt.spawned), exited = atomic_load(&rt.exited);
+  int64_t blocked[WEFT_BLOCK_KINDS] = {0};
+  for (int i = -1; i < (int)rt.nworkers; i++) {
+    weft_spinlock *lock = i < 0 ? &rt.all_lock : &rt.workers[i].all_lock;
+    weft_spin_lock(lock);
+    for (struct weft_thread *t = i < 0 ? rt.all_head : rt.workers[i].all_head; t; t = t->all_next) {
+      switch (atomic_load_explicit(&t->state, memory_order_relaxed)) {
+      case WEFT_RUNNING: out->running++; break;
+      case WEFT_RUNNABLE: out->runnable++; break;
+      case WEFT_BLOCKED: out->blocked++; break;
+      default: break;
+      }
     }
+    weft_spin_unlock(lock);
+    if (i < 0) continue;
+    struct weft_worker *w = &rt.workers[i];
+    spawned += atomic_load_explicit(&w->spawned, memory_order_relaxed);
+    exited += atomic_load_explicit(&w->exited, memory_order_relaxed);
+    for (int k = 0; k < WEFT_BLOCK_KINDS; k++)
+      blocked[k] += atomic_load_explicit(&w->blocked[k], memory_order_relaxed);
   }
-  weft_spin_unlock(&rt.all_lock);
-  for (int k = 0; k < WEFT_BLOCK_KINDS; k++)
-    out->blocked_by_kind[k] = atomic_load_explicit(&weft_blocked_by_kind[k], memory_order_relaxed);
+  out->spawned = spawned;
+  out->live = spawned - exited;
+  for (int k = 0; k < WEFT_BLOCK_KINDS; k++) out->blocked_by_kind[k] = blocked[k] > 0 ? (uint64_t)blocked[k] : 0;
   out->workers = rt.nworkers;
   for (unsigned i = 0; i < rt.nworkers; i++) {
     struct weft_worker *w = &rt.workers[i];

@@ -80,6 +80,7 @@ struct weft_thread {
   size_t stack_size;
   int seg_class;
   struct weft_thread *all_next, *all_prev;
+  int list_worker;                 /* whose all-threads list holds it; -1: global */
   struct weft_fiber fiber;
   char name[16];
 };
@@ -99,8 +100,17 @@ struct weft_worker {
   uint32_t tick;
   unsigned rng;
   _Atomic uint64_t switches, steals;
+  /* Statistics written only by this worker's kernel thread; summed on read.
+   * A thread may block on one worker and wake on another, so one worker's
+   * blocked count can go negative. */
+  _Atomic uint64_t spawned, exited;
+  _Atomic int64_t blocked[WEFT_BLOCK_KINDS];
+  uint64_t id_next, id_end;        /* a block of thread ids */
+  weft_spinlock all_lock;          /* the threads spawned here, for gdb/stats */
+  struct weft_thread *all_head;
   struct weft_seg_cache segs;
   _Atomic int idle;
+  _Atomic int woken;               /* woken and not yet settled: spinning */
   _Atomic int polling;
   _Atomic uint32_t sleep_word;
   _Alignas(WEFT_CACHELINE) _Atomic uint32_t head;
@@ -159,6 +169,5 @@ extern int (*weft_real_pthread_create)(void *, const void *, void *(*)(void *),
                                        void *) WEFT_HIDDEN;
 void weft_fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2))) WEFT_HIDDEN;
 
-extern _Atomic uint64_t weft_blocked_by_kind[WEFT_BLOCK_KINDS] WEFT_HIDDEN;
 
 #endif
