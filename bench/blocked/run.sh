@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# blocked: resident memory per thread with N threads blocked on a condition
+# variable (pthread layer, default attributes, no plugin), against Go
+# goroutines and native pthreads.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+source "$here/../lib.sh"
+source "$here/../lib_runtime.sh"
+bench_work blocked
+ROUNDS=${ROUNDS:-3}
+SIZES=${SIZES:-"10000 100000 1000000"}
+NPTL_N=${NPTL_N:-10000}
+clang-19 -O2 "$here/blocked_pthread.c" $(weft_libs) -o "$work/blocked_weft"
+clang-19 -O2 "$here/blocked_pthread.c" -lpthread -o "$work/blocked_nptl"
+go build -o "$work/blocked_go" "$here/blocked_go.go"
+rows=""
+for n in $SIZES; do
+  : >"$work/weft.$n"; : >"$work/go.$n"
+  for r in $(seq "$ROUNDS"); do # A B A B
+    "$work/blocked_weft" "$n" | awk '{print $2}' >>"$work/weft.$n"
+    "$work/blocked_go" "$n" | awk '{print $2}' >>"$work/go.$n"
+  done
+  w=$(median <"$work/weft.$n"); g=$(median <"$work/go.$n")
+  rows="$rows| $n | $w | $g | $(ratio "$w" "$g") |\n"
+done
+: >"$work/nptl"
+for r in $(seq "$ROUNDS"); do "$work/blocked_nptl" "$NPTL_N" | awk '{print $2}' >>"$work/nptl"; done
+nptl=$(median <"$work/nptl")
+{
+  bench_header "blocked: resident bytes per thread blocked on a condition variable"
+  echo "pthread_create with default attributes, built without the plugin (weft's"
+  echo "default first segment: 256 KiB of address space, touched lazily). VmRSS"
+  echo "after all N are blocked minus before, over N; median of $ROUNDS runs, alternating."
+  echo
+  echo "| N | weft bytes/thread | Go bytes/goroutine | weft / Go |"
+  echo "|---|---|---|---|"
+  printf "$rows"
+  echo
+  echo "Native pthreads (NPTL), N = $NPTL_N: $nptl bytes/thread."
+  echo
+  echo "Target: at most 8 KiB (8192 bytes) per weft thread at N = 1,000,000."
+} >"$WEFT_RESULTS/blocked.md"
+cat "$WEFT_RESULTS/blocked.md"
