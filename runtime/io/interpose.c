@@ -110,8 +110,37 @@ static ssize_t write_all(int fd, int kind, io_op op, struct rw *x) {
   return (ssize_t)done;
 }
 
+/* A regular file: try the page cache without waiting; on a miss, run the
+ * call on the file pool. Returns -2 when the descriptor is not a file on a
+ * user thread (the caller goes the usual way). */
+struct file_call { int fd; io_op op; void *args; };
+static long run_file_call(void *a) {
+  struct file_call *c = a;
+  return c->op(c->fd, c->args);
+}
+static long file_read(int fd, void *buf, size_t n, off_t off, io_op op, void *args) {
+  if (!weft_current()) return -2;
+  struct weft_fd *s = weft_fd_get(fd);
+  if (!s || WEFT_FD_MODE(s) != WEFT_FD_PASS) return -2;
+  struct iovec iov = {buf, n};
+  long r = syscall(SYS_preadv2, fd, &iov, 1, (long)off, 0L, RWF_NOWAIT);
+  if (r == (long)n || r == 0) return r;
+  if (r < 0 && weft_get_errno() != EAGAIN) return op(fd, args); /* no RWF_NOWAIT here */
+  /* A miss, or only part of it cached: the rest (or all) on the pool, so a
+   * file read stays as complete as the kernel's own. */
+  long done = r > 0 ? r : 0;
+  struct rw rest = {.buf = (char *)buf + done, .len = n - (size_t)done,
+                    .off = off >= 0 ? off + done : 0};
+  struct file_call c = {fd, op == op_read ? op_read : op_pread, &rest};
+  long r2 = weft_file_offload(run_file_call, &c);
+  if (r2 < 0) return done ? done : r2;
+  return done + r2;
+}
+
 EXPORT ssize_t read(int fd, void *buf, size_t n) {
   struct rw x = {.buf = buf, .len = n};
+  long r = file_read(fd, buf, n, -1, op_read, &x);
+  if (r != -2) return r;
   return do_io(fd, WEFT_FD_IN, WEFT_BLOCK_IO, op_read, &x);
 }
 EXPORT ssize_t write(int fd, const void *buf, size_t n) {
@@ -120,8 +149,15 @@ EXPORT ssize_t write(int fd, const void *buf, size_t n) {
 }
 EXPORT ssize_t pread(int fd, void *buf, size_t n, off_t off) {
   struct rw x = {.buf = buf, .len = n, .off = off};
+  long r = off >= 0 ? file_read(fd, buf, n, off, op_pread, &x) : -2;
+  if (r != -2) return r;
   return do_io(fd, WEFT_FD_IN, WEFT_BLOCK_IO, op_pread, &x);
 }
+
+static long op_fsync(void *a) { return syscall(SYS_fsync, (int)(intptr_t)a); }
+static long op_fdatasync(void *a) { return syscall(SYS_fdatasync, (int)(intptr_t)a); }
+EXPORT int fsync(int fd) { return (int)weft_file_offload(op_fsync, (void *)(intptr_t)fd); }
+EXPORT int fdatasync(int fd) { return (int)weft_file_offload(op_fdatasync, (void *)(intptr_t)fd); }
 EXPORT ssize_t pwrite(int fd, const void *buf, size_t n, off_t off) {
   struct rw x = {.buf = (void *)buf, .len = n, .off = off};
   return do_io(fd, WEFT_FD_OUT, WEFT_BLOCK_IO, op_pwrite, &x);
@@ -197,13 +233,14 @@ EXPORT int accept4(int fd, struct sockaddr *addr, socklen_t *alen, int flags) {
 EXPORT int accept(int fd, struct sockaddr *addr, socklen_t *alen) { return accept4(fd, addr, alen, 0); }
 
 EXPORT int connect(int fd, const struct sockaddr *addr, socklen_t alen) {
-  long r = syscall(SYS_connect, fd, addr, alen);
   struct weft_thread *self = weft_current();
-  if (r == 0 || !self) return (int)r;
+  /* Classify first, so the socket is non-blocking before it connects. */
+  struct weft_fd *s = self ? weft_fd_get(fd) : 0;
+  long r = syscall(SYS_connect, fd, addr, alen);
+  if (r == 0 || !s) return (int)r;
   int e = weft_get_errno();
   if (e != EINPROGRESS) return (int)r;
-  struct weft_fd *s = weft_fd_get(fd);
-  if (!s || WEFT_FD_MODE(s) != WEFT_FD_NONBLOCK || WEFT_FD_USER_NB(s)) return (int)r;
+  if (WEFT_FD_MODE(s) != WEFT_FD_NONBLOCK || WEFT_FD_USER_NB(s)) return (int)r;
   for (;;) {
     uint32_t seq = atomic_load_explicit(&s->seq[WEFT_FD_OUT], memory_order_acquire);
     struct pollfd p = {fd, POLLOUT, 0};

@@ -31,6 +31,9 @@ int weft_fd_wait(int fd, struct weft_fd *s, int dir, uint32_t seq, int64_t deadl
 void weft_fd_closing(int fd) WEFT_HIDDEN;
 void weft_fd_forget(int fd) WEFT_HIDDEN;
 int weft_fd_register(int fd, struct weft_fd *s) WEFT_HIDDEN; /* with s->lock held */
+/* Run op(args) on the file pool while the calling user thread is parked;
+ * errno is carried back. Off a user thread it just calls op. */
+long weft_file_offload(long (*op)(void *), void *args) WEFT_HIDDEN;
 /* poll(2) for user threads. */
 int weft_poll_fds(void *fds, unsigned long n, int64_t deadline) WEFT_HIDDEN;
 

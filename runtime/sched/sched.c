@@ -55,6 +55,12 @@
 
 enum { ACT_NONE, ACT_PARK, ACT_READY, ACT_EXIT };
 
+/* A worker wakes an idle one when its own queue holds more than this many
+ * threads besides the one it will run next. */
+#ifndef WAKE_BACKLOG
+#define WAKE_BACKLOG 4
+#endif
+
 __thread uintptr_t __weft_stack_limit __attribute__((tls_model("initial-exec")));
 static WEFT_TLS struct weft_worker *tls_worker;
 
@@ -246,8 +252,8 @@ static struct weft_thread *rq_steal(struct weft_worker *w, struct weft_worker *v
 
 /* ---- waking idle workers --------------------------------------------- */
 
-static void wake_idle_worker(void) {
-  if (rt.nworkers == 1) return; /* the only worker is the caller */
+static void wake_idle_worker_from(int on_worker) {
+  if (rt.nworkers == 1 && on_worker) return; /* the only worker is the caller */
   atomic_thread_fence(memory_order_seq_cst);
   if (atomic_load_explicit(&rt.nidle, memory_order_relaxed) == 0) return;
   /* A worker already woken and looking will find this work (and wake the
@@ -272,6 +278,8 @@ static void wake_idle_worker(void) {
   }
 }
 
+static void wake_idle_worker(void) { wake_idle_worker_from(1); }
+
 void weft_sched_kick_poller(void) {
   if (atomic_load(&rt.poller_taken)) {
     if (weft_poll_kick_hook) weft_poll_kick_hook();
@@ -286,12 +294,12 @@ void weft_ready(struct weft_thread *t) {
   struct weft_worker *w = weft_cur_worker();
   if (p && p->priority && p->priority((weft_thread_t *)t, t->block_kind, p->arg) > 0) {
     queue_push(&rt.prio, t);
-    wake_idle_worker();
+    wake_idle_worker_from(w != 0);
   } else if (w) {
-    if (rq_push(w, t) > 1) wake_idle_worker();
+    if (rq_push(w, t) > WAKE_BACKLOG) wake_idle_worker();
   } else {
     queue_push(&rt.global, t);
-    wake_idle_worker();
+    wake_idle_worker_from(0);
   }
 }
 
@@ -326,7 +334,7 @@ static __attribute__((noinline)) void after_switch(struct weft_transfer tr) {
     case ACT_READY:
       atomic_store_explicit(&prev->ctx_ready, 1, memory_order_release);
       atomic_store_explicit(&prev->state, WEFT_RUNNABLE, memory_order_relaxed);
-      if (rq_push(w, prev) > 1 && self) wake_idle_worker();
+      if (rq_push(w, prev) > WAKE_BACKLOG && self) wake_idle_worker();
       break;
     case ACT_EXIT:
       thread_finish(w, prev);

@@ -4,6 +4,8 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <cstdio>
+#include <cstdlib>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -381,6 +383,41 @@ TEST(Io, RegularFilesPassThrough) {
   EXPECT_EQ(poll(&p, 1, -1), 1);
   close(fd);
   unlink(path);
+}
+
+TEST(Io, FileReadsAreCompleteAndFsyncRunsOnThePool) {
+  char path[] = "/tmp/weft-file-XXXXXX";
+  int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  std::vector<char> data(3 << 20);
+  for (size_t i = 0; i < data.size(); i++) data[i] = (char)(i * 7);
+  ASSERT_EQ(write(fd, data.data(), data.size()), (ssize_t)data.size());
+  EXPECT_EQ(fsync(fd), 0);
+  EXPECT_EQ(fdatasync(fd), 0);
+  // Drop the file from the page cache so reads miss and go to the pool.
+  posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+  std::vector<char> back(data.size());
+  ASSERT_EQ(lseek(fd, 0, SEEK_SET), 0);
+  EXPECT_EQ(read(fd, back.data(), back.size()), (ssize_t)back.size());
+  EXPECT_EQ(back, data);
+  posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+  char part[100];
+  EXPECT_EQ(pread(fd, part, sizeof part, 1000), (ssize_t)sizeof part);
+  EXPECT_EQ(memcmp(part, data.data() + 1000, sizeof part), 0);
+  EXPECT_EQ(fsync(-1), -1);
+  EXPECT_EQ(errno, EBADF);
+  close(fd);
+  unlink(path);
+}
+
+TEST(Io, SystemAndPopenStillWork) {
+  EXPECT_EQ(system("exit 3"), 3 << 8);
+  FILE *p = popen("echo weft", "r");
+  ASSERT_NE(p, nullptr);
+  char buf[16] = {};
+  ASSERT_NE(fgets(buf, sizeof buf, p), nullptr);
+  EXPECT_STREQ(buf, "weft\n");
+  EXPECT_EQ(pclose(p), 0);
 }
 
 TEST(Io, WaitpidParksOnTheChild) {
