@@ -192,18 +192,25 @@ static inline __attribute__((always_inline)) uint32_t rq_push(struct weft_worker
       atomic_store_explicit(&w->tail, tl + 1, memory_order_release);
       return tl + 1 - h;
     }
-    /* Full: move half of it, and t, to the global queue. */
+    /* Full: move half of it, and t, to the global queue. Claim the slots
+     * first; only the owner (us) writes slots, so they stay valid after.
+     * (No array on the stack: this may run on a 1 KiB thread stack.) */
     uint32_t n = (tl - h) / 2;
-    struct weft_thread *batch[WEFT_RQ_SIZE / 2];
-    for (uint32_t i = 0; i < n; i++)
-      batch[i] = atomic_load_explicit(&w->ring[(h + i) % WEFT_RQ_SIZE], memory_order_relaxed);
-    if (!atomic_compare_exchange_strong_explicit(&w->head, &h, h + n, memory_order_release,
+    if (!atomic_compare_exchange_strong_explicit(&w->head, &h, h + n, memory_order_acq_rel,
                                                  memory_order_relaxed))
       continue;
-    for (uint32_t i = 0; i + 1 < n; i++) batch[i]->rq_next = batch[i + 1];
-    batch[n - 1]->rq_next = t;
+    struct weft_thread *first =
+        atomic_load_explicit(&w->ring[h % WEFT_RQ_SIZE], memory_order_relaxed);
+    struct weft_thread *last = first;
+    for (uint32_t i = 1; i < n; i++) {
+      struct weft_thread *x = atomic_load_explicit(&w->ring[(h + i) % WEFT_RQ_SIZE],
+                                                   memory_order_relaxed);
+      last->rq_next = x;
+      last = x;
+    }
+    last->rq_next = t;
     t->rq_next = 0;
-    queue_push_list(&rt.global, batch[0], t, n + 1);
+    queue_push_list(&rt.global, first, t, n + 1);
     return WEFT_RQ_SIZE; /* plenty: wake someone */
   }
 }
@@ -507,12 +514,15 @@ static void thread_entry(struct weft_transfer tr) {
 int weft_spawn_internal(struct weft_thread **out, size_t stack_size, int detached,
                         void *(*fn)(void *), void *arg) {
   weft_runtime_ensure();
-  /* The default is a whole segment size; an explicit size is the usable
-   * stack, so the descriptor and canary come on top. Sizes past the largest
-   * class get the largest class. */
+  /* The default is a whole segment size; an explicit size of a page or
+   * more is the usable stack, so the descriptor and canary come on top.
+   * Sizes past the largest class get the largest class. */
   size_t need = stack_size ? stack_size + sizeof(struct weft_thread) + WEFT_SEG_CANARY +
                                  WEFT_SEG_REDZONE
                            : rt.default_stack;
+  /* A tiny request (under a page) is the whole segment: 1 KiB gives 1 KiB
+   * segments, descriptor included, for threads that barely use a stack. */
+  if (stack_size && stack_size < 4096) need = stack_size < 1024 ? 1024 : stack_size;
   int cls = weft_seg_class(need);
   if (cls < 0) cls = WEFT_SEG_CLASSES - 1;
   struct weft_worker *w = weft_cur_worker();
