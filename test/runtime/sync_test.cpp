@@ -233,3 +233,52 @@ TEST(Sync, BufferedAndRendezvousChannels) {
 }
 
 }  // namespace
+
+namespace {
+
+// Timeouts racing with signals: a waiter is woken exactly once, either by
+// the timer or by a signal, and nothing is lost or hangs.
+weft_mutex_t race_mu = WEFT_MUTEX_INITIALIZER;
+weft_cond_t race_cv = WEFT_COND_INITIALIZER;
+weft_sem_t race_sem;
+std::atomic<bool> race_stop;
+std::atomic<long> race_waits, race_timeouts;
+void *timed_waiter(void *arg) {
+  unsigned seed = (unsigned)(intptr_t)arg;
+  for (int i = 0; i < 1500; i++) {
+    seed = seed * 1103515245u + 12345u;
+    int64_t d = weft_now() + (seed >> 16) % 50000;
+    weft_mutex_lock(&race_mu);
+    int r = weft_cond_timedwait(&race_cv, &race_mu, d);
+    weft_mutex_unlock(&race_mu);
+    if (r == ETIMEDOUT) race_timeouts++;
+    if (weft_sem_timedwait(&race_sem, weft_now() + (seed >> 8) % 30000) == 0) race_waits++;
+    if (weft_mutex_timedlock(&race_mu, weft_now() + 20000) == 0) weft_mutex_unlock(&race_mu);
+  }
+  return nullptr;
+}
+void *race_signaller(void *arg) {
+  long k = 0;
+  while (!race_stop.load()) {
+    if (arg) weft_cond_broadcast(&race_cv); else weft_cond_signal(&race_cv);
+    weft_sem_post(&race_sem);
+    if (++k % 8 == 0) weft_yield();
+  }
+  return nullptr;
+}
+
+TEST(SyncStress, TimeoutsRaceWithWakeUps) {
+  weft_sem_init(&race_sem, 0);
+  race_stop = false;
+  std::vector<weft_thread_t *> ws(8), ss(2);
+  for (size_t i = 0; i < ws.size(); i++)
+    ASSERT_EQ(weft_spawn(&ws[i], nullptr, timed_waiter, (void *)(intptr_t)(i + 1)), 0);
+  for (size_t i = 0; i < ss.size(); i++)
+    ASSERT_EQ(weft_spawn(&ss[i], nullptr, race_signaller, (void *)(intptr_t)i), 0);
+  for (auto *t : ws) weft_join(t, nullptr);
+  race_stop = true;
+  for (auto *t : ss) weft_join(t, nullptr);
+  EXPECT_GT(race_waits.load() + race_timeouts.load(), 0);
+}
+
+}  // namespace
