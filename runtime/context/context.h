@@ -22,6 +22,15 @@ struct weft_transfer {
 struct weft_transfer jump_fcontext(void *const to, void *vp);
 void *make_fcontext(void *sp, size_t size, void (*fn)(struct weft_transfer));
 
+/* Switch to `to`, passing `data`; returns when something switches back.
+ * On x86-64 it goes through arch/x86_64_sysv.S, which keeps the CPU's
+ * return predictor in step; elsewhere it is jump_fcontext itself. */
+#if defined(__x86_64__)
+struct weft_transfer weft_context_jump(void *const to, void *data) WEFT_HIDDEN;
+#else
+#define weft_context_jump jump_fcontext
+#endif
+
 /* Per-context sanitizer state. */
 struct weft_fiber {
   const void *stack_bottom;

@@ -372,13 +372,13 @@ static void switch_to(struct weft_worker *w, struct weft_thread *prev,
   stat_inc(&w->switches);
   weft_fiber_leave(prev ? &prev->fiber : &w->g0_fiber, next ? &next->fiber : &w->g0_fiber,
                    action == ACT_EXIT);
-  struct weft_transfer tr = jump_fcontext(next ? next->ctx : w->g0_ctx, &w->msg);
+  struct weft_transfer tr = weft_context_jump(next ? next->ctx : w->g0_ctx, &w->msg);
   after_switch(tr);
 }
 
 /* The next thread to run without going through g0, or null. */
 static struct weft_thread *pick_next_fast(struct weft_worker *w) {
-  if ((++w->tick & 63) == 0) return 0;
+  if ((++w->tick & 255) == 0) return 0;
   if (atomic_load_explicit(&rt.prio.count, memory_order_relaxed)) return 0;
   return rq_pop(w);
 }

@@ -153,6 +153,12 @@ void *rw_writer(void *) {
   return nullptr;
 }
 
+void *second_reader(void *) {
+  int r = weft_rwlock_tryrdlock(&rw);
+  if (r == 0) weft_rwlock_unlock(&rw);
+  return (void *)(intptr_t)r;
+}
+
 TEST(Sync, RwlockReadersShareWritersExclude) {
   rw_value = 0;
   auto rs = spawn_n(6, rw_reader, nullptr);
@@ -160,9 +166,16 @@ TEST(Sync, RwlockReadersShareWritersExclude) {
   join_all(rs);
   join_all(ws);
   EXPECT_EQ(rw_value, 400);
-  EXPECT_GT(max_readers.load(), 1);
-  EXPECT_EQ(weft_rwlock_tryrdlock(&rw), 0);
+  // Readers share: a second thread gets a read lock while we hold one.
+  EXPECT_EQ(weft_rwlock_rdlock(&rw), 0);
+  weft_thread_t *t;
+  ASSERT_EQ(weft_spawn(&t, nullptr, second_reader, nullptr), 0);
+  void *r;
+  weft_join(t, &r);
+  EXPECT_EQ((intptr_t)r, 0);
   EXPECT_EQ(weft_rwlock_trywrlock(&rw), EBUSY);
+  weft_rwlock_unlock(&rw);
+  EXPECT_EQ(weft_rwlock_trywrlock(&rw), 0);
   weft_rwlock_unlock(&rw);
 }
 
