@@ -24,8 +24,8 @@
  *     of its size, so any stack address maps back to its segment;
  *   - a free segment's first word at the top (where the thread descriptor
  *     goes) links it into a free list; its canary is still zero;
- *   - a free segment is in exactly one list: a worker's cache (at most
- *     CACHE_MAX per class, refilled and drained CACHE_BATCH at a time) or
+ *   - a free segment is in exactly one list: a worker's cache (bounded per
+ *     class, see cache_max) or
  *     the class's global list under its lock.
  *
  * WEFT_ARENA_LIMIT (bytes, suffixes k/m/g accepted) caps the total carved
@@ -46,8 +46,14 @@
 #else
 #define ARENA_SPAN ((size_t)1 << 41) /* 2 TiB of address space per class */
 #endif
-#define CACHE_MAX 64
-#define CACHE_BATCH 32
+/* A worker caches up to 64 MiB of address space per class (at most 512
+ * and at least 4 segments), and moves free segments to and from the global
+ * lists CACHE_BATCH at a time (fewer for large classes). */
+#define CACHE_BATCH 64
+static uint32_t cache_max(int cls) {
+  size_t n = ((size_t)64 << 20) / weft_seg_class_size(cls);
+  return n > 512 ? 512 : n < 4 ? 4 : (uint32_t)n;
+}
 
 struct arena {
   weft_spinlock lock;
@@ -171,7 +177,7 @@ void *weft_seg_alloc(struct weft_seg_cache *cache, int cls) {
 }
 
 void weft_seg_free(struct weft_seg_cache *cache, void *lo, int cls) {
-  if (cache && cache->count[cls] < CACHE_MAX) {
+  if (cache && cache->count[cls] < cache_max(cls)) {
     *link_of(lo, cls) = cache->head[cls];
     cache->head[cls] = lo;
     cache->count[cls]++;
@@ -182,7 +188,8 @@ void weft_seg_free(struct weft_seg_cache *cache, void *lo, int cls) {
   void *head = lo, *tail = lo;
   size_t n = 1;
   *link_of(lo, cls) = 0;
-  while (cache && cache->count[cls] > CACHE_MAX - CACHE_BATCH) {
+  uint32_t keep = cache_max(cls) / 2;
+  while (cache && cache->count[cls] > keep) {
     void *s = cache->head[cls];
     cache->head[cls] = *link_of(s, cls);
     cache->count[cls]--;
