@@ -46,18 +46,20 @@ static long do_io(int fd, int dir, int kind, io_op op, void *args) {
   switch (WEFT_FD_MODE(s)) {
   case WEFT_FD_NONBLOCK:
     if (WEFT_FD_USER_NB(s)) return op(fd, args);
+    int64_t timeout = atomic_load_explicit(&s->timeout_ns[dir], memory_order_relaxed);
+    int64_t deadline = timeout > 0 ? weft_now_ns() + timeout : -1;
     for (;;) {
       uint32_t seq = atomic_load_explicit(&s->seq[dir], memory_order_acquire);
       long r = op(fd, args);
       if (r >= 0) return r;
       int e = weft_get_errno();
       if (e != EAGAIN && e != EWOULDBLOCK) return r;
-      int w = weft_fd_wait(fd, s, dir, seq, -1, kind);
-      if (w == EBADF) {
-        weft_set_errno(EBADF);
+      int w = weft_fd_wait(fd, s, dir, seq, deadline, kind);
+      if (w == EBADF || w == ETIMEDOUT) {
+        weft_set_errno(w == EBADF ? EBADF : EAGAIN); /* SO_RCVTIMEO/SO_SNDTIMEO */
         return -1;
       }
-      if (w && w != ETIMEDOUT) return op(fd, args); /* cannot poll: just block */
+      if (w) return op(fd, args); /* cannot poll: just block */
     }
   case WEFT_FD_READINESS:
     if (WEFT_FD_USER_NB(s)) return op(fd, args);
@@ -286,6 +288,22 @@ EXPORT int socketpair(int d, int t, int p, int fds[2]) {
   return r;
 }
 
+/* Socket timeouts: the socket is non-blocking underneath, so the runtime
+ * applies them itself. */
+EXPORT int setsockopt(int fd, int level, int name, const void *val, socklen_t len) {
+  long r = syscall(SYS_setsockopt, fd, level, name, val, len);
+  if (r == 0 && level == SOL_SOCKET && (name == SO_RCVTIMEO || name == SO_SNDTIMEO) &&
+      len >= sizeof(struct timeval)) {
+    struct weft_fd *s = weft_fd_peek(fd);
+    const struct timeval *tv = val;
+    if (s)
+      atomic_store_explicit(&s->timeout_ns[name == SO_SNDTIMEO],
+                            (int64_t)tv->tv_sec * 1000000000 + (int64_t)tv->tv_usec * 1000,
+                            memory_order_relaxed);
+  }
+  return (int)r;
+}
+
 EXPORT int close(int fd) {
   weft_fd_closing(fd);
   return (int)syscall(SYS_close, fd);
@@ -306,7 +324,9 @@ EXPORT int dup(int old) {
 
 static int fcntl_common(int fd, int cmd, unsigned long arg) {
   if (cmd == F_GETFL || cmd == F_SETFL) {
-    struct weft_fd *s = weft_fd_get(fd);
+    /* Classify only on user threads: elsewhere the descriptor stays as the
+     * program left it. */
+    struct weft_fd *s = weft_current() ? weft_fd_get(fd) : weft_fd_peek(fd);
     if (s && WEFT_FD_MODE(s) == WEFT_FD_NONBLOCK) {
       if (cmd == F_GETFL) {
         long r = syscall(SYS_fcntl, fd, F_GETFL);

@@ -15,11 +15,15 @@ struct weft_fd {
   uint8_t user_nonblock; /* the program itself asked for O_NONBLOCK */
   uint8_t registered;  /* in the epoll set */
   _Atomic uint32_t seq[2];
+  _Atomic int64_t timeout_ns[2]; /* SO_RCVTIMEO, SO_SNDTIMEO; 0: none */
   struct weft_waitq q[2];
 };
 
 /* The state of `fd`, classified on first use; null if out of range. */
 struct weft_fd *weft_fd_get(int fd) WEFT_HIDDEN;
+/* The state of `fd` as it is (no classification, so the descriptor's mode
+ * is not touched); null if out of range. */
+struct weft_fd *weft_fd_peek(int fd) WEFT_HIDDEN;
 /* mode and user_nonblock are written under the lock, read without it. */
 #define WEFT_FD_MODE(s) __atomic_load_n(&(s)->mode, __ATOMIC_ACQUIRE)
 #define WEFT_FD_USER_NB(s) __atomic_load_n(&(s)->user_nonblock, __ATOMIC_RELAXED)

@@ -111,6 +111,11 @@ static void classify(int fd, struct weft_fd *s) {
   }
 }
 
+struct weft_fd *weft_fd_peek(int fd) {
+  if (fd < 0 || fd >= table_len || !table) return 0;
+  return &table[fd];
+}
+
 struct weft_fd *weft_fd_get(int fd) {
   if (fd < 0 || fd >= table_len || !table) return 0;
   struct weft_fd *s = &table[fd];
@@ -173,6 +178,8 @@ void weft_fd_closing(int fd) {
   __atomic_store_n(&s->registered, 0, __ATOMIC_RELAXED);
   __atomic_store_n(&s->mode, WEFT_FD_UNKNOWN, __ATOMIC_RELEASE);
   __atomic_store_n(&s->user_nonblock, 0, __ATOMIC_RELAXED);
+  atomic_store_explicit(&s->timeout_ns[0], 0, memory_order_relaxed);
+  atomic_store_explicit(&s->timeout_ns[1], 0, memory_order_relaxed);
   wake_dir(s, WEFT_FD_IN, EBADF);
   wake_dir(s, WEFT_FD_OUT, EBADF);
   weft_spin_unlock(&s->lock);

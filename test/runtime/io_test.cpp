@@ -224,6 +224,22 @@ TEST(Io, TcpEchoThreadPerConnection) {
   close(lfd);
 }
 
+TEST(Io, SocketReceiveTimeoutGivesEagain) {
+  int fds[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+  struct timeval tv = {0, 20000};
+  ASSERT_EQ(setsockopt(fds[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv), 0);
+  char c;
+  int64_t t0 = weft_now();
+  EXPECT_EQ(read(fds[0], &c, 1), -1);
+  EXPECT_EQ(errno, EAGAIN);
+  EXPECT_GE(weft_now() - t0, 20000000);
+  ASSERT_EQ(write(fds[1], "z", 1), 1);
+  EXPECT_EQ(read(fds[0], &c, 1), 1);
+  close(fds[0]);
+  close(fds[1]);
+}
+
 TEST(Io, ConnectRefusedIsReported) {
   int port;
   int lfd = listen_loopback(&port);
