@@ -232,8 +232,29 @@ static void run_key_destructors(struct weft_thread *t) {
   t->specific = 0;
 }
 
+/* Values that code before main (constructors) stored on the main kernel
+ * thread stay visible to main, which runs as a user thread. */
+static void inherit_keys(struct weft_thread *t) {
+  for (pthread_key_t k = 0; k < KEYS_MAX; k++) {
+    if (!kernel_specific[k]) continue;
+    void **v = t->specific;
+    uintptr_t cap = v ? (uintptr_t)v[0] : 0;
+    if (k >= cap) {
+      uintptr_t ncap = cap ? cap : 16;
+      while (ncap <= k) ncap *= 2;
+      void **n = (void **)realloc(v, (ncap + 1) * sizeof(void *));
+      if (!n) return;
+      memset(n + cap + 1, 0, (ncap - cap) * sizeof(void *));
+      n[0] = (void *)ncap;
+      t->specific = v = n;
+    }
+    v[k + 1] = kernel_specific[k];
+  }
+}
+
 __attribute__((constructor)) static void pthread_layer_init(void) {
   weft_exit_hook = run_key_destructors;
+  weft_main_hook = inherit_keys;
 }
 
 /* ---- mutexes ------------------------------------------------------------ */

@@ -96,6 +96,7 @@ unsigned *weft_gdb_nworkers = &rt.nworkers;
 void (*weft_poll_hook)(int64_t) = 0;
 void (*weft_poll_kick_hook)(void) = 0;
 void (*weft_exit_hook)(struct weft_thread *) = 0;
+void (*weft_main_hook)(struct weft_thread *) = 0;
 _Atomic long weft_io_waiters;
 int (*weft_real_pthread_create)(void *, const void *, void *(*)(void *), void *);
 
@@ -886,6 +887,7 @@ static int main_trampoline(int argc, char **argv, char **envp) {
   int r = weft_spawn_internal(&m, main_stack - 1024, 1, main_thunk, 0);
   if (r) weft_fatal("weft: cannot create the main user thread: %s", strerror(r));
   weft_set_name((weft_thread_t *)m, "main");
+  if (weft_main_hook) weft_main_hook(m);
   if (already) {
     for (;;) pause();
   }

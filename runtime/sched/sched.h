@@ -156,6 +156,9 @@ extern void (*weft_poll_kick_hook)(void) WEFT_HIDDEN;
 extern _Atomic long weft_io_waiters WEFT_HIDDEN;
 /* Run at thread exit by the pthread layer (key destructors). */
 extern void (*weft_exit_hook)(struct weft_thread *t) WEFT_HIDDEN;
+/* Run on the main kernel thread when main's user thread is created (the
+ * pthread layer hands it the key values set before main). */
+extern void (*weft_main_hook)(struct weft_thread *t) WEFT_HIDDEN;
 /* Wakes an idle worker when the poller should look again (new earlier timer). */
 void weft_sched_kick_poller(void) WEFT_HIDDEN;
 

@@ -67,8 +67,17 @@ static void *deep(void *arg) {
   return (void *)(long)buf[1000];
 }
 
+static pthread_key_t early_key;
+static int early_value = 7;
+__attribute__((constructor)) static void before_main(void) {
+  /* Runs on the main kernel thread before weft starts main. */
+  pthread_key_create(&early_key, NULL);
+  pthread_setspecific(early_key, &early_value);
+}
+
 int main(void) {
   CHECK(weft_self() != NULL); /* main too */
+  CHECK(pthread_getspecific(early_key) == &early_value);
   CHECK(pthread_key_create(&key, key_dtor) == 0);
   CHECK(pthread_barrier_init(&bar, NULL, 8) == 0);
   CHECK(sem_init(&sem, 0, 0) == 0);
