@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -491,8 +492,18 @@ EXPORT int usleep(useconds_t us) {
 
 /* waitpid for one child parks on a pidfd (readable once the child exits). */
 EXPORT pid_t waitpid(pid_t pid, int *status, int options) {
-  if (!weft_current() || pid <= 0 || (options & WNOHANG))
+  if (!weft_current() || (options & WNOHANG))
     return (pid_t)syscall(SYS_wait4, pid, status, options, 0);
+  if (pid <= 0) {
+    /* Any child (or a group): poll with a growing pause, up to 10 ms. */
+    uint64_t pause_ns = 100000;
+    for (;;) {
+      pid_t r = (pid_t)syscall(SYS_wait4, pid, status, options | WNOHANG, 0);
+      if (r != 0) return r;
+      weft_sleep(pause_ns);
+      if (pause_ns < 10000000) pause_ns *= 2;
+    }
+  }
   int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
   if (pfd < 0) return (pid_t)syscall(SYS_wait4, pid, status, options, 0);
   weft_fd_forget(pfd);
@@ -506,6 +517,37 @@ EXPORT pid_t waitpid(pid_t pid, int *status, int options) {
   weft_fd_closing(pfd);
   syscall(SYS_close, pfd);
   return r;
+}
+
+EXPORT pid_t wait(int *status) { return waitpid(-1, status, 0); }
+
+/* system(3) as libc does it (sh -c, SIGINT and SIGQUIT ignored and SIGCHLD
+ * blocked in the caller meanwhile), but the wait parks only this thread. */
+extern char **environ;
+EXPORT int system(const char *cmd) {
+  int (*real)(const char *) = (int (*)(const char *))dlsym(RTLD_NEXT, "system");
+  if (!weft_current() || !cmd) return real(cmd);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t none, dfl;
+  sigemptyset(&none);
+  sigemptyset(&dfl);
+  sigaddset(&dfl, SIGINT);
+  sigaddset(&dfl, SIGQUIT);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &dfl);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  char *argv[] = {(char *)"sh", (char *)"-c", (char *)cmd, 0};
+  pid_t pid;
+  int e = posix_spawn(&pid, "/bin/sh", 0, &attr, argv, environ);
+  posix_spawnattr_destroy(&attr);
+  if (e) {
+    weft_set_errno(e);
+    return -1;
+  }
+  int status;
+  if (waitpid(pid, &status, 0) < 0) return -1;
+  return status;
 }
 
 void weft_sched_forked_child(void) WEFT_HIDDEN;

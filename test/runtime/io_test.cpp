@@ -436,6 +436,31 @@ TEST(Io, SystemAndPopenStillWork) {
   EXPECT_EQ(pclose(p), 0);
 }
 
+void *counter_body(void *arg) {
+  auto *n = (std::atomic<long> *)arg;
+  while (n->load() >= 0) {
+    n->fetch_add(1);
+    weft_sleep(1000000);
+  }
+  return nullptr;
+}
+
+TEST(Io, SystemAndWaitParkOnlyTheirThread) {
+  std::atomic<long> ticks{0};
+  weft_thread_t *t;
+  ASSERT_EQ(weft_spawn(&t, nullptr, counter_body, &ticks), 0);
+  long before = ticks.load();
+  EXPECT_EQ(system("sleep 0.05; exit 5"), 5 << 8);
+  EXPECT_GT(ticks.load(), before); // other threads ran meanwhile, even on one worker
+  pid_t pid = fork();
+  if (pid == 0) _exit(9);
+  int status = 0;
+  EXPECT_EQ(wait(&status), pid);
+  EXPECT_EQ(WEXITSTATUS(status), 9);
+  ticks = -1000000000L;
+  weft_join(t, nullptr);
+}
+
 TEST(Io, WaitpidParksOnTheChild) {
   pid_t pid = fork();
   ASSERT_GE(pid, 0);
