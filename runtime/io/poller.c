@@ -156,9 +156,9 @@ int weft_fd_wait(int fd, struct weft_fd *s, int dir, uint32_t seq, int64_t deadl
   w.gen = weft_arm(self);
   weft_waitq_push(&s->q[dir], &w);
   weft_spin_unlock(&s->lock);
-  atomic_fetch_add(&weft_io_waiters, 1);
+  weft_io_wait_begin();
   int r = weft_park_until(kind, deadline, w.gen);
-  atomic_fetch_sub(&weft_io_waiters, 1);
+  weft_io_wait_end();
   if (r == ETIMEDOUT) {
     weft_spin_lock(&s->lock);
     if (w.result == -1) weft_waitq_remove(&s->q[dir], &w);
@@ -228,9 +228,9 @@ int weft_poll_fds(void *fdsv, unsigned long n, int64_t deadline) {
     r = (int)syscall(SYS_poll, fds, n, 0);
     int timed_out = 0;
     if (r == 0 && queued) {
-      atomic_fetch_add(&weft_io_waiters, 1);
+      weft_io_wait_begin();
       timed_out = weft_park_until(WEFT_BLOCK_POLL, deadline, gen) == ETIMEDOUT;
-      atomic_fetch_sub(&weft_io_waiters, 1);
+      weft_io_wait_end();
     } else if (r == 0) {
       timed_out = weft_park_until(WEFT_BLOCK_POLL, deadline, gen) == ETIMEDOUT;
     }

@@ -97,7 +97,6 @@ void (*weft_poll_hook)(int64_t) = 0;
 void (*weft_poll_kick_hook)(void) = 0;
 void (*weft_exit_hook)(struct weft_thread *) = 0;
 void (*weft_main_hook)(struct weft_thread *) = 0;
-_Atomic long weft_io_waiters;
 int (*weft_real_pthread_create)(void *, const void *, void *(*)(void *), void *);
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -682,6 +681,21 @@ const struct weft_policy weft_policy_favor_accept = {"favor-accept", favor_accep
 
 /* ---- workers ---------------------------------------------------------- */
 
+void weft_io_wait_begin(void) {
+  struct weft_worker *w = weft_cur_worker();
+  if (w) stat_add(&w->io_waiters, 1);
+}
+void weft_io_wait_end(void) {
+  struct weft_worker *w = weft_cur_worker();
+  if (w) stat_add(&w->io_waiters, -1);
+}
+static int io_waiting(void) {
+  int64_t n = 0;
+  for (unsigned i = 0; i < rt.nworkers; i++)
+    n += atomic_load_explicit(&rt.workers[i].io_waiters, memory_order_relaxed);
+  return n > 0;
+}
+
 static int work_visible(void) {
   if (atomic_load_explicit(&rt.global.count, memory_order_relaxed) ||
       atomic_load_explicit(&rt.prio.count, memory_order_relaxed))
@@ -713,14 +727,14 @@ static struct weft_thread *take_work(struct weft_worker *w) {
 static void poll_now(struct weft_worker *w) {
   int64_t next = weft_timer_next();
   if (next != INT64_MAX && next <= weft_now_ns()) weft_timer_fire(weft_now_ns());
-  if (atomic_load_explicit(&weft_io_waiters, memory_order_relaxed) && weft_poll_hook &&
+  if (io_waiting() && weft_poll_hook &&
       (!rq_len(w) || (w->tick & 63) == 0) && !atomic_load(&rt.poller_taken))
     weft_poll_hook(0);
 }
 
 static void idle_sleep(struct weft_worker *w) {
   atomic_store(&w->sleep_word, 0);
-  int want_poll = (atomic_load(&weft_io_waiters) || weft_timer_next() != INT64_MAX) &&
+  int want_poll = (io_waiting() || weft_timer_next() != INT64_MAX) &&
                   weft_poll_hook;
   int zero = 0;
   w->polling = want_poll && atomic_compare_exchange_strong(&rt.poller_taken, &zero, 1);

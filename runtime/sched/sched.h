@@ -105,6 +105,7 @@ struct weft_worker {
    * blocked count can go negative. */
   _Atomic uint64_t spawned, exited;
   _Atomic int64_t blocked[WEFT_BLOCK_KINDS];
+  _Atomic int64_t io_waiters;
   uint64_t id_next, id_end;        /* a block of thread ids */
   weft_spinlock all_lock;          /* the threads spawned here, for gdb/stats */
   struct weft_thread *all_head;
@@ -153,7 +154,10 @@ void weft_timer_fire(int64_t now) WEFT_HIDDEN;
  * wait, <0: forever) for descriptor events and wake their waiters. */
 extern void (*weft_poll_hook)(int64_t timeout_ns) WEFT_HIDDEN;
 extern void (*weft_poll_kick_hook)(void) WEFT_HIDDEN;
-extern _Atomic long weft_io_waiters WEFT_HIDDEN;
+/* Threads parked on descriptors: counted per worker (no shared cache line
+ * on the I/O path), summed when a worker decides whether to poll. */
+void weft_io_wait_begin(void) WEFT_HIDDEN;
+void weft_io_wait_end(void) WEFT_HIDDEN;
 /* Run at thread exit by the pthread layer (key destructors). */
 extern void (*weft_exit_hook)(struct weft_thread *t) WEFT_HIDDEN;
 /* Run on the main kernel thread when main's user thread is created (the
