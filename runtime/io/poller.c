@@ -234,6 +234,7 @@ int weft_poll_fds(void *fdsv, unsigned long n, int64_t deadline) {
     } else if (r == 0) {
       timed_out = weft_park_until(WEFT_BLOCK_POLL, deadline, gen) == ETIMEDOUT;
     }
+    int parked = r == 0;
     for (unsigned long i = 0; i < n; i++) {
       for (int dir = 0; dir < 2; dir++) {
         struct weft_waiter *w = &ws[2 * i + dir];
@@ -244,6 +245,8 @@ int weft_poll_fds(void *fdsv, unsigned long n, int64_t deadline) {
         weft_spin_unlock(&s->lock);
       }
     }
+    /* Ready without parking: a waker may have taken our token already. */
+    if (!parked) weft_unarm(weft_current(), gen, WEFT_BLOCK_POLL);
     if (r != 0) break;
     r = (int)syscall(SYS_poll, fds, n, 0);
     if (r != 0 || timed_out || (deadline >= 0 && weft_now_ns() >= deadline)) break;

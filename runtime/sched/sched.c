@@ -389,6 +389,11 @@ uint64_t weft_arm(struct weft_thread *self) {
   return g;
 }
 
+void weft_unarm(struct weft_thread *self, uint64_t gen, int kind) {
+  uint64_t armed = gen * 2 + 1;
+  if (!atomic_compare_exchange_strong(&self->wake_token, &armed, gen * 2)) weft_park(kind);
+}
+
 int weft_wake(struct weft_thread *t, uint64_t gen) {
   uint64_t armed = gen * 2 + 1;
   if (!atomic_compare_exchange_strong(&t->wake_token, &armed, gen * 2)) return 0;

@@ -136,6 +136,10 @@ void weft_set_errno(int e) WEFT_HIDDEN;
  * A wake with a stale gen does nothing, so a timeout and a signal racing
  * for one thread wake it once. */
 uint64_t weft_arm(struct weft_thread *self) WEFT_HIDDEN;
+/* For a thread that armed but will not park after all: withdraw the token.
+ * If a waker already took it (the thread is being made runnable), park to
+ * absorb that wake-up, so the thread is never queued while it runs. */
+void weft_unarm(struct weft_thread *self, uint64_t gen, int kind) WEFT_HIDDEN;
 int weft_wake(struct weft_thread *t, uint64_t gen) WEFT_HIDDEN;
 void weft_park(int kind) WEFT_HIDDEN;
 /* Arms, parks with a deadline; returns 0 if woken, ETIMEDOUT on timeout

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -306,6 +307,56 @@ TEST(Io, PollWaitsForAnotherThreadsWrite) {
   weft_join(t, nullptr);
   close(fds[0]);
   close(fds[1]);
+}
+
+// Two threads bounce a byte through two pipes, each polling both read ends
+// before reading: readiness often arrives while the poller is still
+// registering, the case where a thread is woken without having parked.
+void *bounce_side(void *arg) {
+  auto **pp = (int **)arg;
+  int in = pp[0][0], out = pp[1][1], other = pp[2][0];
+  for (int i = 0; i < 3000; i++) {
+    struct pollfd p[2] = {{in, POLLIN, 0}, {other, POLLIN, 0}};
+    if (poll(p, 2, 1000) < 0) return (void *)1;
+    if (p[0].revents & POLLIN) {
+      char c;
+      if (read(in, &c, 1) != 1) return (void *)1;
+      if (write(out, "x", 1) != 1) return (void *)1;
+    } else {
+      i--;
+    }
+  }
+  return nullptr;
+}
+
+TEST(Io, PollRacesWithWakers) {
+  weft_set_policy(&weft_policy_favor_active); // woken pollers go to the priority queue
+  const int pairs = 8;
+  std::vector<weft_thread_t *> ts;
+  std::vector<std::array<int, 2>> pipes(pairs * 3);
+  std::vector<std::array<int *, 3>> args(pairs * 2);
+  for (auto &p : pipes) ASSERT_EQ(pipe(p.data()), 0);
+  for (int k = 0; k < pairs; k++) {
+    int *ab = pipes[3 * k].data(), *ba = pipes[3 * k + 1].data(), *idle = pipes[3 * k + 2].data();
+    args[2 * k] = {ab, ba, idle};
+    args[2 * k + 1] = {ba, ab, idle};
+  }
+  for (auto &a : args) {
+    weft_thread_t *t;
+    ASSERT_EQ(weft_spawn(&t, nullptr, bounce_side, a.data()), 0);
+    ts.push_back(t);
+  }
+  for (int k = 0; k < pairs; k++) ASSERT_EQ(write(pipes[3 * k][1], "x", 1), 1);
+  for (auto *t : ts) {
+    void *r;
+    weft_join(t, &r);
+    EXPECT_EQ(r, nullptr);
+  }
+  weft_set_policy(nullptr);
+  for (auto &p : pipes) {
+    close(p[0]);
+    close(p[1]);
+  }
 }
 
 TEST(Io, SelectWaitsAndTimesOut) {
