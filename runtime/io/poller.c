@@ -201,9 +201,19 @@ int weft_poll_fds(void *fdsv, unsigned long n, int64_t deadline) {
   }
   int r;
   for (;;) {
+    /* Note each descriptor's readiness sequence, then look (level). */
+    for (unsigned long i = 0; i < n; i++) {
+      struct weft_fd *s = weft_fd_get(fds[i].fd);
+      for (int dir = 0; dir < 2; dir++)
+        ws[2 * i + dir].data =
+            s ? (void *)(uintptr_t)atomic_load_explicit(&s->seq[dir], memory_order_acquire) : 0;
+    }
+    r = (int)syscall(SYS_poll, fds, n, 0);
+    if (r != 0 || (deadline >= 0 && weft_now_ns() >= deadline)) break;
+    /* Nothing yet: queue on every descriptor, unless one moved since. */
     struct weft_thread *self = weft_current();
     uint64_t gen = weft_arm(self);
-    int queued = 0;
+    int queued = 0, moved = 0;
     for (unsigned long i = 0; i < n; i++) {
       ws[2 * i].result = ws[2 * i + 1].result = -2; /* not queued */
       int fd = fds[i].fd;
@@ -216,6 +226,8 @@ int weft_poll_fds(void *fdsv, unsigned long n, int64_t deadline) {
                          : ((fds[i].events & (POLLIN | POLLPRI)) || !(fds[i].events & POLLOUT));
           if (!want) continue;
           struct weft_waiter *w = &ws[2 * i + dir];
+          if (atomic_load_explicit(&s->seq[dir], memory_order_relaxed) != (uint32_t)(uintptr_t)w->data)
+            moved = 1;
           w->thread = self;
           w->gen = gen;
           w->result = -1;
@@ -225,16 +237,12 @@ int weft_poll_fds(void *fdsv, unsigned long n, int64_t deadline) {
       }
       weft_spin_unlock(&s->lock);
     }
-    r = (int)syscall(SYS_poll, fds, n, 0);
     int timed_out = 0;
-    if (r == 0 && queued) {
-      weft_io_wait_begin();
+    if (!moved) {
+      if (queued) weft_io_wait_begin();
       timed_out = weft_park_until(WEFT_BLOCK_POLL, deadline, gen) == ETIMEDOUT;
-      weft_io_wait_end();
-    } else if (r == 0) {
-      timed_out = weft_park_until(WEFT_BLOCK_POLL, deadline, gen) == ETIMEDOUT;
+      if (queued) weft_io_wait_end();
     }
-    int parked = r == 0;
     for (unsigned long i = 0; i < n; i++) {
       for (int dir = 0; dir < 2; dir++) {
         struct weft_waiter *w = &ws[2 * i + dir];
@@ -245,11 +253,12 @@ int weft_poll_fds(void *fdsv, unsigned long n, int64_t deadline) {
         weft_spin_unlock(&s->lock);
       }
     }
-    /* Ready without parking: a waker may have taken our token already. */
-    if (!parked) weft_unarm(weft_current(), gen, WEFT_BLOCK_POLL);
-    if (r != 0) break;
-    r = (int)syscall(SYS_poll, fds, n, 0);
-    if (r != 0 || timed_out || (deadline >= 0 && weft_now_ns() >= deadline)) break;
+    /* Not parked: a waker may have taken our token already. */
+    if (moved) weft_unarm(weft_current(), gen, WEFT_BLOCK_POLL);
+    if (timed_out) {
+      r = (int)syscall(SYS_poll, fds, n, 0);
+      break;
+    }
   }
   if (ws != small) free(ws);
   return r;

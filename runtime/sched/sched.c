@@ -8,8 +8,10 @@
  * only its owner pushes to, and that the owner pops and other workers steal
  * half of with a compare-and-swap on `head`. A full ring spills half of
  * itself into the global queue (a locked list, also used by kernel threads
- * weft does not own). A third, priority queue holds the threads the
- * scheduling policy favours; it is looked at first.
+ * weft does not own). Threads the scheduling policy favours go to the
+ * waking worker's priority list, which it serves before its ring (except
+ * every 16th pick, so the others are not starved) and which idle workers
+ * steal from too.
  *
  * Switches go directly from one user thread to the next in the local ring
  * (no detour through the scheduler), so a yield or a hand-off costs one
@@ -295,13 +297,69 @@ void weft_sched_kick_poller(void) {
   }
 }
 
+static long prio_push(struct weft_worker *w, struct weft_thread *t) {
+  t->rq_next = 0;
+  weft_spin_lock(&w->prio_lock);
+  if (w->prio_tail) w->prio_tail->rq_next = t; else w->prio_head = t;
+  w->prio_tail = t;
+  long n = atomic_fetch_add_explicit(&w->prio_count, 1, memory_order_relaxed) + 1;
+  weft_spin_unlock(&w->prio_lock);
+  return n;
+}
+
+/* Up to `max` threads from the front of w's priority list, as a chain. */
+static struct weft_thread *prio_take(struct weft_worker *w, long max, long *got) {
+  *got = 0;
+  if (!atomic_load_explicit(&w->prio_count, memory_order_relaxed)) return 0;
+  weft_spin_lock(&w->prio_lock);
+  struct weft_thread *first = w->prio_head, *last = 0;
+  long n = 0;
+  for (struct weft_thread *t = first; t && n < max; t = t->rq_next) {
+    last = t;
+    n++;
+  }
+  if (n) {
+    w->prio_head = last->rq_next;
+    if (!w->prio_head) w->prio_tail = 0;
+    last->rq_next = 0;
+    atomic_fetch_sub_explicit(&w->prio_count, n, memory_order_relaxed);
+  }
+  weft_spin_unlock(&w->prio_lock);
+  *got = n;
+  return n ? first : 0;
+}
+
+static struct weft_thread *prio_pop(struct weft_worker *w) {
+  long got;
+  return prio_take(w, 1, &got);
+}
+
+/* Take half of v's priority list: run the first, keep the rest. */
+static struct weft_thread *prio_steal(struct weft_worker *w, struct weft_worker *v) {
+  long n = atomic_load_explicit(&v->prio_count, memory_order_relaxed), got;
+  if (n == 0) return 0;
+  struct weft_thread *t = prio_take(v, n - n / 2, &got);
+  if (!t) return 0;
+  atomic_fetch_add_explicit(&w->steals, (uint64_t)got, memory_order_relaxed);
+  for (struct weft_thread *x = t->rq_next; x;) {
+    struct weft_thread *next = x->rq_next;
+    prio_push(w, x);
+    x = next;
+  }
+  return t;
+}
+
 void weft_ready(struct weft_thread *t) {
   atomic_store_explicit(&t->state, WEFT_RUNNABLE, memory_order_relaxed);
   const struct weft_policy *p = atomic_load_explicit(&rt.policy, memory_order_relaxed);
   struct weft_worker *w = weft_cur_worker();
   if (p && p->priority && p->priority((weft_thread_t *)t, t->block_kind, p->arg) > 0) {
-    queue_push(&rt.prio, t);
-    wake_idle_worker_from(w != 0);
+    if (w) {
+      if (prio_push(w, t) + (long)rq_len(w) > WAKE_BACKLOG) wake_idle_worker();
+    } else {
+      queue_push(&rt.prio, t);
+      wake_idle_worker_from(0);
+    }
   } else if (w) {
     if (rq_push(w, t) > WAKE_BACKLOG) wake_idle_worker();
   } else {
@@ -378,9 +436,13 @@ static void switch_to(struct weft_worker *w, struct weft_thread *prev,
 
 /* The next thread to run without going through g0, or null. */
 static struct weft_thread *pick_next_fast(struct weft_worker *w) {
-  if ((++w->tick & 255) == 0) return 0;
+  uint32_t tick = ++w->tick;
+  if ((tick & 255) == 0) return 0;
   if (atomic_load_explicit(&rt.prio.count, memory_order_relaxed)) return 0;
-  return rq_pop(w);
+  struct weft_thread *t;
+  if ((tick & 15) && (t = prio_pop(w))) return t;
+  if ((t = rq_pop(w))) return t;
+  return prio_pop(w);
 }
 
 uint64_t weft_arm(struct weft_thread *self) {
@@ -706,24 +768,28 @@ static int work_visible(void) {
       atomic_load_explicit(&rt.prio.count, memory_order_relaxed))
     return 1;
   for (unsigned i = 0; i < rt.nworkers; i++)
-    if (rq_len(&rt.workers[i])) return 1;
+    if (rq_len(&rt.workers[i]) ||
+        atomic_load_explicit(&rt.workers[i].prio_count, memory_order_relaxed))
+      return 1;
   return 0;
 }
 
 static struct weft_thread *take_work(struct weft_worker *w) {
   struct weft_thread *t = queue_pop(&rt.prio);
   if (t) return t;
+  if ((w->tick & 15) && (t = prio_pop(w))) return t;
   if ((w->tick & 63) == 0 || !rq_len(w)) {
     t = queue_pop(&rt.global);
     if (t) return t;
   }
   t = rq_pop(w);
   if (t) return t;
+  if ((t = prio_pop(w))) return t;
   if (rt.nworkers > 1) {
     unsigned start = w->rng = w->rng * 1103515245u + 12345u;
     for (unsigned i = 0; i < rt.nworkers; i++) {
       struct weft_worker *v = &rt.workers[(start + i) % rt.nworkers];
-      if (v != w && (t = rq_steal(w, v))) return t;
+      if (v != w && ((t = prio_steal(w, v)) || (t = rq_steal(w, v)))) return t;
     }
   }
   return 0;
@@ -737,7 +803,34 @@ static void poll_now(struct weft_worker *w) {
     weft_poll_hook(0);
 }
 
+/* Before sleeping in the kernel an idle worker looks for work for a few
+ * microseconds: a thread made runnable meanwhile then costs no wake-up. */
+#ifndef IDLE_SPIN_NS
+#define IDLE_SPIN_NS 20000
+#endif
+static int idle_spin(struct weft_worker *w) {
+  if (rt.nworkers == 1 && !io_waiting()) return 0;
+  int64_t until = weft_now_ns() + IDLE_SPIN_NS;
+  do {
+    for (int i = 0; i < 64; i++) {
+      if (work_visible()) return 1;
+      weft_cpu_relax();
+    }
+    if (io_waiting() && weft_poll_hook && !atomic_load(&rt.poller_taken)) {
+      int zero = 0;
+      if (atomic_compare_exchange_strong(&rt.poller_taken, &zero, 1)) {
+        weft_poll_hook(0);
+        atomic_store(&rt.poller_taken, 0);
+        if (work_visible()) return 1;
+      }
+    }
+  } while (weft_now_ns() < until);
+  (void)w;
+  return 0;
+}
+
 static void idle_sleep(struct weft_worker *w) {
+  if (idle_spin(w)) return;
   atomic_store(&w->sleep_word, 0);
   int want_poll = (io_waiting() || weft_timer_next() != INT64_MAX) &&
                   weft_poll_hook;
@@ -970,7 +1063,8 @@ void weft_stats(struct weft_stats *out) {
     struct weft_worker *w = &rt.workers[i];
     out->switches += atomic_load_explicit(&w->switches, memory_order_relaxed);
     out->steals += atomic_load_explicit(&w->steals, memory_order_relaxed);
-    if (i < WEFT_STATS_MAX_WORKERS) out->queue_length[i] = rq_len(w);
+    if (i < WEFT_STATS_MAX_WORKERS)
+      out->queue_length[i] = rq_len(w) + (uint64_t)atomic_load_explicit(&w->prio_count, memory_order_relaxed);
   }
   out->arena_bytes = weft_seg_arena_bytes();
 }

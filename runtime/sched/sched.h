@@ -114,6 +114,11 @@ struct weft_worker {
   _Atomic int woken;               /* woken and not yet settled: spinning */
   _Atomic int polling;
   _Atomic uint32_t sleep_word;
+  /* Threads the policy favours, made runnable on this worker (FIFO, under
+   * prio_lock so that idle workers can take half). */
+  weft_spinlock prio_lock;
+  struct weft_thread *prio_head, *prio_tail;
+  _Atomic long prio_count;
   _Alignas(WEFT_CACHELINE) _Atomic uint32_t head;
   _Alignas(WEFT_CACHELINE) _Atomic uint32_t tail;
   struct weft_thread *_Atomic ring[WEFT_RQ_SIZE];
