@@ -6,6 +6,7 @@
 #include "BlockingCalls.h"
 #include "BlockingGraph.h"
 #include "Diagnostics.h"
+#include "StackBounds.h"
 
 #include "llvm/IR/DataLayout.h"
 #include "llvm/IR/Instructions.h"
@@ -89,20 +90,18 @@ std::string dotEscape(StringRef S) {
 
 } // namespace
 
-std::string writeReport(const std::string &Dir, const BlockingGraph &G,
-                        const AtomicSections &Sections) {
+json::Value buildReport(const BlockingGraph &G, const AtomicSections &Sections,
+                        const StackBounds *Stack) {
   const Module &M = G.module();
   json::Array Functions, Points, SectionList;
   for (const Function &F : M) {
     if (F.isDeclaration())
       continue;
     const FunctionFacts &FF = G.facts(F);
-    uint64_t Frame = staticAllocaBytes(F);
     FunctionAnnotations A = annotationsOf(F);
-    json::Object Fn{{"name", F.getName()},
-                    {"frame_bytes", static_cast<int64_t>(Frame)},
-                    {"bound_bytes", A.StackBound ? json::Value(static_cast<int64_t>(*A.StackBound))
-                                                 : json::Value(nullptr)},
+    json::Object Fn{{"name", F.getName().str()},
+                    {"frame_bytes", nullptr},
+                    {"bound_bytes", nullptr},
                     {"may_block", FF.State == Blocking::Blocks},
                     {"blocking", toString(FF.State)},
                     {"checkpoints", 0}};
@@ -111,37 +110,66 @@ std::string writeReport(const std::string &Dir, const BlockingGraph &G,
     else if (A.Blocking)
       Fn["annotation"] = "blocking";
     Functions.push_back(std::move(Fn));
+    uint64_t Objects = staticAllocaBytes(F);
     for (CallBase *CB : G.blockingPoints(F)) {
       Function *Culprit = nullptr;
       G.stateOfCall(*CB, &Culprit);
       SourceLoc L = userLocationOf(*CB);
-      json::Object P{{"function", F.getName()},
+      json::Object P{{"function", F.getName().str()},
                      {"line", static_cast<int64_t>(L.Line)},
                      {"column", static_cast<int64_t>(L.Column)},
                      {"callee", calleeName(*CB, Culprit)},
-                     {"live_bytes", static_cast<int64_t>(Frame)},
-                     {"pinned_bytes", static_cast<int64_t>(Frame)}};
+                     {"live_bytes", static_cast<int64_t>(Objects)},
+                     {"pinned_bytes", static_cast<int64_t>(Objects)}};
       if (Culprit)
         if (std::optional<StringRef> Kind = blockingKind(Culprit->getName()))
-          P["kind"] = *Kind;
+          P["kind"] = Kind->str();
       Points.push_back(std::move(P));
     }
   }
   for (const AtomicSection &S : Sections.sections()) {
     SourceLoc L = userLocationOf(*S.Enter);
-    SectionList.push_back(json::Object{{"function", S.Enter->getFunction()->getName()},
+    SectionList.push_back(json::Object{{"function", S.Enter->getFunction()->getName().str()},
                                        {"line", static_cast<int64_t>(L.Line)},
                                        {"calls", static_cast<int64_t>(S.Calls.size())},
                                        {"locks", json::Array()}});
   }
-  json::Object Root{{"version", 1},
-                    {"file", M.getSourceFileName()},
-                    {"functions", std::move(Functions)},
-                    {"blocking_points", std::move(Points)},
-                    {"sections", std::move(SectionList)}};
-  json::Value V(std::move(Root));
-  return writeAtomically(Dir, reportBaseName(M) + ".weft.json",
-                         [&](raw_ostream &OS) { OS << formatv("{0:2}", V) << "\n"; });
+  json::Value Report(json::Object{{"version", 1},
+                                  {"file", M.getSourceFileName()},
+                                  {"functions", std::move(Functions)},
+                                  {"blocking_points", std::move(Points)},
+                                  {"sections", std::move(SectionList)}});
+  if (Stack)
+    addStackBounds(Report, *Stack);
+  return Report;
+}
+
+void addStackBounds(json::Value &Report, const StackBounds &Stack) {
+  json::Object *Root = Report.getAsObject();
+  json::Array *Functions = Root ? Root->getArray("functions") : nullptr;
+  if (!Functions)
+    return;
+  const Module &M = Stack.module();
+  for (json::Value &V : *Functions) {
+    json::Object *Fn = V.getAsObject();
+    std::optional<StringRef> Name = Fn ? Fn->getString("name") : std::nullopt;
+    const Function *F = Name ? M.getFunction(*Name) : nullptr;
+    const StackFacts *SF = F ? Stack.facts(*F) : nullptr;
+    if (!SF) {
+      (*Fn)["inlined_away"] = true;
+      continue;
+    }
+    if (SF->FrameBytes)
+      (*Fn)["frame_bytes"] = static_cast<int64_t>(*SF->FrameBytes);
+    if (SF->SubtreeBytes)
+      (*Fn)["bound_bytes"] = static_cast<int64_t>(*SF->SubtreeBytes);
+  }
+}
+
+std::string writeReport(const std::string &Dir, const std::string &Base,
+                        const json::Value &Report) {
+  return writeAtomically(Dir, Base + ".weft.json",
+                         [&](raw_ostream &OS) { OS << formatv("{0:2}", Report) << "\n"; });
 }
 
 std::string writeGraphs(const std::string &Dir, const BlockingGraph &G) {

@@ -10,6 +10,8 @@
 #ifndef WEFT_PASSES_REPORT_H
 #define WEFT_PASSES_REPORT_H
 
+#include "llvm/Support/JSON.h"
+
 #include <string>
 
 namespace llvm {
@@ -20,13 +22,22 @@ namespace weft {
 
 class AtomicSections;
 class BlockingGraph;
+class StackBounds;
 
 /// The base name used for a module's report and graph files.
 std::string reportBaseName(const llvm::Module &M);
 
+/// The report's JSON. Functions get frame and subtree bounds from `Stack`
+/// when given (they must come from the final IR), else null.
+llvm::json::Value buildReport(const BlockingGraph &G, const AtomicSections &Sections,
+                              const StackBounds *Stack);
+/// Fills `frame_bytes` and `bound_bytes` of a report built earlier from
+/// the stack bounds of the module as it is now (after optimisation).
+void addStackBounds(llvm::json::Value &Report, const StackBounds &Stack);
+
 /// Each returns an empty string on success, else a message.
-std::string writeReport(const std::string &Dir, const BlockingGraph &G,
-                        const AtomicSections &Sections);
+std::string writeReport(const std::string &Dir, const std::string &Base,
+                        const llvm::json::Value &Report);
 std::string writeGraphs(const std::string &Dir, const BlockingGraph &G);
 
 } // namespace weft

@@ -5,6 +5,7 @@
 #include "AtomicSections.h"
 #include "BlockingGraph.h"
 #include "Report.h"
+#include "StackBounds.h"
 
 #include "llvm/IR/Module.h"
 #include "llvm/Passes/PassBuilder.h"
@@ -21,9 +22,15 @@ PreservedAnalyses WeftCheckPass::run(Module &M, ModuleAnalysisManager &MAM) {
   if (Opts.Atomic)
     checkAtomicSections(S, G, *Sink);
   if (!Opts.ReportDir.empty()) {
-    std::string Err = writeReport(Opts.ReportDir, G, S);
-    if (!Err.empty())
-      Sink->report(Severity::Error, SourceLoc(), Err);
+    if (Pending) {
+      Pending->Report = buildReport(G, S, nullptr);
+      Pending->Base = reportBaseName(M);
+    } else {
+      StackBounds Stack(M);
+      std::string Err = writeReport(Opts.ReportDir, reportBaseName(M), buildReport(G, S, &Stack));
+      if (!Err.empty())
+        Sink->report(Severity::Error, SourceLoc(), Err);
+    }
   }
   if (!Opts.GraphDir.empty()) {
     std::string Err = writeGraphs(Opts.GraphDir, G);
@@ -53,15 +60,32 @@ PreservedAnalyses WeftCheckPass::run(Module &M, ModuleAnalysisManager &MAM) {
   return PreservedAnalyses::all();
 }
 
+PreservedAnalyses WeftFinishPass::run(Module &M, ModuleAnalysisManager &MAM) {
+  if (!Pending || !Pending->Report)
+    return PreservedAnalyses::all();
+  StackBounds Stack(M);
+  addStackBounds(*Pending->Report, Stack);
+  std::string Err = writeReport(Opts.ReportDir, Pending->Base, *Pending->Report);
+  if (!Err.empty())
+    Sink->report(Severity::Error, SourceLoc(), Err);
+  Pending->Report.reset();
+  return PreservedAnalyses::all();
+}
+
 void registerPasses(PassBuilder &PB) {
   PB.registerAnalysisRegistrationCallback([](ModuleAnalysisManager &MAM) {
     MAM.registerPass([] { return BlockingGraphAnalysis(); });
     MAM.registerPass([] { return AtomicSectionsAnalysis(); });
+    MAM.registerPass([] { return StackBoundsAnalysis(); });
   });
   PB.registerPipelineParsingCallback(
       [](StringRef Name, ModulePassManager &MPM, ArrayRef<PassBuilder::PipelineElement>) {
         if (Name == "print<weft-blocking>") {
           MPM.addPass(BlockingGraphPrinter(outs()));
+          return true;
+        }
+        if (Name == "print<weft-stack>") {
+          MPM.addPass(StackBoundsPrinter(outs()));
           return true;
         }
         if (Name == "print<weft-sections>") {

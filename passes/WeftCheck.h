@@ -14,8 +14,11 @@
 #include "Options.h"
 
 #include "llvm/IR/PassManager.h"
+#include "llvm/Support/JSON.h"
 
 #include <memory>
+#include <optional>
+#include <string>
 
 namespace llvm {
 class PassBuilder;
@@ -23,16 +26,42 @@ class PassBuilder;
 
 namespace weft {
 
+/// A report built at the start of the pipeline, to be completed with the
+/// stack bounds of the final IR and written at its end.
+struct PendingReport {
+  std::optional<llvm::json::Value> Report;
+  std::string Base;
+};
+
 class WeftCheckPass : public llvm::PassInfoMixin<WeftCheckPass> {
 public:
-  WeftCheckPass(Options Opts, std::shared_ptr<DiagnosticSink> Sink)
-      : Opts(std::move(Opts)), Sink(std::move(Sink)) {}
+  /// With `Pending`, the report waits for WeftFinishPass; without, it is
+  /// written at once with the stack bounds of the IR as it is.
+  WeftCheckPass(Options Opts, std::shared_ptr<DiagnosticSink> Sink,
+                std::shared_ptr<PendingReport> Pending = nullptr)
+      : Opts(std::move(Opts)), Sink(std::move(Sink)), Pending(std::move(Pending)) {}
   llvm::PreservedAnalyses run(llvm::Module &M, llvm::ModuleAnalysisManager &MAM);
   static bool isRequired() { return true; }
 
 private:
   Options Opts;
   std::shared_ptr<DiagnosticSink> Sink;
+  std::shared_ptr<PendingReport> Pending;
+};
+
+/// At the end of the pipeline: completes and writes a pending report.
+class WeftFinishPass : public llvm::PassInfoMixin<WeftFinishPass> {
+public:
+  WeftFinishPass(Options Opts, std::shared_ptr<DiagnosticSink> Sink,
+                 std::shared_ptr<PendingReport> Pending)
+      : Opts(std::move(Opts)), Sink(std::move(Sink)), Pending(std::move(Pending)) {}
+  llvm::PreservedAnalyses run(llvm::Module &M, llvm::ModuleAnalysisManager &MAM);
+  static bool isRequired() { return true; }
+
+private:
+  Options Opts;
+  std::shared_ptr<DiagnosticSink> Sink;
+  std::shared_ptr<PendingReport> Pending;
 };
 
 /// Registers weft's analyses and the pass names opt understands:

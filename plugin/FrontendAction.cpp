@@ -330,16 +330,23 @@ protected:
     auto Facts = std::make_shared<weft::AnnotationFacts>();
     auto Sink = std::make_shared<ClangDiagnosticSink>(CI);
     weft::Options Opts = this->Opts;
-    CG.PassBuilderCallbacks.push_back([Facts, Sink, Opts, OwnLocations](llvm::PassBuilder &PB) {
+    auto Pending = std::make_shared<weft::PendingReport>();
+    CG.PassBuilderCallbacks.push_back([Facts, Sink, Opts, OwnLocations,
+                                       Pending](llvm::PassBuilder &PB) {
       weft::registerPasses(PB);
-      PB.registerPipelineStartEPCallback([Facts, Sink, Opts, OwnLocations](
+      PB.registerPipelineStartEPCallback([Facts, Sink, Opts, OwnLocations, Pending](
                                              llvm::ModulePassManager &MPM,
                                              llvm::OptimizationLevel) {
         MPM.addPass(weft::ApplyAnnotationsPass(Facts));
-        MPM.addPass(weft::WeftCheckPass(Opts, Sink));
+        MPM.addPass(weft::WeftCheckPass(Opts, Sink, Pending));
         if (OwnLocations)
           MPM.addPass(StripLocationsPass());
       });
+      // Stack bounds need the final IR: the report is completed last.
+      PB.registerOptimizerLastEPCallback(
+          [Sink, Opts, Pending](llvm::ModulePassManager &MPM, llvm::OptimizationLevel) {
+            MPM.addPass(weft::WeftFinishPass(Opts, Sink, Pending));
+          });
     });
     return std::make_unique<AnnotationCollector>(CI, Facts, Opts.Atomic);
   }

@@ -6,7 +6,7 @@ config.name = "weft"
 config.test_format = lit.formats.ShTest(execute_external=True)
 config.suffixes = [".c", ".cpp", ".ll", ".test"]
 
-config.excludes = ["Inputs", "CMakeLists.txt", "sarif.c.py", "run_csmith.py"]
+config.excludes = ["Inputs", "CMakeLists.txt", "sarif.c.py", "run_csmith.py", "soundness.py", "tools"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.weft_obj_root, "test", "lit")
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Compile csmith-generated programs with the weft plugin and check that it
-never crashes Clang, never rejects a program plain Clang accepts, and always
-writes a well-formed report.
+never crashes Clang, never rejects a program plain Clang accepts, always
+writes a well-formed report, and that every frame bound in the report is at
+least the real frame (llvm-readelf --stack-sizes).
 
 usage: run_csmith.py <plugin> <workdir> <count> [first-seed]
 """
@@ -11,21 +12,30 @@ import os
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+import stack_soundness  # noqa: E402
+
 plugin, workdir, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 first = int(sys.argv[4]) if len(sys.argv) > 4 else 1
 os.makedirs(workdir, exist_ok=True)
 inc = "/usr/include/csmith"
 
 
+stats = {"functions": 0}
+
+
 def one(seed):
     src = os.path.join(workdir, "p%d.c" % seed)
+    gen = os.path.join(workdir, "gen%d" % seed)  # csmith writes platform.info here
+    os.makedirs(gen, exist_ok=True)
     with open(src, "w") as f:
         subprocess.run(["csmith", "--seed", str(seed), "--max-funcs", "12"],
-                       stdout=f, check=True, timeout=60, cwd=workdir)
+                       stdout=f, check=True, timeout=60, cwd=gen)
     problems = []
     for level in ("-O0", "-O2"):
         report = os.path.join(workdir, "r%d%s" % (seed, level))
-        cmd = ["clang-19", "-w", "-I", inc, level, "-c", src, "-o", os.devnull,
+        obj = os.path.join(workdir, "p%d%s.o" % (seed, level))
+        cmd = ["clang-19", "-w", "-I", inc, level, "-fstack-size-section", "-c", src, "-o", obj,
                "-fplugin=" + plugin, "-fplugin-arg-weft-report=" + report]
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
         if r.returncode != 0:
@@ -40,6 +50,13 @@ def one(seed):
             assert doc["version"] == 1 and doc["functions"], "empty report"
         except Exception as e:  # noqa: BLE001
             problems.append("seed %d %s: bad report %s: %s" % (seed, level, path, e))
+            continue
+        checked, violations, _ = stack_soundness.compare(obj, path)
+        stats["functions"] += checked
+        for name, bound, real in violations:
+            problems.append("seed %d %s: %s: frame bound %s < real frame %s"
+                            % (seed, level, name, bound, real))
+        os.remove(obj)
     return problems
 
 
@@ -49,4 +66,5 @@ failures = [p for ps in results for p in ps]
 for p in failures:
     print(p)
 print("csmith: %d programs, %d compiles, %d failures" % (count, 2 * count, len(failures)))
+print("csmith: %d frame bounds checked against .stack_sizes" % stats["functions"])
 sys.exit(1 if failures else 0)

@@ -1,0 +1,196 @@
+//===- StackBounds.cpp ----------------------------------------------------===//
+#include "StackBounds.h"
+
+#include "Annotations.h"
+
+#include "llvm/ADT/SCCIterator.h"
+#include "llvm/Analysis/CallGraph.h"
+#include "llvm/IR/DataLayout.h"
+#include "llvm/IR/InstIterator.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/IntrinsicInst.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/MathExtras.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace llvm;
+
+namespace weft {
+
+AnalysisKey StackBoundsAnalysis::Key;
+
+namespace {
+
+/// Return address, frame pointer and the five other callee-saved general
+/// registers of x86-64 SysV, plus realignment of the frame to 16.
+constexpr uint64_t FixedBytes = 8 + 8 + 5 * 8 + 16;
+/// The register save area va_start needs (6 x 8 + 8 x 16).
+constexpr uint64_t VarArgSaveBytes = 176 + 16;
+/// Slack per call site for values the instruction selector materialises
+/// (constants, addresses) and keeps live across the call.
+constexpr uint64_t PerCallBytes = 16;
+
+uint64_t slotBytes(const DataLayout &DL, Type *T) {
+  if (T->isVoidTy() || T->isLabelTy() || T->isMetadataTy() || T->isTokenTy())
+    return 0;
+  if (!T->isSized())
+    return 8;
+  TypeSize S = DL.getTypeStoreSize(T);
+  if (S.isScalable())
+    return 64;
+  uint64_t Bytes = S.getFixedValue();
+  uint64_t Align = T->isVectorTy() || T->isX86_FP80Ty() || T->isFP128Ty() ? 16 : 8;
+  return alignTo(std::max<uint64_t>(Bytes, 1), Align);
+}
+
+} // namespace
+
+std::optional<uint64_t> frameBound(const Function &F) {
+  if (F.isDeclaration())
+    return std::nullopt;
+  const DataLayout &DL = F.getParent()->getDataLayout();
+  uint64_t Objects = 0, Spills = 0, Temps = 0, Outgoing = 0, Calls = 0;
+  for (const Argument &A : F.args())
+    Spills += slotBytes(DL, A.getType());
+  for (const Instruction &I : instructions(F)) {
+    if (const auto *AI = dyn_cast<AllocaInst>(&I)) {
+      if (!AI->isStaticAlloca())
+        return std::nullopt;
+      std::optional<TypeSize> S = AI->getAllocationSize(DL);
+      if (!S || S->isScalable())
+        return std::nullopt;
+      uint64_t Align = AI->getAlign().value();
+      Objects += alignTo(S->getFixedValue(), std::min<uint64_t>(Align, 16)) +
+                 (Align > 16 ? Align : 0);
+      continue;
+    }
+    if (isa<DbgInfoIntrinsic>(&I))
+      continue;
+    uint64_t Slot = slotBytes(DL, I.getType());
+    if (const auto *Phi = dyn_cast<PHINode>(&I))
+      Slot *= 1 + Phi->getNumIncomingValues();
+    Spills += Slot;
+    if (isa<ExtractElementInst>(&I) || isa<InsertElementInst>(&I)) {
+      Value *Index = I.getOperand(isa<ExtractElementInst>(&I) ? 1 : 2);
+      if (!isa<Constant>(Index))
+        Temps += slotBytes(DL, I.getOperand(0)->getType());
+    }
+    if (I.getType()->isAggregateType())
+      Temps += slotBytes(DL, I.getType());
+    if (const auto *SI = dyn_cast<StoreInst>(&I))
+      if (SI->getValueOperand()->getType()->isAggregateType())
+        Temps += slotBytes(DL, SI->getValueOperand()->getType());
+    if (const auto *CB = dyn_cast<CallBase>(&I)) {
+      if (isa<IntrinsicInst>(CB) && !isa<MemIntrinsic>(CB))
+        continue;
+      ++Calls;
+      uint64_t Args = 0;
+      for (unsigned A = 0; A < CB->arg_size(); ++A) {
+        Args += slotBytes(DL, CB->getArgOperand(A)->getType());
+        if (Type *ByVal = CB->getParamByValType(A))
+          Args += alignTo(DL.getTypeAllocSize(ByVal).getFixedValue(), 16);
+      }
+      Outgoing = std::max(Outgoing, Args);
+    }
+  }
+  if (F.isVarArg())
+    Temps += VarArgSaveBytes;
+  uint64_t Total = FixedBytes + Objects + Spills + Temps + Outgoing + Calls * PerCallBytes;
+  return alignTo(Total, 16);
+}
+
+StackBounds::StackBounds(Module &M) : M(M) {
+  for (Function &F : M)
+    if (!F.isDeclaration())
+      Facts[&F].FrameBytes = frameBound(F);
+
+  // Subtree bounds bottom-up over the strongly connected components of the
+  // call graph; a component with a cycle has none.
+  CallGraph CG(M);
+  for (scc_iterator<CallGraph *> It = scc_begin(&CG); !It.isAtEnd(); ++It) {
+    const std::vector<CallGraphNode *> &SCC = *It;
+    for (CallGraphNode *N : SCC) {
+      Function *F = N->getFunction();
+      if (!F || F->isDeclaration())
+        continue;
+      StackFacts &SF = Facts[F];
+      if (!SF.FrameBytes) {
+        SF.Unbounded = "dynamic alloca";
+        continue;
+      }
+      if (It.hasCycle()) {
+        SF.Unbounded = "recursion";
+        continue;
+      }
+      uint64_t Deepest = 0;
+      for (const auto &[Call, Callee] : *N) {
+        Function *G = Callee->getFunction();
+        if (Call && isa<CallBase>(*Call)) {
+          if (const Function *Direct = cast<CallBase>(*Call)->getCalledFunction())
+            if (Direct->isIntrinsic())
+              continue;
+        }
+        if (!G) {
+          SF.Unbounded = "indirect call";
+          break;
+        }
+        if (G->isIntrinsic())
+          continue;
+        if (G->isDeclaration()) {
+          if (std::optional<uint64_t> B = annotationsOf(*G).StackBound) {
+            Deepest = std::max(Deepest, *B);
+            continue;
+          }
+          SF.Unbounded = "calls " + G->getName().str() + ", which has no bound";
+          break;
+        }
+        const StackFacts &GF = Facts[G];
+        if (!GF.SubtreeBytes) {
+          SF.Unbounded = "calls " + G->getName().str() + ", which has no bound";
+          break;
+        }
+        Deepest = std::max(Deepest, *GF.SubtreeBytes);
+      }
+      if (SF.Unbounded.empty())
+        SF.SubtreeBytes = *SF.FrameBytes + Deepest;
+    }
+  }
+}
+
+const StackFacts *StackBounds::facts(const Function &F) const {
+  auto It = Facts.find(&F);
+  return It == Facts.end() ? nullptr : &It->second;
+}
+
+void StackBounds::print(raw_ostream &OS) const {
+  OS << "weft stack bounds for '" << M.getModuleIdentifier() << "'\n";
+  for (const Function &F : M) {
+    const StackFacts *SF = facts(F);
+    if (!SF)
+      continue;
+    OS << "function " << F.getName() << ": frame ";
+    if (SF->FrameBytes)
+      OS << *SF->FrameBytes;
+    else
+      OS << "dynamic";
+    OS << ", subtree ";
+    if (SF->SubtreeBytes)
+      OS << *SF->SubtreeBytes;
+    else
+      OS << "unbounded (" << SF->Unbounded << ")";
+    OS << "\n";
+  }
+}
+
+bool StackBounds::invalidate(Module &, const PreservedAnalyses &PA,
+                             ModuleAnalysisManager::Invalidator &) {
+  auto PAC = PA.getChecker<StackBoundsAnalysis>();
+  return !PAC.preserved() && !PAC.preservedSet<AllAnalysesOn<Module>>();
+}
+
+PreservedAnalyses StackBoundsPrinter::run(Module &M, ModuleAnalysisManager &MAM) {
+  MAM.getResult<StackBoundsAnalysis>(M).print(OS);
+  return PreservedAnalyses::all();
+}
+
+} // namespace weft

@@ -1,0 +1,92 @@
+//===- StackBounds.h - sound bounds on stack frames and call subtrees -----===//
+//
+// Final frame sizes exist only after code generation, and a plugin cannot
+// add a pass to the backend, so this analysis bounds each function's frame
+// from its (final, optimised) IR, choosing soundness over tightness:
+//
+//   frame <= fixed part       return address, every callee-saved register,
+//                             the frame pointer, alignment padding
+//          + stack objects    every fixed-size alloca, padded to its alignment
+//          + spill slots      one slot per SSA value (arguments included),
+//                             as large as its type, as if every value were
+//                             spilled; a phi also per incoming edge
+//          + temporaries      vectors indexed by a variable, first-class
+//                             aggregates, the va_list register save area
+//          + outgoing args    the largest argument list of any call, byval
+//                             copies included
+//
+// A function with a dynamic alloca has no static bound. The bound of a
+// function's *subtree* adds the largest subtree bound among its callees;
+// recursion, and calls to external functions without WEFT_STACK_BOUND,
+// have none. Soundness is tested against `llvm-readelf --stack-sizes` over
+// the test inputs and a few hundred csmith programs
+// (test/lit/passes/stack-bounds/).
+//
+//===----------------------------------------------------------------------===//
+#ifndef WEFT_PASSES_STACKBOUNDS_H
+#define WEFT_PASSES_STACKBOUNDS_H
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/IR/PassManager.h"
+
+#include <cstdint>
+#include <optional>
+
+namespace llvm {
+class Function;
+class Module;
+class raw_ostream;
+} // namespace llvm
+
+namespace weft {
+
+struct StackFacts {
+  /// Bound on the function's own frame; none with a dynamic alloca.
+  std::optional<uint64_t> FrameBytes;
+  /// Bound on the frame plus everything it calls; none with recursion or an
+  /// unbounded callee.
+  std::optional<uint64_t> SubtreeBytes;
+  /// Why SubtreeBytes is missing, for printing.
+  std::string Unbounded;
+};
+
+class StackBounds {
+public:
+  explicit StackBounds(llvm::Module &M);
+  const StackFacts *facts(const llvm::Function &F) const;
+  void print(llvm::raw_ostream &OS) const;
+  llvm::Module &module() const { return M; }
+  bool invalidate(llvm::Module &, const llvm::PreservedAnalyses &PA,
+                  llvm::ModuleAnalysisManager::Invalidator &);
+
+private:
+  llvm::Module &M;
+  llvm::DenseMap<const llvm::Function *, StackFacts> Facts;
+};
+
+/// The frame bound of one function, as described above.
+std::optional<uint64_t> frameBound(const llvm::Function &F);
+
+class StackBoundsAnalysis : public llvm::AnalysisInfoMixin<StackBoundsAnalysis> {
+public:
+  using Result = StackBounds;
+  Result run(llvm::Module &M, llvm::ModuleAnalysisManager &) { return StackBounds(M); }
+
+private:
+  friend llvm::AnalysisInfoMixin<StackBoundsAnalysis>;
+  static llvm::AnalysisKey Key;
+};
+
+class StackBoundsPrinter : public llvm::PassInfoMixin<StackBoundsPrinter> {
+public:
+  explicit StackBoundsPrinter(llvm::raw_ostream &OS) : OS(OS) {}
+  llvm::PreservedAnalyses run(llvm::Module &M, llvm::ModuleAnalysisManager &MAM);
+  static bool isRequired() { return true; }
+
+private:
+  llvm::raw_ostream &OS;
+};
+
+} // namespace weft
+
+#endif
