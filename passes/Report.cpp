@@ -163,6 +163,8 @@ void addStackBounds(json::Value &Report, const StackBounds &Stack) {
       (*Fn)["frame_bytes"] = static_cast<int64_t>(*SF->FrameBytes);
     if (SF->SubtreeBytes)
       (*Fn)["bound_bytes"] = static_cast<int64_t>(*SF->SubtreeBytes);
+    (*Fn)["path_bytes"] = static_cast<int64_t>(SF->PathBytes);
+    (*Fn)["checkpoints"] = static_cast<int64_t>(SF->Checkpoints.size());
   }
 }
 

@@ -4,6 +4,8 @@
 #include "Annotations.h"
 
 #include "llvm/ADT/SCCIterator.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/Analysis/CallGraph.h"
 #include "llvm/IR/DataLayout.h"
 #include "llvm/IR/InstIterator.h"
@@ -99,7 +101,8 @@ std::optional<uint64_t> frameBound(const Function &F) {
   return alignTo(Total, 16);
 }
 
-StackBounds::StackBounds(Module &M) : M(M) {
+StackBounds::StackBounds(Module &M, uint64_t MaxPath, uint64_t MinChunk)
+    : M(M), MaxPath(MaxPath), MinChunk(MinChunk) {
   for (Function &F : M)
     if (!F.isDeclaration())
       Facts[&F].FrameBytes = frameBound(F);
@@ -155,6 +158,76 @@ StackBounds::StackBounds(Module &M) : M(M) {
         SF.SubtreeBytes = *SF.FrameBytes + Deepest;
     }
   }
+  placeCheckpoints();
+}
+
+void StackBounds::placeCheckpoints() {
+  CallGraph CG(M);
+  for (scc_iterator<CallGraph *> It = scc_begin(&CG); !It.isAtEnd(); ++It) {
+    SmallPtrSet<const Function *, 8> InSCC;
+    for (CallGraphNode *N : *It)
+      if (Function *F = N->getFunction())
+        InSCC.insert(F);
+    std::vector<std::pair<StackFacts *, CallBase *>> BackEdges;
+    for (CallGraphNode *N : *It) {
+      Function *F = N->getFunction();
+      if (!F || F->isDeclaration())
+        continue;
+      StackFacts &SF = Facts[F];
+      // A function with a dynamic alloca is charged MinChunk for its frame:
+      // its calls are checked against what is left after the alloca.
+      uint64_t Frame = SF.FrameBytes.value_or(MinChunk);
+      uint64_t Longest = 0;
+      for (Instruction &I : instructions(*F)) {
+        auto *CB = dyn_cast<CallBase>(&I);
+        if (!CB || CB->isInlineAsm())
+          continue;
+        Function *G = dyn_cast<Function>(CB->getCalledOperand()->stripPointerCasts());
+        if (G && G->isIntrinsic())
+          continue;
+        if (!G) {
+          SF.Checkpoints.push_back({CB, 0, Checkpoint::Indirect});
+          continue;
+        }
+        if (InSCC.count(G) && It.hasCycle()) {
+          BackEdges.push_back({&SF, CB});
+          continue;
+        }
+        uint64_t Path;
+        if (G->isDeclaration()) {
+          std::optional<uint64_t> B = annotationsOf(*G).StackBound;
+          if (!B) {
+            SF.Checkpoints.push_back({CB, 0, Checkpoint::External});
+            continue;
+          }
+          Path = *B;
+        } else {
+          Path = Facts[G].PathBytes;
+        }
+        if (Frame + Path > MaxPath)
+          SF.Checkpoints.push_back({CB, Path, Checkpoint::MaxPath});
+        else
+          Longest = std::max(Longest, Path);
+      }
+      SF.PathBytes = Frame + Longest;
+    }
+    // Calls around a cycle are checked for what the callee's path needs.
+    for (auto [SF, CB] : BackEdges) {
+      const Function *G = cast<Function>(CB->getCalledOperand()->stripPointerCasts());
+      SF->Checkpoints.push_back(
+          {CB, Facts[G].PathBytes, Checkpoint::Recursion});
+    }
+  }
+  // Program order within each function, for printing and tests.
+  for (auto &[F, SF] : Facts) {
+    DenseMap<const Instruction *, unsigned> Order;
+    unsigned N = 0;
+    for (const Instruction &I : instructions(*F))
+      Order[&I] = N++;
+    llvm::sort(SF.Checkpoints, [&](const Checkpoint &A, const Checkpoint &B) {
+      return Order[A.Call] < Order[B.Call];
+    });
+  }
 }
 
 const StackFacts *StackBounds::facts(const Function &F) const {
@@ -178,7 +251,31 @@ void StackBounds::print(raw_ostream &OS) const {
       OS << *SF->SubtreeBytes;
     else
       OS << "unbounded (" << SF->Unbounded << ")";
-    OS << "\n";
+    OS << ", path " << SF->PathBytes << "\n";
+    for (const Checkpoint &C : SF->Checkpoints) {
+      OS << "  checkpoint before ";
+      const Function *G = dyn_cast<Function>(C.Call->getCalledOperand()->stripPointerCasts());
+      OS << (G ? G->getName() : "<indirect call>") << ": ";
+      switch (C.Why) {
+      case Checkpoint::Recursion:
+        OS << "recursion";
+        break;
+      case Checkpoint::MaxPath:
+        OS << "max-path";
+        break;
+      case Checkpoint::External:
+        OS << "external without a bound";
+        break;
+      case Checkpoint::Indirect:
+        OS << "indirect call";
+        break;
+      }
+      if (C.NeedBytes)
+        OS << ", needs " << C.NeedBytes;
+      else
+        OS << ", needs a large segment";
+      OS << "\n";
+    }
   }
 }
 
@@ -188,8 +285,8 @@ bool StackBounds::invalidate(Module &, const PreservedAnalyses &PA,
   return !PAC.preserved() && !PAC.preservedSet<AllAnalysesOn<Module>>();
 }
 
-PreservedAnalyses StackBoundsPrinter::run(Module &M, ModuleAnalysisManager &MAM) {
-  MAM.getResult<StackBoundsAnalysis>(M).print(OS);
+PreservedAnalyses StackBoundsPrinter::run(Module &M, ModuleAnalysisManager &) {
+  StackBounds(M, MaxPath, MinChunk).print(OS);
   return PreservedAnalyses::all();
 }
 

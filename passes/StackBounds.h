@@ -15,7 +15,15 @@
 //          + outgoing args    the largest argument list of any call, byval
 //                             copies included
 //
-// A function with a dynamic alloca has no static bound. The bound of a
+// A function with a dynamic alloca has no static bound.
+//
+// Checkpoints are placed with Capriccio's algorithm on the call graph
+// weighted by these bounds: every call inside a cycle (recursion) gets one;
+// then, bottom-up, a function's path is its frame plus the longest path of
+// a callee reached without a checkpoint, and a call whose callee's path
+// would take the caller's past max-path gets a checkpoint that asks for the
+// callee's path. Calls to external functions without WEFT_STACK_BOUND and
+// indirect calls get a checkpoint that asks for a large segment. The bound of a
 // function's *subtree* adds the largest subtree bound among its callees;
 // recursion, and calls to external functions without WEFT_STACK_BOUND,
 // have none. Soundness is tested against `llvm-readelf --stack-sizes` over
@@ -31,14 +39,27 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <vector>
 
 namespace llvm {
+class CallBase;
 class Function;
 class Module;
 class raw_ostream;
 } // namespace llvm
 
 namespace weft {
+
+/// A call before which the stack must be checked (and, if the rest of the
+/// segment is too small, a new segment linked).
+struct Checkpoint {
+  llvm::CallBase *Call = nullptr;
+  /// Bytes the call needs below the stack pointer; 0 asks for a large
+  /// segment (the callee's use is unknown).
+  uint64_t NeedBytes = 0;
+  enum Kind { Recursion, MaxPath, External, Indirect } Why = MaxPath;
+};
 
 struct StackFacts {
   /// Bound on the function's own frame; none with a dynamic alloca.
@@ -48,11 +69,14 @@ struct StackFacts {
   std::optional<uint64_t> SubtreeBytes;
   /// Why SubtreeBytes is missing, for printing.
   std::string Unbounded;
+  /// Longest path from the function's entry to the next checkpoint.
+  uint64_t PathBytes = 0;
+  std::vector<Checkpoint> Checkpoints;
 };
 
 class StackBounds {
 public:
-  explicit StackBounds(llvm::Module &M);
+  explicit StackBounds(llvm::Module &M, uint64_t MaxPath = 2048, uint64_t MinChunk = 4096);
   const StackFacts *facts(const llvm::Function &F) const;
   void print(llvm::raw_ostream &OS) const;
   llvm::Module &module() const { return M; }
@@ -60,7 +84,10 @@ public:
                   llvm::ModuleAnalysisManager::Invalidator &);
 
 private:
+  void placeCheckpoints();
+
   llvm::Module &M;
+  uint64_t MaxPath, MinChunk;
   llvm::DenseMap<const llvm::Function *, StackFacts> Facts;
 };
 
@@ -79,12 +106,14 @@ private:
 
 class StackBoundsPrinter : public llvm::PassInfoMixin<StackBoundsPrinter> {
 public:
-  explicit StackBoundsPrinter(llvm::raw_ostream &OS) : OS(OS) {}
+  StackBoundsPrinter(llvm::raw_ostream &OS, uint64_t MaxPath, uint64_t MinChunk)
+      : OS(OS), MaxPath(MaxPath), MinChunk(MinChunk) {}
   llvm::PreservedAnalyses run(llvm::Module &M, llvm::ModuleAnalysisManager &MAM);
   static bool isRequired() { return true; }
 
 private:
   llvm::raw_ostream &OS;
+  uint64_t MaxPath, MinChunk;
 };
 
 } // namespace weft

@@ -26,7 +26,7 @@ PreservedAnalyses WeftCheckPass::run(Module &M, ModuleAnalysisManager &MAM) {
       Pending->Report = buildReport(G, S, nullptr);
       Pending->Base = reportBaseName(M);
     } else {
-      StackBounds Stack(M);
+      StackBounds Stack(M, Opts.MaxPath, Opts.MinChunk);
       std::string Err = writeReport(Opts.ReportDir, reportBaseName(M), buildReport(G, S, &Stack));
       if (!Err.empty())
         Sink->report(Severity::Error, SourceLoc(), Err);
@@ -63,7 +63,7 @@ PreservedAnalyses WeftCheckPass::run(Module &M, ModuleAnalysisManager &MAM) {
 PreservedAnalyses WeftFinishPass::run(Module &M, ModuleAnalysisManager &MAM) {
   if (!Pending || !Pending->Report)
     return PreservedAnalyses::all();
-  StackBounds Stack(M);
+  StackBounds Stack(M, Opts.MaxPath, Opts.MinChunk);
   addStackBounds(*Pending->Report, Stack);
   std::string Err = writeReport(Opts.ReportDir, Pending->Base, *Pending->Report);
   if (!Err.empty())
@@ -84,8 +84,20 @@ void registerPasses(PassBuilder &PB) {
           MPM.addPass(BlockingGraphPrinter(outs()));
           return true;
         }
-        if (Name == "print<weft-stack>") {
-          MPM.addPass(StackBoundsPrinter(outs()));
+        // print<weft-stack> or print<weft-stack;max-path=N;min-chunk=N>
+        if (Name.starts_with("print<weft-stack") && Name.ends_with(">")) {
+          Options Opts;
+          StringRef Params = Name.drop_front(strlen("print<weft-stack")).drop_back();
+          SmallVector<StringRef, 4> Items;
+          Params.split(Items, ';', -1, false);
+          for (StringRef Item : Items) {
+            std::string Error;
+            if (!Opts.parse(Item.str(), Error)) {
+              errs() << Error << "\n";
+              return false;
+            }
+          }
+          MPM.addPass(StackBoundsPrinter(outs(), Opts.MaxPath, Opts.MinChunk));
           return true;
         }
         if (Name == "print<weft-sections>") {
