@@ -799,8 +799,9 @@ static struct weft_thread *take_work(struct weft_worker *w) {
 static void poll_now(struct weft_worker *w) {
   int64_t next = weft_timer_next();
   if (next != INT64_MAX && next <= weft_now_ns()) weft_timer_fire(weft_now_ns());
-  if (io_waiting() && weft_poll_hook &&
-      (!rq_len(w) || (w->tick & 63) == 0) && !atomic_load(&rt.poller_taken))
+  /* A busy worker looks at descriptors now and then; an idle one does so
+   * in idle_sleep, as the poller. */
+  if ((w->tick & 63) == 0 && io_waiting() && weft_poll_hook && !atomic_load(&rt.poller_taken))
     weft_poll_hook(0);
 }
 
