@@ -243,3 +243,40 @@ std::string writeGraphs(const std::string &Dir, const BlockingGraph &G) {
 }
 
 } // namespace weft
+
+namespace weft {
+
+std::string writeStackGraph(const std::string &Dir, const std::string &Base,
+                            const StackBounds &Stack) {
+  const Module &M = Stack.module();
+  return writeAtomically(Dir, Base + ".stack.dot", [&](raw_ostream &OS) {
+    OS << "digraph \"stack: " << dotEscape(Base) << "\" {\n  node [shape=box];\n";
+    for (const Function &F : M) {
+      const StackFacts *SF = Stack.facts(F);
+      if (!SF)
+        continue;
+      OS << "  \"" << dotEscape(F.getName()) << "\" [label=\"" << dotEscape(displayName(F.getName()))
+         << "\\nframe " << (SF->FrameBytes ? std::to_string(*SF->FrameBytes) : "dynamic")
+         << ", path " << SF->PathBytes << "\"];\n";
+      DenseSet<const CallBase *> Checked;
+      for (const Checkpoint &C : SF->Checkpoints)
+        Checked.insert(C.Call);
+      for (const Instruction &I : instructions(F)) {
+        const auto *CB = dyn_cast<CallBase>(&I);
+        if (!CB || CB->isInlineAsm())
+          continue;
+        const auto *G = dyn_cast<Function>(CB->getCalledOperand()->stripPointerCasts());
+        if (G && G->isIntrinsic())
+          continue;
+        std::string To = G ? G->getName().str() : "<indirect>";
+        OS << "  \"" << dotEscape(F.getName()) << "\" -> \"" << dotEscape(To) << "\"";
+        if (Checked.count(CB))
+          OS << " [color=red, style=bold, label=\"checkpoint\"]";
+        OS << ";\n";
+      }
+    }
+    OS << "}\n";
+  });
+}
+
+} // namespace weft

@@ -39,6 +39,10 @@ void addStackBounds(llvm::json::Value &Report, const StackBounds &Stack);
 std::string writeReport(const std::string &Dir, const std::string &Base,
                         const llvm::json::Value &Report);
 std::string writeGraphs(const std::string &Dir, const BlockingGraph &G);
+/// <dir>/<source file name>.stack.dot: the call graph weighted by frame
+/// bounds, checkpoints marked (from the final IR).
+std::string writeStackGraph(const std::string &Dir, const std::string &Base,
+                            const StackBounds &Stack);
 
 } // namespace weft
 

@@ -34,6 +34,9 @@ PreservedAnalyses WeftCheckPass::run(Module &M, ModuleAnalysisManager &MAM) {
   }
   if (!Opts.GraphDir.empty()) {
     std::string Err = writeGraphs(Opts.GraphDir, G);
+    if (Err.empty() && !Pending)
+      Err = writeStackGraph(Opts.GraphDir, reportBaseName(M),
+                            StackBounds(M, Opts.MaxPath, Opts.MinChunk));
     if (!Err.empty())
       Sink->report(Severity::Error, SourceLoc(), Err);
   }
@@ -61,14 +64,22 @@ PreservedAnalyses WeftCheckPass::run(Module &M, ModuleAnalysisManager &MAM) {
 }
 
 PreservedAnalyses WeftFinishPass::run(Module &M, ModuleAnalysisManager &MAM) {
-  if (!Pending || !Pending->Report)
+  bool Report = Pending && Pending->Report;
+  if (!Report && Opts.GraphDir.empty())
     return PreservedAnalyses::all();
   StackBounds Stack(M, Opts.MaxPath, Opts.MinChunk);
-  addStackBounds(*Pending->Report, Stack);
-  std::string Err = writeReport(Opts.ReportDir, Pending->Base, *Pending->Report);
-  if (!Err.empty())
-    Sink->report(Severity::Error, SourceLoc(), Err);
-  Pending->Report.reset();
+  if (Report) {
+    addStackBounds(*Pending->Report, Stack);
+    std::string Err = writeReport(Opts.ReportDir, Pending->Base, *Pending->Report);
+    if (!Err.empty())
+      Sink->report(Severity::Error, SourceLoc(), Err);
+    Pending->Report.reset();
+  }
+  if (!Opts.GraphDir.empty()) {
+    std::string Err = writeStackGraph(Opts.GraphDir, reportBaseName(M), Stack);
+    if (!Err.empty())
+      Sink->report(Severity::Error, SourceLoc(), Err);
+  }
   return PreservedAnalyses::all();
 }
 

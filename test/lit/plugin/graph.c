@@ -14,3 +14,8 @@
 // BG-DAG: [[S]]_bp0 -> [[S]]_bp1;
 // BG-DAG: [[S]]_bp1 -> [[S]]_bp0;
 // BG-DAG: [[S]]_bp0 -> [[S]]_exit;
+// The weighted call graph of the final IR, with checkpoints marked.
+// RUN: FileCheck %s --check-prefix=STACK < %t/bank.c.stack.dot
+// STACK: digraph "stack: bank.c" {
+// STACK-DAG: "withdraw" [label="withdraw\nframe {{[0-9]+}}, path {{[0-9]+}}"];
+// STACK-DAG: "serve" -> "read" [color=red, style=bold, label="checkpoint"];
