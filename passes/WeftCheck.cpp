@@ -83,6 +83,20 @@ PreservedAnalyses WeftFinishPass::run(Module &M, ModuleAnalysisManager &MAM) {
   return PreservedAnalyses::all();
 }
 
+/// Parses "key=value;key" pass parameters with the plugin's option rules.
+static bool parseParams(StringRef Params, Options &Opts) {
+  SmallVector<StringRef, 4> Items;
+  Params.split(Items, ';', -1, false);
+  for (StringRef Item : Items) {
+    std::string Error;
+    if (!Opts.parse(Item.str(), Error)) {
+      errs() << Error << "\n";
+      return false;
+    }
+  }
+  return true;
+}
+
 void registerPasses(PassBuilder &PB) {
   PB.registerAnalysisRegistrationCallback([](ModuleAnalysisManager &MAM) {
     MAM.registerPass([] { return BlockingGraphAnalysis(); });
@@ -98,16 +112,8 @@ void registerPasses(PassBuilder &PB) {
         // print<weft-stack> or print<weft-stack;max-path=N;min-chunk=N>
         if (Name.starts_with("print<weft-stack") && Name.ends_with(">")) {
           Options Opts;
-          StringRef Params = Name.drop_front(strlen("print<weft-stack")).drop_back();
-          SmallVector<StringRef, 4> Items;
-          Params.split(Items, ';', -1, false);
-          for (StringRef Item : Items) {
-            std::string Error;
-            if (!Opts.parse(Item.str(), Error)) {
-              errs() << Error << "\n";
-              return false;
-            }
-          }
+          if (!parseParams(Name.drop_front(strlen("print<weft-stack")).drop_back(), Opts))
+            return false;
           MPM.addPass(StackBoundsPrinter(outs(), Opts.MaxPath, Opts.MinChunk));
           return true;
         }
@@ -122,18 +128,8 @@ void registerPasses(PassBuilder &PB) {
         if (Name == "weft-check" || (Name.starts_with("weft-check<") && Name.ends_with(">"))) {
           Options Opts;
           StringRef Params = Name.drop_front(strlen("weft-check"));
-          if (!Params.empty()) {
-            Params = Params.drop_front().drop_back();
-            SmallVector<StringRef, 4> Items;
-            Params.split(Items, ';', -1, false);
-            for (StringRef Item : Items) {
-              std::string Error;
-              if (!Opts.parse(Item.str(), Error)) {
-                errs() << Error << "\n";
-                return false;
-              }
-            }
-          }
+          if (!Params.empty() && !parseParams(Params.drop_front().drop_back(), Opts))
+            return false;
           MPM.addPass(ApplyAnnotationsPass(nullptr));
           MPM.addPass(WeftCheckPass(Opts, std::make_shared<StreamDiagnosticSink>(errs())));
           return true;
