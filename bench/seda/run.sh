@@ -69,7 +69,7 @@ for n in 1 10 100 1000 10000 30000 100000 1000000; do
 done
 
 median() {
-  grep -v fail | sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print a[(NR + 1) / 2]; else printf "%.0f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+  { grep -v fail || true; } | sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print a[(NR + 1) / 2]; else printf "%.0f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 }
 value() {  # value KIND N COLUMN
   awk -v k="$1" -v n="$2" -v c="$3" '$1 == k && $2 == n { print $c }' "$raw" | median
