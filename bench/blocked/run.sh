@@ -35,6 +35,8 @@ tenm=""
 if [ "${TEN_M:-0}" = 1 ]; then tenm=$("$work/blocked_tiny" 10000000 | awk '{print $2}'); fi
 {
   bench_header "blocked: resident bytes per thread blocked on a condition variable"
+  echo "Load average when the runs ended: $(cut -d" " -f1-3 /proc/loadavg) (the machine is shared; ratios are what to read)."
+  echo
   echo "pthread_create with default attributes, built without the plugin (weft's"
   echo "default first segment: 256 KiB of address space, touched lazily). VmRSS"
   echo "after all N are blocked minus before, over N; median of $ROUNDS runs, alternating."

@@ -20,6 +20,8 @@ done
 weft=$(median <"$work/weft.txt"); weft1=$(median <"$work/weft1.txt"); nptl=$(median <"$work/nptl.txt")
 {
   bench_header "condvar: hand-off between two pthreads (mutex + condition variable)"
+  echo "Load average when the runs ended: $(cut -d" " -f1-3 /proc/loadavg) (the machine is shared; ratios are what to read)."
+  echo
   echo "$ROUNDS rounds, alternating; $N round trips under weft, $NN under NPTL; medians."
   echo "The same C source, linked with libweft or with glibc alone."
   echo

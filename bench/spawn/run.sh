@@ -27,6 +27,8 @@ go=$(median <"$work/go.txt"); go1=$(median <"$work/go1.txt")
 fiber=$(median <"$work/fiber.txt"); pth=$(median <"$work/pthread.txt")
 {
   bench_header "spawn: create, run and join an empty thread"
+  echo "Load average when the runs ended: $(cut -d" " -f1-3 /proc/loadavg) (the machine is shared; ratios are what to read)."
+  echo
   echo "$ROUNDS rounds, alternating; $N threads per run in batches of 100 ($NP for pthreads); medians."
   echo
   echo "| runtime | workers | ns per thread | weft / peer |"

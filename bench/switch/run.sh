@@ -20,6 +20,8 @@ done
 weft=$(median <"$work/weft.txt"); raw=$(median <"$work/raw.txt"); go=$(median <"$work/go.txt")
 {
   bench_header "switch: two threads yielding to each other on one worker"
+  echo "Load average when the runs ended: $(cut -d" " -f1-3 /proc/loadavg) (the machine is shared; ratios are what to read)."
+  echo
   echo "$ROUNDS rounds of $N yields per thread, alternating; medians."
   echo
   echo "| runtime | ns per switch | weft / peer |"
