@@ -79,7 +79,7 @@ long weft_file_offload(long (*op)(void *), void *args) {
   if (!self) return op(args);
   if (!atomic_load_explicit(&started, memory_order_acquire)) start_pool();
   struct weft_file_job j = {.op = op, .args = args, .thread = self};
-  j.gen = weft_arm(self);
+  j.gen = weft_arm_for(self, WEFT_BLOCK_FILE);
   weft_spin_lock(&lock);
   if (tail) tail->next = &j; else head = &j;
   tail = &j;

@@ -153,7 +153,7 @@ int weft_fd_wait(int fd, struct weft_fd *s, int dir, uint32_t seq, int64_t deadl
     weft_spin_unlock(&s->lock);
     return 0;
   }
-  w.gen = weft_arm(self);
+  w.gen = weft_arm_for(self, kind);
   weft_waitq_push(&s->q[dir], &w);
   weft_spin_unlock(&s->lock);
   weft_io_wait_begin();
@@ -212,7 +212,7 @@ int weft_poll_fds(void *fdsv, unsigned long n, int64_t deadline) {
     if (r != 0 || (deadline >= 0 && weft_now_ns() >= deadline)) break;
     /* Nothing yet: queue on every descriptor, unless one moved since. */
     struct weft_thread *self = weft_current();
-    uint64_t gen = weft_arm(self);
+    uint64_t gen = weft_arm_for(self, WEFT_BLOCK_POLL);
     int queued = 0, moved = 0;
     for (unsigned long i = 0; i < n; i++) {
       ws[2 * i].result = ws[2 * i + 1].result = -2; /* not queued */

@@ -353,7 +353,8 @@ void weft_ready(struct weft_thread *t) {
   atomic_store_explicit(&t->state, WEFT_RUNNABLE, memory_order_relaxed);
   const struct weft_policy *p = atomic_load_explicit(&rt.policy, memory_order_relaxed);
   struct weft_worker *w = weft_cur_worker();
-  if (p && p->priority && p->priority((weft_thread_t *)t, t->block_kind, p->arg) > 0) {
+  if (p && p->priority && p->priority((weft_thread_t *)t,
+                             atomic_load_explicit(&t->block_kind, memory_order_relaxed), p->arg) > 0) {
     if (w) {
       if (prio_push(w, t) + (long)rq_len(w) > WAKE_BACKLOG) wake_idle_worker();
     } else {
@@ -471,7 +472,7 @@ void weft_park(int kind) {
     weft_fatal("weft: user thread %llu reached a blocking point (%s) inside a WEFT_ATOMIC "
                "section; a section must not block",
                (unsigned long long)self->id, weft_block_kind_name(kind));
-  self->block_kind = kind;
+  atomic_store_explicit(&self->block_kind, kind, memory_order_relaxed);
   stat_add(&w->blocked[kind], 1);
   atomic_store_explicit(&self->state, WEFT_BLOCKED, memory_order_relaxed);
   struct weft_thread *next = pick_next_fast(w);
@@ -659,7 +660,7 @@ int weft_join(weft_thread_t *thread, void **result) {
   if (!t->done) {
     if (self) {
       struct weft_waiter wt = {.thread = self};
-      wt.gen = weft_arm(self);
+      wt.gen = weft_arm_for(self, WEFT_BLOCK_JOIN);
       t->joiner = &wt;
       weft_spin_unlock(&t->jlock);
       weft_park(WEFT_BLOCK_JOIN);
@@ -725,7 +726,7 @@ int weft_sleep(uint64_t ns) {
   }
   int64_t deadline = weft_now_ns() + (int64_t)ns;
   while (weft_now_ns() < deadline) {
-    uint64_t gen = weft_arm(self);
+    uint64_t gen = weft_arm_for(self, WEFT_BLOCK_SLEEP);
     weft_park_until(WEFT_BLOCK_SLEEP, deadline, gen);
     self = weft_current();
   }

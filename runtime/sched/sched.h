@@ -63,7 +63,7 @@ struct weft_thread {
   _Atomic uint64_t wake_token;     /* gen*2 + armed */
   struct weft_thread *rq_next;     /* link in the global/priority queue */
   _Atomic int state;
-  int block_kind;
+  _Atomic int block_kind;          /* read by wakers (policy) while parking */
   int saved_errno;
   int last_worker;
   unsigned section_depth;
@@ -141,6 +141,12 @@ void weft_set_errno(int e) WEFT_HIDDEN;
  * A wake with a stale gen does nothing, so a timeout and a signal racing
  * for one thread wake it once. */
 uint64_t weft_arm(struct weft_thread *self) WEFT_HIDDEN;
+/* weft_arm, recording first the blocking point the thread will park at, so
+ * a waker that comes before the park already sees it (the policy uses it). */
+static inline uint64_t weft_arm_for(struct weft_thread *self, int kind) {
+  atomic_store_explicit(&self->block_kind, kind, memory_order_relaxed);
+  return weft_arm(self);
+}
 /* For a thread that armed but will not park after all: withdraw the token.
  * If a waker already took it (the thread is being made runnable), park to
  * absorb that wake-up, so the thread is never queued while it runs. */

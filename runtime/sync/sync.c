@@ -80,7 +80,7 @@ static int wait_on(weft_spinlock *lock, struct weft_waiter **tail, int kind, int
   struct weft_thread *self = weft_current();
   w->thread = self;
   w->result = -1;
-  w->gen = weft_arm(self);
+  w->gen = weft_arm_for(self, kind);
   cq_push(tail, w);
   weft_spin_unlock(lock);
   int r = weft_park_until(kind, deadline, w->gen);
@@ -207,7 +207,7 @@ int weft_cond_impl_wait(struct weft_cond_impl *c, struct weft_mutex_impl *m, int
   weft_spin_lock(&c->qlock);
   w.thread = self;
   w.result = -1;
-  w.gen = weft_arm(self);
+  w.gen = weft_arm_for(self, WEFT_BLOCK_COND);
   cq_push(&c->waiters, &w);
   weft_spin_unlock(&c->qlock);
   weft_mutex_impl_unlock(m);

@@ -112,7 +112,12 @@ void *mixer(void *arg) {
   return nullptr;
 }
 
-TEST(Stress, MixedWorkload) {
+int favour_waits(weft_thread_t *, enum weft_block_kind kind, void *) {
+  return kind == WEFT_BLOCK_SLEEP || kind == WEFT_BLOCK_COND || kind == WEFT_BLOCK_IO;
+}
+const struct weft_policy favour_waits_policy = {"favour-waits", favour_waits, nullptr};
+
+void run_mixed_workload() {
   std::vector<weft_thread_t *> ts(32);
   for (size_t i = 0; i < ts.size(); i++)
     ASSERT_EQ(weft_spawn(&ts[i], nullptr, mixer, (void *)(intptr_t)i), 0);
@@ -126,6 +131,16 @@ TEST(Stress, MixedWorkload) {
   }
   EXPECT_GT(leaves.load(), 0);
   EXPECT_EQ(bytes_moved.load() % 1000, 0);
+}
+
+TEST(Stress, MixedWorkload) { run_mixed_workload(); }
+
+// The same with a policy: woken threads go through the priority lists
+// (and are stolen from them).
+TEST(Stress, MixedWorkloadWithPolicy) {
+  weft_set_policy(&favour_waits_policy);
+  run_mixed_workload();
+  weft_set_policy(nullptr);
 }
 
 }  // namespace
