@@ -2,7 +2,9 @@
 # compile: the plugin's compile-time overhead on a real C code base, the
 # SQLite amalgamation (about 250,000 lines in one translation unit), and on
 # weft's own C examples. Plain `clang -O2` and `clang -O2 -fplugin=weft`
-# alternate (A B A B), and the medians are compared.
+# alternate (A B A B), and the medians of the compiler's CPU time (user +
+# sys, which other load on the machine disturbs far less than wall time)
+# are compared.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/../lib.sh"
@@ -35,18 +37,16 @@ SRC
   cp "$src/sqlite3.c" "$src/sqlite3.h" "$work/"
 fi
 
-time_compile() { # time_compile <extra flags...> ; prints seconds
-  local s e
-  s=$(date +%s.%N)
-  clang-19 -O2 -w -c "$work/sqlite3.c" -I"$work" -o "$work/out.o" "$@"
-  e=$(date +%s.%N)
-  echo "$e - $s" | bc -l
+time_compile() { # time_compile <extra flags...> ; prints CPU seconds (user + sys)
+  /usr/bin/time -f "%U %S" -o "$work/time.txt" \
+    clang-19 -O2 -w -c "$work/sqlite3.c" -I"$work" -o "$work/out.o" "$@"
+  awk '{print $1 + $2}' "$work/time.txt"
 }
 
 plain=() weft=()
 for i in $(seq "$runs"); do
   plain+=("$(time_compile)")
-  weft+=("$(time_compile -fplugin="$plugin" -fplugin-arg-weft-no-atomic)")
+  weft+=("$(time_compile -fplugin="$plugin")")
 done
 # The check itself (with atomic sections on) and the report, once.
 clang-19 -O2 -w -c "$work/sqlite3.c" -I"$work" -o "$work/out.o" -fplugin="$plugin" \
@@ -60,7 +60,7 @@ lines=$(wc -l < "$work/sqlite3.c")
   bench_header "compile: the plugin's compile-time overhead"
   echo "Input: the SQLite amalgamation from Debian's sqlite3 source package ($lines lines, one translation unit), \`clang-19 -O2 -c\`, $runs runs each, alternating."
   echo
-  echo "| build | median seconds | runs |"
+  echo "| build | median CPU seconds | runs |"
   echo "|---|---|---|"
   echo "| clang -O2 | $(printf %.3f "$mp") | $(printf '%s ' "${plain[@]}" | xargs printf '%.2f ') |"
   echo "| clang -O2 -fplugin=WeftPlugin.so | $(printf %.3f "$mw") | $(printf '%s ' "${weft[@]}" | xargs printf '%.2f ') |"
