@@ -29,6 +29,7 @@
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
@@ -386,6 +387,10 @@ static void *serve_connection(void *arg) {
   struct connection c = {.fd = (int)(intptr_t)arg};
   int one = 1;
   setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  /* A client that stops reading cannot hold its thread forever either:
+   * a write that makes no progress for the idle timeout fails. */
+  struct timeval send_timeout = {.tv_sec = opt.idle_timeout_ms / 1000};
+  setsockopt(c.fd, SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);
   c.buf = malloc(BUFFER_SIZE);
 
   int keep_alive = c.buf != NULL;

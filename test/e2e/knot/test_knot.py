@@ -407,6 +407,29 @@ def idle_timeout_closes_silent_and_stalled_connections():
 
 
 @case
+def idle_timeout_closes_a_client_that_stops_reading():
+    status = main.connect()  # one connection for every status query: it counts once
+
+    def active():
+        status.sendall(get("/weft-status"))
+        return json.loads(read_response(status)[2])["connections"]["active"]
+    time.sleep(0.5)  # connections of earlier cases finish closing
+    before = active()
+    reader = main.connect()
+    reader.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    for _ in range(4):
+        reader.sendall(get("/big.bin"))  # 12 MiB of responses, never read
+    time.sleep(0.5)
+    check(active() == before + 1, "the stalled reader is not counted")
+    deadline = time.monotonic() + 15
+    while active() > before and time.monotonic() < deadline:
+        time.sleep(0.25)
+    check(active() == before, "a client that stopped reading still holds its thread")
+    reader.close()
+    status.close()
+
+
+@case
 def many_concurrent_connections():
     n = 300
     results = []
