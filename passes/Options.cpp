@@ -26,6 +26,8 @@ const KeyInfo Keys[] = {
     {"no-live-state", nullptr, "turn off live-state warnings [weft-live-state]"},
     {"no-stack", nullptr, "turn off stack bounds and checkpoints [weft-stack]"},
     {"parallel", nullptr, "the program runs on several workers"},
+    {"linked-stacks", nullptr,
+     "insert stack checkpoints that link new segments (needs libweft at link time)"},
     {"stats", nullptr, "print what the analyses found for each translation unit"},
 };
 
@@ -150,6 +152,8 @@ bool Options::parse(const std::string &Arg, std::string &Error) {
     Parallel = true;
   else if (Key == "stats")
     Stats = true;
+  else if (Key == "linked-stacks")
+    LinkedStacks = true;
   return true;
 }
 

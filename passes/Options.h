@@ -26,6 +26,7 @@ struct Options {
   bool Stack = true;
   bool Parallel = false;
   bool Stats = false;
+  bool LinkedStacks = false;
 
   /// Parses one `key[=value]`. On error returns false and sets Error to a
   /// message that names the argument, what was wrong and what to do.

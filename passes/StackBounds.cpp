@@ -31,6 +31,10 @@ constexpr uint64_t VarArgSaveBytes = 176 + 16;
 /// Slack per call site for values the instruction selector materialises
 /// (constants, addresses) and keeps live across the call.
 constexpr uint64_t PerCallBytes = 16;
+/// What instrumenting a call as a checkpoint may add to the frame
+/// (Checkpoints.cpp): the stack pointer, the limit, the comparison, the
+/// merged result, beside the context that holds the call's operands.
+constexpr uint64_t CheckpointBytes = 64;
 
 uint64_t slotBytes(const DataLayout &DL, Type *T) {
   if (T->isVoidTy() || T->isLabelTy() || T->isMetadataTy() || T->isTokenTy())
@@ -93,6 +97,9 @@ std::optional<uint64_t> frameBound(const Function &F) {
           Args += alignTo(DL.getTypeAllocSize(ByVal).getFixedValue(), 16);
       }
       Outgoing = std::max(Outgoing, Args);
+      // Room for the checkpoint this call may become: its operands (and
+      // the callee, if indirect) and result in a context object.
+      Objects += Args + 8 + slotBytes(DL, CB->getType()) + CheckpointBytes;
     }
   }
   if (F.isVarArg())

@@ -4,6 +4,7 @@
 #include "Annotations.h"
 #include "AtomicSections.h"
 #include "BlockingGraph.h"
+#include "Checkpoints.h"
 #include "Report.h"
 #include "StackBounds.h"
 
@@ -119,6 +120,16 @@ void registerPasses(PassBuilder &PB) {
         }
         if (Name == "print<weft-sections>") {
           MPM.addPass(AtomicSectionsPrinter(outs()));
+          return true;
+        }
+        // weft-checkpoints or weft-checkpoints<max-path=N;min-chunk=N>
+        if (Name == "weft-checkpoints" ||
+            (Name.starts_with("weft-checkpoints<") && Name.ends_with(">"))) {
+          Options Opts;
+          StringRef Params = Name.drop_front(strlen("weft-checkpoints"));
+          if (!Params.empty() && !parseParams(Params.drop_front().drop_back(), Opts))
+            return false;
+          MPM.addPass(CheckpointsPass(Opts.MaxPath, Opts.MinChunk));
           return true;
         }
         if (Name == "weft-annotations") {

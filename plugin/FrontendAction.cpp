@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Annotations.h"
+#include "Checkpoints.h"
 #include "Diagnostics.h"
 #include "Options.h"
 #include "WeftCheck.h"
@@ -346,6 +347,8 @@ protected:
       PB.registerOptimizerLastEPCallback(
           [Sink, Opts, Pending](llvm::ModulePassManager &MPM, llvm::OptimizationLevel) {
             MPM.addPass(weft::WeftFinishPass(Opts, Sink, Pending));
+            if (Opts.LinkedStacks && Opts.Stack)
+              MPM.addPass(weft::CheckpointsPass(Opts.MaxPath, Opts.MinChunk));
           });
     });
     return std::make_unique<AnnotationCollector>(CI, Facts, Opts.Atomic);

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Build every C and C++ input of weft's tests and examples with the plugin
 and -fstack-size-section at -O0 and -O2, and check each frame bound
-against the real frame. usage: soundness.py <plugin> <include> <workdir> <src-root>"""
+against the real frame.
+usage: soundness.py <plugin> <include> <workdir> <src-root> [plugin flags...]"""
 import glob
 import os
 import subprocess
@@ -11,6 +12,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tools"))
 import stack_soundness  # noqa: E402
 
 plugin, include, work, root = sys.argv[1:5]
+extra = sys.argv[5:]  # more plugin arguments, e.g. -fplugin-arg-weft-linked-stacks
 os.makedirs(work, exist_ok=True)
 sources = sorted(glob.glob(os.path.join(root, "test/lit/**/*.c"), recursive=True) +
                  glob.glob(os.path.join(root, "test/lit/**/*.cpp"), recursive=True) +
@@ -24,7 +26,7 @@ for i, src in enumerate(sources):
         r = subprocess.run([cc, level, "-w", "-I", include, "-I", os.path.dirname(src),
                             "-fstack-size-section", "-c", src, "-o", obj,
                             "-fplugin=" + plugin, "-fplugin-arg-weft-no-atomic",
-                            "-fplugin-arg-weft-report=" + rep], capture_output=True)
+                            "-fplugin-arg-weft-report=" + rep] + extra, capture_output=True)
         if r.returncode != 0:
             continue  # inputs that are meant not to compile (malformed annotations)
         objects += 1

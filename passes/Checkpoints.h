@@ -1,0 +1,48 @@
+//===- Checkpoints.h - insert linked-stack checkpoints --------------------===//
+//
+// The transform that consumes StackBounds' checkpoint placement: before
+// each checkpointed call it compares the stack pointer, less what the call
+// needs, with the thread's __weft_stack_limit. When the rest of the segment
+// is too small, the call runs through the runtime,
+//
+//   __weft_call_on_new_segment(thunk, context, bytes)
+//
+// which links a new segment, runs `thunk(context)` on it and unlinks it.
+// The thunk is a small function generated per call site that loads the
+// call's operands from the context, makes the call exactly as written
+// (calling convention, attributes, byval and sret arguments, varargs), and
+// stores the result back. Outside weft threads the limit is 0 and every
+// check passes.
+//
+// Calls that cannot go through a thunk are left unchecked and counted:
+// invokes (for now), musttail calls, and calls with inalloca or
+// preallocated arguments.
+//
+//===----------------------------------------------------------------------===//
+#ifndef WEFT_PASSES_CHECKPOINTS_H
+#define WEFT_PASSES_CHECKPOINTS_H
+
+#include "llvm/IR/PassManager.h"
+
+#include <cstdint>
+
+namespace weft {
+
+inline constexpr const char *CallOnNewSegmentName = "__weft_call_on_new_segment";
+inline constexpr const char *StackLimitName = "__weft_stack_limit";
+/// What a checkpoint before a call of unknown stack use asks for.
+inline constexpr uint64_t LargeSegmentBytes = 256 * 1024;
+
+class CheckpointsPass : public llvm::PassInfoMixin<CheckpointsPass> {
+public:
+  CheckpointsPass(uint64_t MaxPath, uint64_t MinChunk) : MaxPath(MaxPath), MinChunk(MinChunk) {}
+  llvm::PreservedAnalyses run(llvm::Module &M, llvm::ModuleAnalysisManager &MAM);
+  static bool isRequired() { return true; }
+
+private:
+  uint64_t MaxPath, MinChunk;
+};
+
+} // namespace weft
+
+#endif

@@ -1,0 +1,70 @@
+; RUN: %opt_weft -passes='weft-checkpoints' -S %s | FileCheck %s
+; Each checkpointed call gets the check and a slow path through the runtime;
+; the thunk makes the call exactly as written.
+target datalayout = "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128"
+target triple = "x86_64-pc-linux-gnu"
+
+%struct.big = type { [40 x i8] }
+
+declare i32 @printf(ptr, ...)
+declare void @takes_byval(ptr byval(%struct.big) align 8)
+declare void @makes_sret(ptr sret(%struct.big) align 8)
+
+define i32 @rec(i32 %n) {
+  %z = icmp eq i32 %n, 0
+  br i1 %z, label %done, label %again
+again:
+  %m = sub i32 %n, 1
+  %r = call i32 @rec(i32 %m)
+  ret i32 %r
+done:
+  ret i32 0
+}
+
+define i32 @indirect(ptr %f, i64 %x) {
+  %r = call i32 %f(i64 %x)
+  ret i32 %r
+}
+
+define void @kinds(ptr %fmt, ptr %b) {
+  %p = call i32 (ptr, ...) @printf(ptr %fmt, i32 1, double 2.0)
+  call void @takes_byval(ptr byval(%struct.big) align 8 %b)
+  call void @makes_sret(ptr sret(%struct.big) align 8 %b)
+  ret void
+}
+
+; CHECK-LABEL: define i32 @rec(i32 %n)
+; CHECK: %weft.ctx = alloca { i32, i32 }
+; CHECK: [[SP:%.*]] = call ptr @llvm.stacksave.p0()
+; CHECK: [[SPI:%.*]] = ptrtoint ptr [[SP]] to i64
+; CHECK: [[TLS:%.*]] = call ptr @llvm.threadlocal.address.p0(ptr @__weft_stack_limit)
+; CHECK: [[LIM:%.*]] = load i64, ptr [[TLS]]
+; CHECK: [[ROOM:%.*]] = sub i64 [[SPI]], [[NEED:[0-9]+]]
+; CHECK: [[LOW:%.*]] = icmp ult i64 [[ROOM]], [[LIM]]
+; CHECK: br i1 [[LOW]], label %[[SLOW:.*]], label %[[FAST:.*]], !prof
+; CHECK: [[SLOW]]:
+; CHECK: store i32 %m, ptr
+; CHECK: call void @__weft_call_on_new_segment(ptr @__weft_thunk.0, ptr %weft.ctx, i64 {{[0-9]+}})
+; CHECK: [[SLOWR:%.*]] = load i32, ptr
+; CHECK: [[FAST]]:
+; CHECK: [[FASTR:%.*]] = call i32 @rec(i32 %m)
+; CHECK: %weft.result = phi i32 [ [[SLOWR]], %[[SLOW]] ], [ [[FASTR]], %[[FAST]] ]
+; CHECK: ret i32 %weft.result
+
+; An indirect call: the callee travels in the context too.
+; CHECK-LABEL: define i32 @indirect(
+; CHECK: %weft.ctx = alloca { i64, ptr, i32 }
+; CHECK: store ptr %f, ptr
+; CHECK: call void @__weft_call_on_new_segment(
+
+; Varargs, byval and sret calls keep their types and attributes in the thunk.
+; CHECK-LABEL: define internal void @__weft_thunk.0(ptr %0)
+; CHECK: call i32 @rec(i32
+; CHECK-LABEL: define internal void @__weft_thunk.1(ptr %0)
+; CHECK: call i32 %{{.*}}(i64
+; CHECK-LABEL: define internal void @__weft_thunk.2(ptr %0)
+; CHECK: call i32 (ptr, ...) @printf(ptr %{{.*}}, i32 %{{.*}}, double %{{.*}})
+; CHECK-LABEL: define internal void @__weft_thunk.3(ptr %0)
+; CHECK: call void @takes_byval(ptr byval(%struct.big) align 8
+; CHECK-LABEL: define internal void @__weft_thunk.4(ptr %0)
+; CHECK: call void @makes_sret(ptr sret(%struct.big) align 8
