@@ -17,7 +17,7 @@ namespace weft {
 namespace {
 
 bool canInstrument(const CallBase &CB) {
-  if (isa<InvokeInst>(CB) || isa<CallBrInst>(CB))
+  if (isa<CallBrInst>(CB))
     return false;
   if (const auto *CI = dyn_cast<CallInst>(&CB))
     if (CI->isMustTailCall())
@@ -108,7 +108,20 @@ void instrument(CallBase &CB, uint64_t Need, unsigned Id) {
   MDNode *Unlikely = MDBuilder(C).createBranchWeights(1, 1 << 20);
   SplitBlockAndInsertIfThenElse(Low, &CB, &SlowTerm, &FastTerm, Unlikely);
   BasicBlock *Tail = CB.getParent();
-  CB.moveBefore(FastTerm);
+  BasicBlock *Fast = FastTerm->getParent();
+  auto *Invoke = dyn_cast<InvokeInst>(&CB);
+  BasicBlock *Normal = Invoke ? Invoke->getNormalDest() : nullptr;
+  BasicBlock *Unwind = Invoke ? Invoke->getUnwindDest() : nullptr;
+  if (Invoke) {
+    // The invoke ends the fast block and continues at Tail, which becomes
+    // the merge block; both paths unwind to the same landing pad.
+    CB.moveBefore(FastTerm);
+    FastTerm->eraseFromParent();
+    Invoke->setNormalDest(Tail);
+    BranchInst::Create(Normal, Tail);
+  } else {
+    CB.moveBefore(FastTerm);
+  }
 
   IRBuilder<> E(&F.getEntryBlock(), F.getEntryBlock().getFirstInsertionPt());
   AllocaInst *Ctxp = E.CreateAlloca(Ctx, nullptr, "weft.ctx");
@@ -121,15 +134,32 @@ void instrument(CallBase &CB, uint64_t Need, unsigned Id) {
     S.CreateStore(CB.getCalledOperand(), S.CreateStructGEP(Ctx, Ctxp, Field++));
   // The new segment also holds the thunk's own frame.
   uint64_t Segment = Need + frameBound(*Thunk).value_or(LargeSegmentBytes);
-  S.CreateCall(callOnNewSegment(M), {Thunk, Ctxp, ConstantInt::get(I64, Segment)});
+  Value *SegArgs[] = {Thunk, Ctxp, ConstantInt::get(I64, Segment)};
+  BasicBlock *SlowEnd = SlowTerm->getParent();
+  if (Invoke) {
+    BasicBlock *SlowCont = SlowEnd->splitBasicBlock(SlowTerm, "weft.slow.cont");
+    SlowEnd->getTerminator()->eraseFromParent();
+    IRBuilder<> SI(SlowEnd);
+    SI.CreateInvoke(callOnNewSegment(M), SlowCont, Unwind, SegArgs);
+    // The landing pad now has the fast and the slow invoke as predecessors.
+    for (PHINode &Phi : Unwind->phis()) {
+      Value *V = Phi.getIncomingValueForBlock(Tail);
+      Phi.setIncomingBlock(Phi.getBasicBlockIndex(Tail), Fast);
+      Phi.addIncoming(V, SlowEnd);
+    }
+    S.SetInsertPoint(SlowTerm);
+    SlowEnd = SlowCont;
+  } else {
+    S.CreateCall(callOnNewSegment(M), SegArgs);
+  }
   if (CB.getType()->isVoidTy())
     return;
   Value *Slow = S.CreateLoad(CB.getType(), S.CreateStructGEP(Ctx, Ctxp, Field));
   PHINode *Phi = PHINode::Create(CB.getType(), 2, "weft.result");
   Phi->insertBefore(Tail->getFirstInsertionPt());
   CB.replaceAllUsesWith(Phi);
-  Phi->addIncoming(Slow, SlowTerm->getParent());
-  Phi->addIncoming(&CB, FastTerm->getParent());
+  Phi->addIncoming(Slow, SlowEnd);
+  Phi->addIncoming(&CB, Fast);
 }
 
 } // namespace

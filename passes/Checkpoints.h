@@ -14,9 +14,11 @@
 // stores the result back. Outside weft threads the limit is 0 and every
 // check passes.
 //
-// Calls that cannot go through a thunk are left unchecked and counted:
-// invokes (for now), musttail calls, and calls with inalloca or
-// preallocated arguments.
+// An invoke keeps its landing pad: the slow path invokes the runtime with
+// the same unwind destination, and C++ exceptions cross the segment
+// boundary (the runtime's trampoline carries CFI). Calls that cannot go
+// through a thunk are left unchecked: musttail calls, callbr, and calls
+// with inalloca or preallocated arguments or operand bundles.
 //
 //===----------------------------------------------------------------------===//
 #ifndef WEFT_PASSES_CHECKPOINTS_H

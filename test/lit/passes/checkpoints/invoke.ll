@@ -1,0 +1,38 @@
+; RUN: %opt_weft -passes='weft-checkpoints,verify' -S %s | FileCheck %s
+; An invoke keeps its landing pad on both paths; the landing pad's phis get
+; the slow path as a predecessor too.
+target datalayout = "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128"
+target triple = "x86_64-pc-linux-gnu"
+
+declare i32 @__gxx_personality_v0(...)
+declare void @cleanup(i32)
+
+define i32 @rec(i32 %n) personality ptr @__gxx_personality_v0 {
+entry:
+  %m = sub i32 %n, 1
+  %r = invoke i32 @rec(i32 %m) to label %ok unwind label %lp
+ok:
+  %s = add i32 %r, 1
+  ret i32 %s
+lp:
+  %v = phi i32 [ %m, %entry ]
+  %l = landingpad { ptr, i32 } cleanup
+  call void @cleanup(i32 %v)
+  resume { ptr, i32 } %l
+}
+
+; CHECK-LABEL: define i32 @rec(
+; CHECK: br i1 %{{.*}}, label %[[SLOW:.*]], label %[[FAST:.*]], !prof
+; CHECK: [[SLOW]]:
+; CHECK: invoke void @__weft_call_on_new_segment(ptr @__weft_thunk.0, ptr %weft.ctx, i64 {{[0-9]+}})
+; CHECK-NEXT: to label %[[CONT:.*]] unwind label %lp
+; CHECK: [[FAST]]:
+; CHECK: %r = invoke i32 @rec(i32 %m)
+; CHECK-NEXT: to label %[[MERGE:.*]] unwind label %lp
+; CHECK: [[MERGE]]:
+; CHECK-NEXT: %weft.result = phi i32 [ %{{.*}}, %[[CONT]] ], [ %r, %[[FAST]] ]
+; CHECK-NEXT: br label %ok
+; CHECK: ok:
+; CHECK-NEXT: %s = add i32 %weft.result, 1
+; CHECK: lp:
+; CHECK-NEXT: %v = phi i32 [ %m, %[[FAST]] ], [ %m, %[[SLOW]] ]
