@@ -40,6 +40,8 @@
  * On each switch the canary of the thread being left is checked (see
  * stack/segment.c), errno is saved and restored (it lives in the kernel
  * thread's TLS), and __weft_stack_limit is set for the thread coming in.
+ * Both use the segment the thread runs on now (cur_lo): its base segment,
+ * or the linked segment __weft_call_on_new_segment put it on.
  */
 #define _GNU_SOURCE
 #include "sched/sched.h"
@@ -377,8 +379,8 @@ static void overflow_abort(struct weft_thread *t) {
              "a larger stack (weft_attr_t.stack_size, pthread_attr_setstacksize or "
              "WEFT_STACK_SIZE) or build it with the weft plugin.",
              (unsigned long long)t->id, t->name[0] ? " (" : "", t->name,
-             t->name[0] ? ")" : "", t->stack_size, (void *)t->stack_lo,
-             (void *)(t->stack_lo + t->stack_size));
+             t->name[0] ? ")" : "", t->cur_size, (void *)t->cur_lo,
+             (void *)(t->cur_lo + t->cur_size));
 }
 
 static void thread_finish(struct weft_worker *w, struct weft_thread *t);
@@ -413,7 +415,7 @@ static __attribute__((noinline)) void after_switch(struct weft_transfer tr) {
 static void switch_to(struct weft_worker *w, struct weft_thread *prev,
                       struct weft_thread *next, int action) {
   if (prev) {
-    if (WEFT_UNLIKELY(!weft_seg_canary_ok(prev->stack_lo))) overflow_abort(prev);
+    if (WEFT_UNLIKELY(!weft_seg_canary_ok(prev->cur_lo))) overflow_abort(prev);
     prev->saved_errno = *w->errno_ptr;
   }
   if (next) {
@@ -421,7 +423,7 @@ static void switch_to(struct weft_worker *w, struct weft_thread *prev,
     atomic_store_explicit(&next->ctx_ready, 0, memory_order_relaxed);
     atomic_store_explicit(&next->state, WEFT_RUNNING, memory_order_relaxed);
     next->last_worker = (int)w->index;
-    __weft_stack_limit = (uintptr_t)next->stack_lo + WEFT_SEG_CANARY + WEFT_SEG_REDZONE;
+    __weft_stack_limit = (uintptr_t)next->cur_lo + WEFT_SEG_CANARY + WEFT_SEG_REDZONE;
   } else {
     __weft_stack_limit = 0;
   }
@@ -544,6 +546,9 @@ static void free_thread(struct weft_worker *w, struct weft_thread *t) {
 
 static void thread_finish(struct weft_worker *w, struct weft_thread *t) {
   weft_fiber_destroy(&t->fiber);
+  /* Linked segments it exited on (weft_exit inside __weft_call_on_new_segment)
+   * or longjmp'd out of. */
+  if (WEFT_UNLIKELY(t->seg_top != 0)) weft_linked_segs_release(w, t, 0);
   unregister_thread(t);
   stat_inc(&w->exited);
   weft_spin_lock(&t->jlock);
@@ -622,6 +627,8 @@ int weft_spawn_internal(struct weft_thread **out, size_t stack_size, int detache
   t->stack_lo = lo;
   t->stack_size = size;
   t->seg_class = cls;
+  t->cur_lo = lo;
+  t->cur_size = size;
   t->timer.index = -1;
   t->last_worker = -1;
   char *top = (char *)t;

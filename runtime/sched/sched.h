@@ -79,11 +79,33 @@ struct weft_thread {
   char *stack_lo;
   size_t stack_size;
   int seg_class;
+  /* The segment the thread runs on now: its base segment (stack_lo) or the
+   * newest linked segment (see segment_call.c). The switch path sets
+   * __weft_stack_limit from cur_lo and checks the canary there. */
+  char *cur_lo;
+  size_t cur_size;
+  struct weft_linked_seg *seg_top; /* newest linked segment, null on the base */
   struct weft_thread *all_next, *all_prev;
   int list_worker;                 /* whose all-threads list holds it; -1: global */
   struct weft_fiber fiber;
   char name[16];
 };
+
+struct weft_worker;
+
+/* The header at the top of a linked segment (sched/segment_call.c): the
+ * thread's linked segments form a stack through `prev`. */
+struct weft_linked_seg {
+  struct weft_linked_seg *prev;
+  char *lo;
+  int cls;
+};
+#define WEFT_LINKED_SEG_HEADER 64 /* bytes reserved for the header at the top */
+
+/* Frees the linked segments a thread still holds (it exited, or longjmp'd
+ * out of them), from the newest down to (not including) `keep`. */
+void weft_linked_segs_release(struct weft_worker *w, struct weft_thread *t,
+                              struct weft_linked_seg *keep) WEFT_HIDDEN;
 
 struct weft_switch_msg {
   struct weft_thread *prev;

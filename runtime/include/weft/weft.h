@@ -97,6 +97,14 @@ void __weft_section_leave(struct weft_section_guard *guard) __attribute__((nothr
 /* ------------------------------------------------------------------ */
 /* WEFT-RUNTIME-API: the runtime's declarations follow this line. */
 
+/* Runs fn(arg) on a fresh stack segment with at least `bytes` usable bytes
+ * (the runtime rounds up to its minimum chunk, 4 KiB by default), then
+ * switches back to the caller's stack, returns the segment to the
+ * per-worker cache and restores __weft_stack_limit. Called by code the
+ * weft plugin instruments, when a checkpoint finds the current segment too
+ * small. On a thread the runtime does not own it just calls fn(arg). */
+void __weft_call_on_new_segment(void (*fn)(void *), void *arg, size_t bytes);
+
 /* Threads. Every function returns 0 or an errno value unless it says
  * otherwise; none of them sets errno. */
 typedef struct weft_thread weft_thread_t;

@@ -1,0 +1,43 @@
+/* arch: the linked-segment trampoline for x86-64 System V.
+ *
+ * void weft_segment_call(void (*fn)(void *), void *arg, void *top)
+ *
+ * Runs fn(arg) with the stack pointer at `top` (the 16-byte aligned top of
+ * a linked segment, see sched/segment_call.c), then returns on the caller's
+ * stack. The frame is an ordinary rbp frame: the caller's rsp lives in rbp
+ * (callee-saved, so fn and everything it calls preserve it or describe where
+ * they saved it), and the CFI says CFA = rbp + 16. The unwinder (C++
+ * exceptions, gdb, backtrace()) therefore steps from fn's frame on the
+ * linked segment back to the caller's frame on the old stack.
+ *
+ * The local symbol __morestack covers the call and the instructions after
+ * it: gdb stops a backtrace whose frames go "inwards" (a segment at a higher
+ * address than the stack it was called from) unless the frame that
+ * switched stacks is in a function of that name, the name of GCC's
+ * split-stack switcher. It is a local symbol, so it clashes with nothing.
+ */
+        .text
+        .globl  weft_segment_call
+        .hidden weft_segment_call
+        .type   weft_segment_call, @function
+        .p2align 4
+weft_segment_call:
+        .cfi_startproc
+        pushq   %rbp
+        .cfi_def_cfa_offset 16
+        .cfi_offset %rbp, -16
+        movq    %rsp, %rbp
+        .cfi_def_cfa_register %rbp
+        movq    %rdi, %rax
+        movq    %rsi, %rdi
+        movq    %rdx, %rsp
+__morestack:
+        call    *%rax
+        movq    %rbp, %rsp
+        popq    %rbp
+        .cfi_def_cfa %rsp, 8
+        ret
+        .cfi_endproc
+        .size   weft_segment_call, .-weft_segment_call
+
+        .section .note.GNU-stack,"",@progbits

@@ -1,0 +1,150 @@
+/* sched: linked stack segments (__weft_call_on_new_segment).
+ *
+ * Code the weft plugin instruments checks, at its stack checkpoints, that
+ * the stack pointer minus the frame it needs stays above __weft_stack_limit;
+ * when it would not, it calls __weft_call_on_new_segment(fn, arg, bytes),
+ * which runs fn(arg) on a fresh segment and comes back.
+ *
+ * A linked segment comes from the worker's segment cache (the same size
+ * classes as thread stacks, at least 4 KiB) and has the usual layout:
+ *
+ *     lo                                                        lo + size
+ *     | canary | red zone | fn's stack ... grows <- | struct weft_linked_seg |
+ *
+ * The header at the top links the thread's linked segments into a stack
+ * (thread->seg_top), so that segments left behind by a longjmp or by a
+ * thread that exits while on one can still be freed. The thread's cur_lo /
+ * cur_size name the segment it runs on; the switch path uses them to check
+ * the canary and to set __weft_stack_limit, so fn may block and resume on
+ * another worker. When fn returns (or a C++ exception leaves it) a cleanup
+ * on the caller's stack restores cur_lo, seg_top and __weft_stack_limit and
+ * gives the segment to the cache of the worker it is on by then. The worker
+ * cache keeps freed segments (up to 64 MiB per class), so calling across a
+ * boundary in a loop maps nothing after the first call.
+ *
+ * longjmp out of fn to a frame on an older segment skips the cleanup: the
+ * segments above that frame stay linked (and __weft_stack_limit names the
+ * newest of them) until the next call here, which frees every linked
+ * segment above the one the stack pointer is in, or until the thread exits.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+
+#include "sched/sched.h"
+
+void weft_segment_call(void (*fn)(void *), void *arg, void *top) WEFT_HIDDEN;
+
+static inline uintptr_t limit_of(const char *lo) {
+  return (uintptr_t)lo + WEFT_SEG_CANARY + WEFT_SEG_REDZONE;
+}
+
+static inline int contains(const char *lo, size_t size, const void *p) {
+  return (const char *)p >= lo && (const char *)p < lo + size;
+}
+
+void weft_linked_segs_release(struct weft_worker *w, struct weft_thread *t,
+                              struct weft_linked_seg *keep) {
+  while (t->seg_top && t->seg_top != keep) {
+    struct weft_linked_seg *s = t->seg_top;
+    t->seg_top = s->prev;
+    char *lo = s->lo;
+    int cls = s->cls;
+#ifdef WEFT_ASAN
+    __asan_unpoison_memory_region(lo, weft_seg_class_size(cls));
+#endif
+    weft_seg_free(w ? &w->segs : 0, lo, cls);
+  }
+}
+
+/* After a longjmp out of linked segments: the stack pointer is in an older
+ * segment than seg_top. Free the segments above the one it is in. If it is
+ * in none of the thread's segments (a signal on an alternate stack), leave
+ * everything alone. */
+static __attribute__((noinline)) void reclaim_abandoned(struct weft_thread *t, const void *sp) {
+  struct weft_linked_seg *s = t->seg_top;
+  char *lo = t->stack_lo;
+  size_t size = t->stack_size;
+  for (s = s->prev;; s = s->prev) {
+    if (s) {
+      lo = s->lo;
+      size = weft_seg_class_size(s->cls);
+    } else {
+      lo = t->stack_lo;
+      size = t->stack_size;
+    }
+    if (contains(lo, size, sp)) break;
+    if (!s) return;
+  }
+  weft_linked_segs_release(weft_cur_worker(), t, s);
+  t->cur_lo = lo;
+  t->cur_size = size;
+  __weft_stack_limit = limit_of(lo);
+}
+
+struct seg_frame {
+  struct weft_thread *t;
+  struct weft_linked_seg *seg;
+  char *old_lo;
+  size_t old_size;
+};
+
+/* Runs when __weft_call_on_new_segment's frame is left, normally or by a C++
+ * exception (C compiled with -fexceptions runs cleanups while unwinding),
+ * always on the caller's stack. fn may have blocked: the worker is read
+ * afresh. */
+static __attribute__((noinline)) void seg_leave(struct seg_frame *f) {
+  struct weft_thread *t = f->t;
+  if (!t) return;
+  t->cur_lo = f->old_lo;
+  t->cur_size = f->old_size;
+  __weft_stack_limit = limit_of(f->old_lo);
+  weft_linked_segs_release(weft_cur_worker(), t, f->seg->prev);
+}
+
+void __weft_call_on_new_segment(void (*fn)(void *), void *arg, size_t bytes) {
+  struct weft_thread *t = weft_current();
+#if !defined(__x86_64__)
+  t = 0; /* no trampoline for this architecture yet: run on the current stack */
+#endif
+  if (!t || __weft_stack_limit == 0) {
+    fn(arg);
+    return;
+  }
+  const void *sp = __builtin_frame_address(0);
+  if (WEFT_UNLIKELY(t->seg_top && !contains(t->cur_lo, t->cur_size, sp)))
+    reclaim_abandoned(t, sp);
+
+  size_t over = WEFT_SEG_CANARY + WEFT_SEG_REDZONE + WEFT_LINKED_SEG_HEADER;
+  int cls = bytes > ((size_t)1 << 40) ? -1 : weft_seg_class(bytes + over < 4096 ? 4096 : bytes + over);
+  if (cls < 0)
+    weft_fatal("weft: user thread %llu asked for a %zu-byte stack segment; the largest "
+               "is %zu bytes",
+               (unsigned long long)t->id, bytes,
+               weft_seg_class_size(WEFT_SEG_CLASSES - 1) - WEFT_SEG_CANARY -
+                   WEFT_SEG_REDZONE - WEFT_LINKED_SEG_HEADER);
+  struct weft_worker *w = weft_cur_worker();
+  int saved = errno;
+  char *lo = (char *)weft_seg_alloc(&w->segs, cls);
+  if (!lo)
+    weft_fatal("weft: user thread %llu needs a %zu-byte stack segment and none is left "
+               "(%s)",
+               (unsigned long long)t->id, weft_seg_class_size(cls),
+               errno == EAGAIN ? "WEFT_ARENA_LIMIT reached" : "out of address space");
+  errno = saved;
+  size_t size = weft_seg_class_size(cls);
+  struct weft_linked_seg *seg =
+      (struct weft_linked_seg *)(lo + size - WEFT_LINKED_SEG_HEADER);
+  seg->prev = t->seg_top;
+  seg->lo = lo;
+  seg->cls = cls;
+
+  struct seg_frame frame __attribute__((cleanup(seg_leave))) = {t, seg, t->cur_lo,
+                                                                 t->cur_size};
+  t->seg_top = seg;
+  t->cur_lo = lo;
+  t->cur_size = size;
+  __weft_stack_limit = limit_of(lo);
+#if defined(__x86_64__)
+  weft_segment_call(fn, arg, seg);
+#endif
+}
