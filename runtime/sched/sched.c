@@ -423,7 +423,8 @@ static void switch_to(struct weft_worker *w, struct weft_thread *prev,
     atomic_store_explicit(&next->ctx_ready, 0, memory_order_relaxed);
     atomic_store_explicit(&next->state, WEFT_RUNNING, memory_order_relaxed);
     next->last_worker = (int)w->index;
-    __weft_stack_limit = (uintptr_t)next->cur_lo + WEFT_SEG_CANARY + WEFT_SEG_REDZONE;
+    __weft_stack_limit =
+        (uintptr_t)next->cur_lo + WEFT_SEG_CANARY + WEFT_SEG_REDZONE + WEFT_SEG_UNWIND_RESERVE;
   } else {
     __weft_stack_limit = 0;
   }

@@ -35,7 +35,7 @@
 void weft_segment_call(void (*fn)(void *), void *arg, void *top) WEFT_HIDDEN;
 
 static inline uintptr_t limit_of(const char *lo) {
-  return (uintptr_t)lo + WEFT_SEG_CANARY + WEFT_SEG_REDZONE;
+  return (uintptr_t)lo + WEFT_SEG_CANARY + WEFT_SEG_REDZONE + WEFT_SEG_UNWIND_RESERVE;
 }
 
 static inline int contains(const char *lo, size_t size, const void *p) {
@@ -114,14 +114,14 @@ void __weft_call_on_new_segment(void (*fn)(void *), void *arg, size_t bytes) {
   if (WEFT_UNLIKELY(t->seg_top && !contains(t->cur_lo, t->cur_size, sp)))
     reclaim_abandoned(t, sp);
 
-  size_t over = WEFT_SEG_CANARY + WEFT_SEG_REDZONE + WEFT_LINKED_SEG_HEADER;
+  size_t over = WEFT_SEG_CANARY + WEFT_SEG_REDZONE + WEFT_SEG_UNWIND_RESERVE + WEFT_LINKED_SEG_HEADER;
   int cls = bytes > ((size_t)1 << 40) ? -1 : weft_seg_class(bytes + over < 4096 ? 4096 : bytes + over);
   if (cls < 0)
     weft_fatal("weft: user thread %llu asked for a %zu-byte stack segment; the largest "
                "is %zu bytes",
                (unsigned long long)t->id, bytes,
                weft_seg_class_size(WEFT_SEG_CLASSES - 1) - WEFT_SEG_CANARY -
-                   WEFT_SEG_REDZONE - WEFT_LINKED_SEG_HEADER);
+                   WEFT_SEG_REDZONE - WEFT_SEG_UNWIND_RESERVE - WEFT_LINKED_SEG_HEADER);
   struct weft_worker *w = weft_cur_worker();
   int saved = errno;
   char *lo = (char *)weft_seg_alloc(&w->segs, cls);

@@ -9,6 +9,11 @@
 #define WEFT_SEG_CLASSES 14   /* 1 KiB .. 8 MiB, powers of two */
 #define WEFT_SEG_CANARY 64    /* bytes at the low end that must stay zero */
 #define WEFT_SEG_REDZONE 256  /* slack between the stack limit and the canary */
+/* Room the stack limit keeps below it for code that runs without a
+ * checkpoint where a checkpointed frame stands: the C++ unwinder (a cleanup
+ * calls _Unwind_Resume from its own frame, and that takes several KiB),
+ * signal handlers, uninstrumented callees. */
+#define WEFT_SEG_UNWIND_RESERVE 16384
 
 /* A per-worker cache of free segments, one list per size class. */
 struct weft_seg_cache {

@@ -52,9 +52,10 @@ void rec(void *p) {
   Rec *r = static_cast<Rec *>(p);
   uintptr_t lim = stack_limit();
   uintptr_t sp = sp_now();
-  // The limit is this segment's low end + canary + red zone: within 4 KiB
-  // (the smallest segment) below the stack pointer.
-  if (!(lim < sp && sp - lim < 4096)) r->ok = false;
+  // The limit is this segment's low end + canary + red zone + the unwind
+  // reserve: below the stack pointer, within the segment a 512-byte request
+  // gets (32 KiB, the reserve included).
+  if (!(lim < sp && sp - lim < 32768)) r->ok = false;
   if (r->depth == 0) {
     r->result = 0;
     return;
@@ -96,7 +97,7 @@ std::atomic<int> migrations{0};
 
 __attribute__((noinline)) void check_on_segment(BlockArg *b) {
   uintptr_t lim = stack_limit(), sp = sp_now();
-  if (!(lim < sp && sp - lim < 8192)) b->errors->fetch_add(1);
+  if (!(lim < sp && sp - lim < 65536)) b->errors->fetch_add(1);
   int w = weft_current_worker();
   if (b->worker >= 0 && w != b->worker) migrations++;
   b->worker = w;
