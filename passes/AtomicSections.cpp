@@ -3,6 +3,7 @@
 
 #include "Annotations.h"
 #include "BlockingGraph.h"
+#include "Calls.h"
 #include "Diagnostics.h"
 
 #include "llvm/ADT/DenseMap.h"
@@ -24,16 +25,8 @@ namespace {
 
 bool calls(const Instruction &I, StringRef Name) {
   if (auto *CB = dyn_cast<CallBase>(&I))
-    if (const Function *F = dyn_cast<Function>(CB->getCalledOperand()->stripPointerCasts()))
+    if (const Function *F = directCallee(*CB))
       return F->getName() == Name;
-  return false;
-}
-
-bool isIgnored(const CallBase &CB) {
-  if (CB.isInlineAsm())
-    return true;
-  if (const Function *F = CB.getCalledFunction())
-    return F->isIntrinsic();
   return false;
 }
 
@@ -79,7 +72,7 @@ AtomicSections::AtomicSections(Module &M) {
             if (--Depth == 0)
               break;
           } else if (auto *CB = dyn_cast<CallBase>(In)) {
-            if (Depth == 1 && !isIgnored(*CB) && Seen.insert(CB).second)
+            if (Depth == 1 && !isIgnoredCall(*CB) && Seen.insert(CB).second)
               S.Calls.push_back(const_cast<CallBase *>(CB));
           }
           if (In->isTerminator()) {
@@ -112,7 +105,7 @@ void AtomicSections::print(raw_ostream &OS) const {
     OS << ": " << S.Calls.size() << " call(s)\n";
     for (const CallBase *CB : S.Calls) {
       OS << "  call ";
-      if (const Function *F = dyn_cast<Function>(CB->getCalledOperand()->stripPointerCasts()))
+      if (const Function *F = directCallee(*CB))
         OS << F->getName();
       else
         OS << "<indirect>";
@@ -189,7 +182,7 @@ void emitChain(const BlockingGraph &G, DiagnosticSink &Sink, const CallBase &Cal
 }
 
 std::string callDescription(const CallBase &Call, const Function *Culprit) {
-  const Function *Direct = dyn_cast<Function>(Call.getCalledOperand()->stripPointerCasts());
+  const Function *Direct = directCallee(Call);
   if (Direct)
     return "call to " + quoted(Direct);
   if (Culprit)
@@ -211,7 +204,7 @@ unsigned checkAtomicSections(const AtomicSections &Sections, const BlockingGraph
       SourceLoc Where = userLocationOf(*Call);
       std::string What = callDescription(*Call, Culprit);
       if (B == Blocking::Blocks) {
-        bool Direct = isa<Function>(Call->getCalledOperand()->stripPointerCasts());
+        bool Direct = directCallee(*Call) != nullptr;
         std::string Msg = What + " may block inside an atomic section";
         if (Direct && Culprit && G.facts(*Culprit).Why == Origin::Table)
           Msg = "blocking " + What + " inside an atomic section";

@@ -3,6 +3,7 @@
 
 #include "Annotations.h"
 #include "BlockingCalls.h"
+#include "Calls.h"
 #include "Diagnostics.h"
 
 #include "llvm/ADT/DenseSet.h"
@@ -34,22 +35,6 @@ const char *toString(Blocking B) {
 }
 
 namespace {
-
-/// Calls that are not calls for our purposes: debug info, lifetime markers,
-/// inline assembly.
-bool isIgnoredCall(const CallBase &CB) {
-  if (CB.isInlineAsm())
-    return true;
-  if (const Function *F = CB.getCalledFunction())
-    return F->isIntrinsic();
-  return false;
-}
-
-Function *directCallee(const CallBase &CB) {
-  if (Function *F = CB.getCalledFunction())
-    return F;
-  return dyn_cast<Function>(CB.getCalledOperand()->stripPointerCasts());
-}
 
 /// The reason a function blocks that does not come from its body, if any.
 bool leafState(const Function &F, Blocking &State, Origin &Why) {

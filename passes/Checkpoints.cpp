@@ -1,6 +1,7 @@
 //===- Checkpoints.cpp ----------------------------------------------------===//
 #include "Checkpoints.h"
 
+#include "Calls.h"
 #include "StackBounds.h"
 
 #include "llvm/IR/IRBuilder.h"
@@ -68,7 +69,7 @@ Function *makeThunk(CallBase &CB, StructType *Ctx, unsigned Id) {
   for (; Field < CB.arg_size(); ++Field)
     Args.push_back(B.CreateLoad(Ctx->getElementType(Field), B.CreateStructGEP(Ctx, Ctxp, Field)));
   Value *Callee = CB.getCalledOperand();
-  if (!isa<Function>(Callee->stripPointerCasts())) {
+  if (!directCallee(CB)) {
     Callee = B.CreateLoad(Ctx->getElementType(Field), B.CreateStructGEP(Ctx, Ctxp, Field));
     ++Field;
   }
@@ -90,7 +91,7 @@ void instrument(CallBase &CB, uint64_t Need, unsigned Id) {
   SmallVector<Type *, 8> Fields;
   for (Value *A : CB.args())
     Fields.push_back(A->getType());
-  bool Indirect = !isa<Function>(CB.getCalledOperand()->stripPointerCasts());
+  bool Indirect = !directCallee(CB);
   if (Indirect)
     Fields.push_back(CB.getCalledOperand()->getType());
   if (!CB.getType()->isVoidTy())

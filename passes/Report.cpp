@@ -5,6 +5,7 @@
 #include "AtomicSections.h"
 #include "BlockingCalls.h"
 #include "BlockingGraph.h"
+#include "Calls.h"
 #include "Diagnostics.h"
 #include "StackBounds.h"
 
@@ -73,7 +74,7 @@ std::string writeAtomically(const std::string &Dir, const std::string &Name,
 }
 
 std::string calleeName(const CallBase &CB, Function *Culprit) {
-  if (auto *F = dyn_cast<Function>(CB.getCalledOperand()->stripPointerCasts()))
+  if (const Function *F = directCallee(CB))
     return F->getName().str();
   return Culprit ? "<indirect: " + Culprit->getName().str() + ">" : "<indirect>";
 }
@@ -263,11 +264,9 @@ std::string writeStackGraph(const std::string &Dir, const std::string &Base,
         Checked.insert(C.Call);
       for (const Instruction &I : instructions(F)) {
         const auto *CB = dyn_cast<CallBase>(&I);
-        if (!CB || CB->isInlineAsm())
+        if (!CB || isIgnoredCall(*CB))
           continue;
-        const auto *G = dyn_cast<Function>(CB->getCalledOperand()->stripPointerCasts());
-        if (G && G->isIntrinsic())
-          continue;
+        const Function *G = directCallee(*CB);
         std::string To = G ? G->getName().str() : "<indirect>";
         OS << "  \"" << dotEscape(F.getName()) << "\" -> \"" << dotEscape(To) << "\"";
         if (Checked.count(CB))

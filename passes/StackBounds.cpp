@@ -2,6 +2,7 @@
 #include "StackBounds.h"
 
 #include "Annotations.h"
+#include "Calls.h"
 
 #include "llvm/ADT/SCCIterator.h"
 #include "llvm/ADT/STLExtras.h"
@@ -187,11 +188,9 @@ void StackBounds::placeCheckpoints() {
       uint64_t Longest = 0;
       for (Instruction &I : instructions(*F)) {
         auto *CB = dyn_cast<CallBase>(&I);
-        if (!CB || CB->isInlineAsm())
+        if (!CB || isIgnoredCall(*CB))
           continue;
-        Function *G = dyn_cast<Function>(CB->getCalledOperand()->stripPointerCasts());
-        if (G && G->isIntrinsic())
-          continue;
+        Function *G = directCallee(*CB);
         if (!G) {
           SF.Checkpoints.push_back({CB, 0, Checkpoint::Indirect});
           continue;
@@ -220,7 +219,7 @@ void StackBounds::placeCheckpoints() {
     }
     // Calls around a cycle are checked for what the callee's path needs.
     for (auto [SF, CB] : BackEdges) {
-      const Function *G = cast<Function>(CB->getCalledOperand()->stripPointerCasts());
+      const Function *G = directCallee(*CB);
       SF->Checkpoints.push_back(
           {CB, Facts[G].PathBytes, Checkpoint::Recursion});
     }
@@ -261,7 +260,7 @@ void StackBounds::print(raw_ostream &OS) const {
     OS << ", path " << SF->PathBytes << "\n";
     for (const Checkpoint &C : SF->Checkpoints) {
       OS << "  checkpoint before ";
-      const Function *G = dyn_cast<Function>(C.Call->getCalledOperand()->stripPointerCasts());
+      const Function *G = directCallee(*C.Call);
       OS << (G ? G->getName() : "<indirect call>") << ": ";
       switch (C.Why) {
       case Checkpoint::Recursion:

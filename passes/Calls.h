@@ -1,0 +1,36 @@
+//===- Calls.h - what the passes treat as a call --------------------------===//
+//
+// Every weft analysis walks call instructions the same way: intrinsics
+// (debug info, lifetime markers, memcpy and friends) and inline assembly are
+// not calls, and a call through a pointer cast of a function is a direct
+// call to it.
+//
+//===----------------------------------------------------------------------===//
+#ifndef WEFT_PASSES_CALLS_H
+#define WEFT_PASSES_CALLS_H
+
+#include "llvm/IR/Function.h"
+#include "llvm/IR/InstrTypes.h"
+
+namespace weft {
+
+/// The function `CB` calls directly, or null for an indirect call.
+inline llvm::Function *directCallee(const llvm::CallBase &CB) {
+  if (llvm::Function *F = CB.getCalledFunction())
+    return F;
+  return llvm::dyn_cast<llvm::Function>(CB.getCalledOperand()->stripPointerCasts());
+}
+
+/// Calls that are not calls for weft's purposes: intrinsics and inline
+/// assembly.
+inline bool isIgnoredCall(const llvm::CallBase &CB) {
+  if (CB.isInlineAsm())
+    return true;
+  if (const llvm::Function *F = CB.getCalledFunction())
+    return F->isIntrinsic();
+  return false;
+}
+
+} // namespace weft
+
+#endif
