@@ -20,8 +20,6 @@ using namespace llvm;
 
 namespace weft {
 
-AnalysisKey StackBoundsAnalysis::Key;
-
 namespace {
 
 /// Return address, frame pointer and the five other callee-saved general
@@ -166,11 +164,10 @@ StackBounds::StackBounds(Module &M, uint64_t MaxPath, uint64_t MinChunk)
         SF.SubtreeBytes = *SF.FrameBytes + Deepest;
     }
   }
-  placeCheckpoints();
+  placeCheckpoints(CG);
 }
 
-void StackBounds::placeCheckpoints() {
-  CallGraph CG(M);
+void StackBounds::placeCheckpoints(CallGraph &CG) {
   for (scc_iterator<CallGraph *> It = scc_begin(&CG); !It.isAtEnd(); ++It) {
     SmallPtrSet<const Function *, 8> InSCC;
     for (CallGraphNode *N : *It)
@@ -283,12 +280,6 @@ void StackBounds::print(raw_ostream &OS) const {
       OS << "\n";
     }
   }
-}
-
-bool StackBounds::invalidate(Module &, const PreservedAnalyses &PA,
-                             ModuleAnalysisManager::Invalidator &) {
-  auto PAC = PA.getChecker<StackBoundsAnalysis>();
-  return !PAC.preserved() && !PAC.preservedSet<AllAnalysesOn<Module>>();
 }
 
 PreservedAnalyses StackBoundsPrinter::run(Module &M, ModuleAnalysisManager &) {

@@ -44,6 +44,7 @@
 
 namespace llvm {
 class CallBase;
+class CallGraph;
 class Function;
 class Module;
 class raw_ostream;
@@ -80,11 +81,9 @@ public:
   const StackFacts *facts(const llvm::Function &F) const;
   void print(llvm::raw_ostream &OS) const;
   llvm::Module &module() const { return M; }
-  bool invalidate(llvm::Module &, const llvm::PreservedAnalyses &PA,
-                  llvm::ModuleAnalysisManager::Invalidator &);
 
 private:
-  void placeCheckpoints();
+  void placeCheckpoints(llvm::CallGraph &CG);
 
   llvm::Module &M;
   uint64_t MaxPath, MinChunk;
@@ -93,16 +92,6 @@ private:
 
 /// The frame bound of one function, as described above.
 std::optional<uint64_t> frameBound(const llvm::Function &F);
-
-class StackBoundsAnalysis : public llvm::AnalysisInfoMixin<StackBoundsAnalysis> {
-public:
-  using Result = StackBounds;
-  Result run(llvm::Module &M, llvm::ModuleAnalysisManager &) { return StackBounds(M); }
-
-private:
-  friend llvm::AnalysisInfoMixin<StackBoundsAnalysis>;
-  static llvm::AnalysisKey Key;
-};
 
 class StackBoundsPrinter : public llvm::PassInfoMixin<StackBoundsPrinter> {
 public:

@@ -20,6 +20,14 @@ PreservedAnalyses WeftCheckPass::run(Module &M, ModuleAnalysisManager &MAM) {
   const BlockingGraph &G = MAM.getResult<BlockingGraphAnalysis>(M);
   const AtomicSections &S = MAM.getResult<AtomicSectionsAnalysis>(M);
   unsigned ErrorsBefore = Sink->errors(), WarningsBefore = Sink->warnings();
+  // Without a pending report, the report and the stack graph share one
+  // computation of the stack bounds of the IR as it is.
+  std::optional<StackBounds> Stack;
+  auto Bounds = [&]() -> const StackBounds & {
+    if (!Stack)
+      Stack.emplace(M, Opts.MaxPath, Opts.MinChunk);
+    return *Stack;
+  };
   if (Opts.Atomic)
     checkAtomicSections(S, G, *Sink);
   if (!Opts.ReportDir.empty()) {
@@ -27,8 +35,8 @@ PreservedAnalyses WeftCheckPass::run(Module &M, ModuleAnalysisManager &MAM) {
       Pending->Report = buildReport(G, S, nullptr);
       Pending->Base = reportBaseName(M);
     } else {
-      StackBounds Stack(M, Opts.MaxPath, Opts.MinChunk);
-      std::string Err = writeReport(Opts.ReportDir, reportBaseName(M), buildReport(G, S, &Stack));
+      std::string Err =
+          writeReport(Opts.ReportDir, reportBaseName(M), buildReport(G, S, &Bounds()));
       if (!Err.empty())
         Sink->report(Severity::Error, SourceLoc(), Err);
     }
@@ -36,8 +44,7 @@ PreservedAnalyses WeftCheckPass::run(Module &M, ModuleAnalysisManager &MAM) {
   if (!Opts.GraphDir.empty()) {
     std::string Err = writeGraphs(Opts.GraphDir, G);
     if (Err.empty() && !Pending)
-      Err = writeStackGraph(Opts.GraphDir, reportBaseName(M),
-                            StackBounds(M, Opts.MaxPath, Opts.MinChunk));
+      Err = writeStackGraph(Opts.GraphDir, reportBaseName(M), Bounds());
     if (!Err.empty())
       Sink->report(Severity::Error, SourceLoc(), Err);
   }
@@ -102,7 +109,6 @@ void registerPasses(PassBuilder &PB) {
   PB.registerAnalysisRegistrationCallback([](ModuleAnalysisManager &MAM) {
     MAM.registerPass([] { return BlockingGraphAnalysis(); });
     MAM.registerPass([] { return AtomicSectionsAnalysis(); });
-    MAM.registerPass([] { return StackBoundsAnalysis(); });
   });
   PB.registerPipelineParsingCallback(
       [](StringRef Name, ModulePassManager &MPM, ArrayRef<PassBuilder::PipelineElement>) {
