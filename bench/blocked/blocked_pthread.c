@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rss.h"
+
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
 static long arrived;
@@ -19,16 +21,6 @@ static void *body(void *arg) {
   while (!released) pthread_cond_wait(&cv, &mu);
   pthread_mutex_unlock(&mu);
   return NULL;
-}
-
-static long rss_kib(void) {
-  FILE *f = fopen("/proc/self/status", "r");
-  char line[256];
-  long kib = -1;
-  while (fgets(line, sizeof line, f))
-    if (strncmp(line, "VmRSS:", 6) == 0) kib = atol(line + 6);
-  fclose(f);
-  return kib;
 }
 
 int main(int argc, char **argv) {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "weft/weft.h"
+#include "rss.h"
 
 static weft_mutex_t mu = WEFT_MUTEX_INITIALIZER;
 static weft_cond_t cv = WEFT_COND_INITIALIZER;
@@ -20,16 +21,6 @@ static void *body(void *arg) {
   finished++;
   weft_mutex_unlock(&mu);
   return arg;
-}
-
-static long rss_kib(void) {
-  FILE *f = fopen("/proc/self/status", "r");
-  char line[256];
-  long kib = -1;
-  while (fgets(line, sizeof line, f))
-    if (strncmp(line, "VmRSS:", 6) == 0) kib = atol(line + 6);
-  fclose(f);
-  return kib;
 }
 
 int main(int argc, char **argv) {
