@@ -32,14 +32,28 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdlib>
+#include <optional>
 
 using namespace clang;
 
 namespace {
 
+/// Reports `Msg` at `Loc` as a custom diagnostic of the given level.
+void emit(DiagnosticsEngine &D, SourceLocation Loc, DiagnosticsEngine::Level Level,
+          const std::string &Msg) {
+  D.Report(Loc, D.getCustomDiagID(Level, "%0")) << Msg;
+}
+
+/// The level of a weft warning, or none when warnings are off. Clang 19
+/// applies neither -Werror nor -w to custom diagnostics, so weft does.
+std::optional<DiagnosticsEngine::Level> warningLevel(const DiagnosticsEngine &D) {
+  if (D.getIgnoreAllWarnings())
+    return std::nullopt;
+  return D.getWarningsAsErrors() ? DiagnosticsEngine::Error : DiagnosticsEngine::Warning;
+}
+
 /// Delivers weft's findings as Clang diagnostics at the user's source
-/// location. Custom diagnostics are not subject to -Werror or -w in Clang
-/// 19, so this sink applies them itself.
+/// location.
 class ClangDiagnosticSink : public weft::DiagnosticSink {
 public:
   explicit ClangDiagnosticSink(CompilerInstance &CI) : CI(CI) {}
@@ -52,12 +66,14 @@ public:
       Level = DiagnosticsEngine::Error;
       SuppressNotes = false;
       break;
-    case weft::Severity::Warning:
-      SuppressNotes = D.getIgnoreAllWarnings();
-      if (SuppressNotes)
+    case weft::Severity::Warning: {
+      std::optional<DiagnosticsEngine::Level> W = warningLevel(D);
+      SuppressNotes = !W;
+      if (!W)
         return;
-      Level = D.getWarningsAsErrors() ? DiagnosticsEngine::Error : DiagnosticsEngine::Warning;
+      Level = *W;
       break;
+    }
     case weft::Severity::Remark:
       Level = DiagnosticsEngine::Remark;
       SuppressNotes = false;
@@ -69,7 +85,7 @@ public:
       break;
     }
     count(Level == DiagnosticsEngine::Error ? weft::Severity::Error : S);
-    D.Report(translate(L), D.getCustomDiagID(Level, "%0")) << Msg;
+    emit(D, translate(L), Level, Msg);
   }
 
 private:
@@ -266,20 +282,14 @@ private:
   }
 
   void warn(SourceLocation Loc, const std::string &Msg) {
-    DiagnosticsEngine &D = CI.getDiagnostics();
-    if (D.getIgnoreAllWarnings())
-      return;
-    auto Level = D.getWarningsAsErrors() ? DiagnosticsEngine::Error : DiagnosticsEngine::Warning;
-    D.Report(Loc, D.getCustomDiagID(Level, "%0")) << Msg;
+    if (std::optional<DiagnosticsEngine::Level> Level = warningLevel(CI.getDiagnostics()))
+      emit(CI.getDiagnostics(), Loc, *Level, Msg);
   }
-
   void error(SourceLocation Loc, const std::string &Msg) {
-    DiagnosticsEngine &D = CI.getDiagnostics();
-    D.Report(Loc, D.getCustomDiagID(DiagnosticsEngine::Error, "%0")) << Msg;
+    emit(CI.getDiagnostics(), Loc, DiagnosticsEngine::Error, Msg);
   }
   void note(SourceLocation Loc, const std::string &Msg) {
-    DiagnosticsEngine &D = CI.getDiagnostics();
-    D.Report(Loc, D.getCustomDiagID(DiagnosticsEngine::Note, "%0")) << Msg;
+    emit(CI.getDiagnostics(), Loc, DiagnosticsEngine::Note, Msg);
   }
 
   CompilerInstance &CI;
