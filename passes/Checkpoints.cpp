@@ -9,6 +9,7 @@
 #include "llvm/IR/Intrinsics.h"
 #include "llvm/IR/MDBuilder.h"
 #include "llvm/IR/Module.h"
+#include "llvm/TargetParser/Triple.h"
 #include "llvm/Transforms/Utils/BasicBlockUtils.h"
 
 using namespace llvm;
@@ -29,13 +30,23 @@ bool canInstrument(const CallBase &CB) {
   return !CB.hasOperandBundles();
 }
 
-GlobalVariable *stackLimit(Module &M) {
-  if (GlobalVariable *G = M.getGlobalVariable(StackLimitName))
-    return G;
-  auto *G = new GlobalVariable(M, Type::getInt64Ty(M.getContext()), /*isConstant=*/false,
-                               GlobalValue::ExternalLinkage, nullptr, StackLimitName, nullptr,
-                               GlobalValue::InitialExecTLSModel);
-  return G;
+/// The running user thread's stack limit: the word at %fs:0x70 in the
+/// thread control block (address space 257 is %fs on x86-64), the slot
+/// glibc reserves for split stacks and leaves 0 on threads it creates.
+Value *loadStackLimit(IRBuilder<> &B) {
+  LLVMContext &C = B.getContext();
+  Type *I64 = Type::getInt64Ty(C);
+  Constant *Slot = ConstantExpr::getIntToPtr(ConstantInt::get(I64, StackLimitSlot),
+                                             PointerType::get(C, StackLimitAddrSpace));
+  return B.CreateLoad(I64, Slot, "weft.limit");
+}
+
+void copyCodegenAttrs(const Function &From, Function &To) {
+  if (From.hasFnAttribute(Attribute::UWTable))
+    To.addFnAttr(From.getFnAttribute(Attribute::UWTable));
+  for (StringRef A : {"frame-pointer", "target-cpu", "target-features"})
+    if (From.hasFnAttribute(A))
+      To.addFnAttr(From.getFnAttribute(A));
 }
 
 FunctionCallee callOnNewSegment(Module &M) {
@@ -56,12 +67,7 @@ Function *makeThunk(CallBase &CB, StructType *Ctx, unsigned Id) {
   Function *Thunk = Function::Create(Ty, GlobalValue::InternalLinkage,
                                      "__weft_thunk." + std::to_string(Id), M);
   Thunk->addFnAttr(Attribute::NoInline);
-  Function *Caller = CB.getFunction();
-  if (Caller->hasFnAttribute(Attribute::UWTable))
-    Thunk->addFnAttr(Caller->getFnAttribute(Attribute::UWTable));
-  for (StringRef A : {"frame-pointer", "target-cpu", "target-features"})
-    if (Caller->hasFnAttribute(A))
-      Thunk->addFnAttr(Caller->getFnAttribute(A));
+  copyCodegenAttrs(*CB.getFunction(), *Thunk);
   IRBuilder<> B(BasicBlock::Create(C, "entry", Thunk));
   Value *Ctxp = Thunk->getArg(0);
   SmallVector<Value *, 8> Args;
@@ -82,95 +88,112 @@ Function *makeThunk(CallBase &CB, StructType *Ctx, unsigned Id) {
   return Thunk;
 }
 
+/// The slow path of a checkpoint, out of line so that the caller's fast
+/// path keeps its registers and frame: it takes the call's operands (and
+/// the callee, if indirect), stores them in a context on its own small
+/// frame (the runtime keeps a reserve below the limit for it) and runs the
+/// thunk on a new segment of `Segment` bytes.
+Function *makeSlowPath(CallBase &CB, StructType *Ctx, Function *Thunk, uint64_t Segment,
+                       unsigned Id) {
+  Module &M = *CB.getModule();
+  LLVMContext &C = M.getContext();
+  SmallVector<Type *, 8> Params(Ctx->elements());
+  if (!CB.getType()->isVoidTy())
+    Params.pop_back();
+  auto *Ty = FunctionType::get(CB.getType(), Params, false);
+  Function *Slow = Function::Create(Ty, GlobalValue::InternalLinkage,
+                                    "__weft_slow." + std::to_string(Id), M);
+  Slow->addFnAttr(Attribute::NoInline);
+  Slow->addFnAttr(Attribute::Cold);
+  if (CB.doesNotThrow())
+    Slow->addFnAttr(Attribute::NoUnwind);
+  copyCodegenAttrs(*CB.getFunction(), *Slow);
+  IRBuilder<> B(BasicBlock::Create(C, "entry", Slow));
+  AllocaInst *Ctxp = B.CreateAlloca(Ctx, nullptr, "weft.ctx");
+  unsigned Field = 0;
+  for (Argument &A : Slow->args())
+    B.CreateStore(&A, B.CreateStructGEP(Ctx, Ctxp, Field++));
+  Type *I64 = Type::getInt64Ty(C);
+  B.CreateCall(callOnNewSegment(M), {Thunk, Ctxp, ConstantInt::get(I64, Segment)});
+  if (CB.getType()->isVoidTy())
+    B.CreateRetVoid();
+  else
+    B.CreateRet(B.CreateLoad(CB.getType(), B.CreateStructGEP(Ctx, Ctxp, Field)));
+  return Slow;
+}
+
 void instrument(CallBase &CB, uint64_t Need, unsigned Id) {
   Module &M = *CB.getModule();
   LLVMContext &C = M.getContext();
-  Function &F = *CB.getFunction();
   Type *I64 = Type::getInt64Ty(C);
 
   SmallVector<Type *, 8> Fields;
+  SmallVector<Value *, 8> Operands(CB.args());
   for (Value *A : CB.args())
     Fields.push_back(A->getType());
-  bool Indirect = !directCallee(CB);
-  if (Indirect)
+  if (!directCallee(CB)) {
     Fields.push_back(CB.getCalledOperand()->getType());
+    Operands.push_back(CB.getCalledOperand());
+  }
   if (!CB.getType()->isVoidTy())
     Fields.push_back(CB.getType());
   StructType *Ctx = StructType::get(C, Fields);
   Function *Thunk = makeThunk(CB, Ctx, Id);
+  // The new segment also holds the thunk's own frame.
+  uint64_t Segment = Need + frameBound(*Thunk).value_or(LargeSegmentBytes);
+  Function *Slow = makeSlowPath(CB, Ctx, Thunk, Segment, Id);
 
   // The check: sp - need < limit (unsigned; the limit is 0 off weft threads).
   IRBuilder<> B(&CB);
   Value *SP = B.CreatePtrToInt(B.CreateStackSave(), I64);
-  Value *LimitAddr = B.CreateThreadLocalAddress(stackLimit(M));
-  Value *Limit = B.CreateLoad(I64, LimitAddr);
-  Value *Low = B.CreateICmpULT(B.CreateSub(SP, ConstantInt::get(I64, Need)), Limit);
+  Value *Low = B.CreateICmpULT(B.CreateSub(SP, ConstantInt::get(I64, Need)), loadStackLimit(B),
+                               "weft.low");
   Instruction *SlowTerm = nullptr, *FastTerm = nullptr;
   MDNode *Unlikely = MDBuilder(C).createBranchWeights(1, 1 << 20);
   SplitBlockAndInsertIfThenElse(Low, &CB, &SlowTerm, &FastTerm, Unlikely);
   BasicBlock *Tail = CB.getParent();
   BasicBlock *Fast = FastTerm->getParent();
-  auto *Invoke = dyn_cast<InvokeInst>(&CB);
-  BasicBlock *Normal = Invoke ? Invoke->getNormalDest() : nullptr;
-  BasicBlock *Unwind = Invoke ? Invoke->getUnwindDest() : nullptr;
-  if (Invoke) {
+  BasicBlock *SlowBB = SlowTerm->getParent();
+  CB.moveBefore(FastTerm);
+  CallBase *SlowCall;
+  if (auto *Invoke = dyn_cast<InvokeInst>(&CB)) {
     // The invoke ends the fast block and continues at Tail, which becomes
     // the merge block; both paths unwind to the same landing pad.
-    CB.moveBefore(FastTerm);
+    BasicBlock *Normal = Invoke->getNormalDest();
+    BasicBlock *Unwind = Invoke->getUnwindDest();
     FastTerm->eraseFromParent();
     Invoke->setNormalDest(Tail);
     BranchInst::Create(Normal, Tail);
-  } else {
-    CB.moveBefore(FastTerm);
-  }
-
-  IRBuilder<> E(&F.getEntryBlock(), F.getEntryBlock().getFirstInsertionPt());
-  AllocaInst *Ctxp = E.CreateAlloca(Ctx, nullptr, "weft.ctx");
-
-  IRBuilder<> S(SlowTerm);
-  unsigned Field = 0;
-  for (Value *A : CB.args())
-    S.CreateStore(A, S.CreateStructGEP(Ctx, Ctxp, Field++));
-  if (Indirect)
-    S.CreateStore(CB.getCalledOperand(), S.CreateStructGEP(Ctx, Ctxp, Field++));
-  // The new segment also holds the thunk's own frame.
-  uint64_t Segment = Need + frameBound(*Thunk).value_or(LargeSegmentBytes);
-  Value *SegArgs[] = {Thunk, Ctxp, ConstantInt::get(I64, Segment)};
-  BasicBlock *SlowEnd = SlowTerm->getParent();
-  if (Invoke) {
-    BasicBlock *SlowCont = SlowEnd->splitBasicBlock(SlowTerm, "weft.slow.cont");
-    SlowEnd->getTerminator()->eraseFromParent();
-    IRBuilder<> SI(SlowEnd);
-    SI.CreateInvoke(callOnNewSegment(M), SlowCont, Unwind, SegArgs);
-    // The landing pad now has the fast and the slow invoke as predecessors.
+    SlowTerm->eraseFromParent();
+    SlowCall = InvokeInst::Create(Slow, Tail, Unwind, Operands, "", SlowBB);
     for (PHINode &Phi : Unwind->phis()) {
       Value *V = Phi.getIncomingValueForBlock(Tail);
       Phi.setIncomingBlock(Phi.getBasicBlockIndex(Tail), Fast);
-      Phi.addIncoming(V, SlowEnd);
+      Phi.addIncoming(V, SlowBB);
     }
-    S.SetInsertPoint(SlowTerm);
-    SlowEnd = SlowCont;
   } else {
-    S.CreateCall(callOnNewSegment(M), SegArgs);
+    SlowCall = CallInst::Create(Slow, Operands, "", SlowTerm);
   }
   if (CB.getType()->isVoidTy())
     return;
-  Value *Slow = S.CreateLoad(CB.getType(), S.CreateStructGEP(Ctx, Ctxp, Field));
   PHINode *Phi = PHINode::Create(CB.getType(), 2, "weft.result");
   Phi->insertBefore(Tail->getFirstInsertionPt());
   CB.replaceAllUsesWith(Phi);
-  Phi->addIncoming(Slow, SlowEnd);
+  Phi->addIncoming(SlowCall, SlowBB);
   Phi->addIncoming(&CB, Fast);
 }
 
 } // namespace
 
 PreservedAnalyses CheckpointsPass::run(Module &M, ModuleAnalysisManager &) {
+  // The check reads %fs:0x70 and the runtime's trampoline is x86-64 SysV.
+  if (!(Triple(M.getTargetTriple()).getArch() == Triple::x86_64))
+    return PreservedAnalyses::all();
   StackBounds Stack(M, MaxPath, MinChunk);
   std::vector<std::pair<CallBase *, uint64_t>> Work;
   for (Function &F : M) {
     const StackFacts *SF = Stack.facts(F);
-    if (!SF || F.getName().starts_with("__weft_thunk."))
+    if (!SF || F.getName().starts_with("__weft_thunk.") || F.getName().starts_with("__weft_slow."))
       continue;
     for (const Checkpoint &CP : SF->Checkpoints)
       if (canInstrument(*CP.Call))

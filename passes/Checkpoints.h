@@ -31,7 +31,9 @@
 namespace weft {
 
 inline constexpr const char *CallOnNewSegmentName = "__weft_call_on_new_segment";
-inline constexpr const char *StackLimitName = "__weft_stack_limit";
+/// The stack limit's slot: %fs:0x70 (address space 257 is %fs on x86-64).
+inline constexpr uint64_t StackLimitSlot = 0x70;
+inline constexpr unsigned StackLimitAddrSpace = 257;
 /// What a checkpoint before a call of unknown stack use asks for.
 inline constexpr uint64_t LargeSegmentBytes = 256 * 1024;
 

@@ -39,7 +39,7 @@
  *
  * On each switch the canary of the thread being left is checked (see
  * stack/segment.c), errno is saved and restored (it lives in the kernel
- * thread's TLS), and __weft_stack_limit is set for the thread coming in.
+ * thread's TLS), and the stack limit (%fs:0x70) is set for the thread coming in.
  * Both use the segment the thread runs on now (cur_lo): its base segment,
  * or the linked segment __weft_call_on_new_segment put it on.
  */
@@ -65,7 +65,6 @@ enum { ACT_NONE, ACT_PARK, ACT_READY, ACT_EXIT };
 #define WAKE_BACKLOG 4
 #endif
 
-__thread uintptr_t __weft_stack_limit __attribute__((tls_model("initial-exec")));
 static WEFT_TLS struct weft_worker *tls_worker;
 
 struct queue {
@@ -423,10 +422,9 @@ static void switch_to(struct weft_worker *w, struct weft_thread *prev,
     atomic_store_explicit(&next->ctx_ready, 0, memory_order_relaxed);
     atomic_store_explicit(&next->state, WEFT_RUNNING, memory_order_relaxed);
     next->last_worker = (int)w->index;
-    __weft_stack_limit =
-        (uintptr_t)next->cur_lo + WEFT_SEG_CANARY + WEFT_SEG_REDZONE + WEFT_SEG_UNWIND_RESERVE;
+    weft_stack_limit_set((uintptr_t)next->cur_lo + WEFT_SEG_CANARY + WEFT_SEG_REDZONE + WEFT_SEG_UNWIND_RESERVE);
   } else {
-    __weft_stack_limit = 0;
+    weft_stack_limit_set(0);
   }
   w->current = next;
   w->msg.prev = prev;
@@ -1111,5 +1109,5 @@ void weft_stats_at_exit(void) { weft_stats_print(2); }
  * as a plain kernel thread (every interposed call behaves as libc's). */
 void weft_sched_forked_child(void) {
   tls_worker = 0;
-  __weft_stack_limit = 0;
+  weft_stack_limit_set(0);
 }

@@ -1,7 +1,7 @@
 /* sched: linked stack segments (__weft_call_on_new_segment).
  *
  * Code the weft plugin instruments checks, at its stack checkpoints, that
- * the stack pointer minus the frame it needs stays above __weft_stack_limit;
+ * the stack pointer minus the frame it needs stays above the stack limit (%fs:0x70);
  * when it would not, it calls __weft_call_on_new_segment(fn, arg, bytes),
  * which runs fn(arg) on a fresh segment and comes back.
  *
@@ -15,15 +15,15 @@
  * (thread->seg_top), so that segments left behind by a longjmp or by a
  * thread that exits while on one can still be freed. The thread's cur_lo /
  * cur_size name the segment it runs on; the switch path uses them to check
- * the canary and to set __weft_stack_limit, so fn may block and resume on
+ * the canary and to set the stack limit (%fs:0x70), so fn may block and resume on
  * another worker. When fn returns (or a C++ exception leaves it) a cleanup
- * on the caller's stack restores cur_lo, seg_top and __weft_stack_limit and
+ * on the caller's stack restores cur_lo, seg_top and the stack limit (%fs:0x70) and
  * gives the segment to the cache of the worker it is on by then. The worker
  * cache keeps freed segments (up to 64 MiB per class), so calling across a
  * boundary in a loop maps nothing after the first call.
  *
  * longjmp out of fn to a frame on an older segment skips the cleanup: the
- * segments above that frame stay linked (and __weft_stack_limit names the
+ * segments above that frame stay linked (and the stack limit (%fs:0x70) names the
  * newest of them) until the next call here, which frees every linked
  * segment above the one the stack pointer is in, or until the thread exits.
  */
@@ -78,7 +78,7 @@ static __attribute__((noinline)) void reclaim_abandoned(struct weft_thread *t, c
   weft_linked_segs_release(weft_cur_worker(), t, s);
   t->cur_lo = lo;
   t->cur_size = size;
-  __weft_stack_limit = limit_of(lo);
+  weft_stack_limit_set(limit_of(lo));
 }
 
 struct seg_frame {
@@ -97,7 +97,7 @@ static __attribute__((noinline)) void seg_leave(struct seg_frame *f) {
   if (!t) return;
   t->cur_lo = f->old_lo;
   t->cur_size = f->old_size;
-  __weft_stack_limit = limit_of(f->old_lo);
+  weft_stack_limit_set(limit_of(f->old_lo));
   weft_linked_segs_release(weft_cur_worker(), t, f->seg->prev);
 }
 
@@ -106,7 +106,7 @@ void __weft_call_on_new_segment(void (*fn)(void *), void *arg, size_t bytes) {
 #if !defined(__x86_64__)
   t = 0; /* no trampoline for this architecture yet: run on the current stack */
 #endif
-  if (!t || __weft_stack_limit == 0) {
+  if (!t || weft_stack_limit() == 0) {
     fn(arg);
     return;
   }
@@ -143,7 +143,7 @@ void __weft_call_on_new_segment(void (*fn)(void *), void *arg, size_t bytes) {
   t->seg_top = seg;
   t->cur_lo = lo;
   t->cur_size = size;
-  __weft_stack_limit = limit_of(lo);
+  weft_stack_limit_set(limit_of(lo));
 #if defined(__x86_64__)
   weft_segment_call(fn, arg, seg);
 #endif

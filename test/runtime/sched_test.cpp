@@ -133,7 +133,7 @@ TEST(Sched, ErrnoBelongsToTheUserThread) {
 }
 
 // Read in a callee: the TLS address must not be reused across a switch.
-__attribute__((noinline)) uintptr_t stack_limit() { return __weft_stack_limit; }
+__attribute__((noinline)) uintptr_t stack_limit() { return weft_stack_limit(); }
 void *stack_limit_probe(void *) {
   char local;
   uintptr_t lim = stack_limit();

@@ -18,7 +18,7 @@ namespace {
 // Read afresh on every call: the caller may have moved to another worker.
 __attribute__((noinline)) uintptr_t stack_limit() {
   __asm__ __volatile__("" ::: "memory");
-  return __weft_stack_limit;
+  return weft_stack_limit();
 }
 
 __attribute__((noinline)) uintptr_t sp_now() {
@@ -355,8 +355,8 @@ TEST(Segment, TenMillionBoundaryCallsArenaFlat) { run_on_thread(16384, loop, nul
 TEST(Segment, LimitZeroJustCalls) {
   // With no limit in force (as on a kernel thread weft does not own) the
   // call runs fn on the current stack.
-  uintptr_t saved = __weft_stack_limit;
-  __weft_stack_limit = 0;
+  uintptr_t saved = weft_stack_limit();
+  weft_stack_limit_set(0);
   long n = 0;
   uintptr_t sp = sp_now();
   struct Probe {
@@ -370,7 +370,7 @@ TEST(Segment, LimitZeroJustCalls) {
         pr->seen = (uintptr_t)__builtin_frame_address(0);
       },
       &probe, 100);
-  __weft_stack_limit = saved;
+  weft_stack_limit_set(saved);
   EXPECT_EQ(n, 1);
   EXPECT_LT(probe.sp - probe.seen, 4096u);  // same stack
 }

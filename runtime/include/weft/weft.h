@@ -100,7 +100,7 @@ void __weft_section_leave(struct weft_section_guard *guard) __attribute__((nothr
 /* Runs fn(arg) on a fresh stack segment with at least `bytes` usable bytes
  * (the runtime rounds up to its minimum chunk, 4 KiB by default), then
  * switches back to the caller's stack, returns the segment to the
- * per-worker cache and restores __weft_stack_limit. Called by code the
+ * per-worker cache and restores the stack limit. Called by code the
  * weft plugin instruments, when a checkpoint finds the current segment too
  * small. On a thread the runtime does not own it just calls fn(arg). */
 void __weft_call_on_new_segment(void (*fn)(void *), void *arg, size_t bytes);
@@ -232,9 +232,22 @@ int weft_channel_close(weft_channel_t *ch);
 void weft_channel_destroy(weft_channel_t *ch);
 
 /* For the segmented stacks: the lowest address the running user thread may
- * use on this worker (its segment's low end plus a red zone), 0 when no
- * user thread runs. Kept right on every switch. */
-extern __thread uintptr_t __weft_stack_limit;
+ * use on this worker (its segment's low end plus a reserve), 0 when no user
+ * thread runs. Kept right on every switch. It lives at %fs:0x70, the word
+ * of the thread control block that glibc reserves for split stacks and
+ * leaves 0 on every thread it creates, so the check the plugin inserts is
+ * one comparison with a memory operand and needs no TLS address. */
+#define WEFT_STACK_LIMIT_SLOT 0x70
+static inline uintptr_t weft_stack_limit(void) {
+  uintptr_t v;
+  __asm__ volatile("movq %%fs:0x70, %0" : "=r"(v));
+  return v;
+}
+/* Sets the running kernel thread's limit; the runtime's own business, and
+ * tests' (0 makes instrumented code behave as on a thread weft does not own). */
+static inline void weft_stack_limit_set(uintptr_t v) {
+  __asm__ volatile("movq %0, %%fs:0x70" : : "r"(v) : "memory");
+}
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,6 @@
 ; RUN: %opt_weft -passes='weft-checkpoints' -S %s | FileCheck %s
-; Each checkpointed call gets the check and a slow path through the runtime;
+; Each checkpointed call gets the check (the limit at %fs:0x70) and an
+; out-of-line slow path through the runtime;
 ; the thunk makes the call exactly as written.
 target datalayout = "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128"
 target triple = "x86_64-pc-linux-gnu"
@@ -34,34 +35,39 @@ define void @kinds(ptr %fmt, ptr %b) {
 }
 
 ; CHECK-LABEL: define i32 @rec(i32 %n)
-; CHECK: %weft.ctx = alloca { i32, i32 }
+; CHECK-NOT: alloca
 ; CHECK: [[SP:%.*]] = call ptr @llvm.stacksave.p0()
 ; CHECK: [[SPI:%.*]] = ptrtoint ptr [[SP]] to i64
-; CHECK: [[TLS:%.*]] = call ptr @llvm.threadlocal.address.p0(ptr @__weft_stack_limit)
-; CHECK: [[LIM:%.*]] = load i64, ptr [[TLS]]
 ; CHECK: [[ROOM:%.*]] = sub i64 [[SPI]], [[NEED:[0-9]+]]
+; CHECK: [[LIM:%.*]] = load i64, ptr addrspace(257) inttoptr (i64 112 to ptr addrspace(257))
 ; CHECK: [[LOW:%.*]] = icmp ult i64 [[ROOM]], [[LIM]]
 ; CHECK: br i1 [[LOW]], label %[[SLOW:.*]], label %[[FAST:.*]], !prof
 ; CHECK: [[SLOW]]:
-; CHECK: store i32 %m, ptr
-; CHECK: call void @__weft_call_on_new_segment(ptr @__weft_thunk.0, ptr %weft.ctx, i64 {{[0-9]+}})
-; CHECK: [[SLOWR:%.*]] = load i32, ptr
+; CHECK: [[SLOWR:%.*]] = call i32 @__weft_slow.0(i32 %m)
 ; CHECK: [[FAST]]:
 ; CHECK: [[FASTR:%.*]] = call i32 @rec(i32 %m)
 ; CHECK: %weft.result = phi i32 [ [[SLOWR]], %[[SLOW]] ], [ [[FASTR]], %[[FAST]] ]
 ; CHECK: ret i32 %weft.result
 
-; An indirect call: the callee travels in the context too.
+; An indirect call: the callee travels to the slow path too.
 ; CHECK-LABEL: define i32 @indirect(
-; CHECK: %weft.ctx = alloca { i64, ptr, i32 }
-; CHECK: store ptr %f, ptr
-; CHECK: call void @__weft_call_on_new_segment(
+; CHECK: call i32 @__weft_slow.1(i64 %x, ptr %f)
 
 ; Varargs, byval and sret calls keep their types and attributes in the thunk.
 ; CHECK-LABEL: define internal void @__weft_thunk.0(ptr %0)
 ; CHECK: call i32 @rec(i32
+; The slow path, out of line and cold, keeps the operands in a context on
+; its own frame and runs the thunk on a new segment.
+; CHECK-LABEL: define internal i32 @__weft_slow.0(i32 %0)
+; CHECK: %weft.ctx = alloca { i32, i32 }
+; CHECK: store i32 %0, ptr
+; CHECK: call void @__weft_call_on_new_segment(ptr @__weft_thunk.0, ptr %weft.ctx, i64 {{[0-9]+}})
+; CHECK: [[R:%.*]] = load i32, ptr
+; CHECK: ret i32 [[R]]
 ; CHECK-LABEL: define internal void @__weft_thunk.1(ptr %0)
 ; CHECK: call i32 %{{.*}}(i64
+; CHECK-LABEL: define internal i32 @__weft_slow.1(i64 %0, ptr %1)
+; CHECK: %weft.ctx = alloca { i64, ptr, i32 }
 ; CHECK-LABEL: define internal void @__weft_thunk.2(ptr %0)
 ; CHECK: call i32 (ptr, ...) @printf(ptr %{{.*}}, i32 %{{.*}}, double %{{.*}})
 ; CHECK-LABEL: define internal void @__weft_thunk.3(ptr %0)

@@ -1,6 +1,7 @@
 ; RUN: %opt_weft -passes='weft-checkpoints,verify' -S %s | FileCheck %s
-; An invoke keeps its landing pad on both paths; the landing pad's phis get
-; the slow path as a predecessor too.
+; An invoke keeps its landing pad on both paths (the slow path invokes its
+; out-of-line function, which lets exceptions through); the landing pad's
+; phis get the slow path as a predecessor too.
 target datalayout = "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128"
 target triple = "x86_64-pc-linux-gnu"
 
@@ -24,15 +25,18 @@ lp:
 ; CHECK-LABEL: define i32 @rec(
 ; CHECK: br i1 %{{.*}}, label %[[SLOW:.*]], label %[[FAST:.*]], !prof
 ; CHECK: [[SLOW]]:
-; CHECK: invoke void @__weft_call_on_new_segment(ptr @__weft_thunk.0, ptr %weft.ctx, i64 {{[0-9]+}})
-; CHECK-NEXT: to label %[[CONT:.*]] unwind label %lp
+; CHECK: [[SLOWR:%.*]] = invoke i32 @__weft_slow.0(i32 %m)
+; CHECK-NEXT: to label %[[MERGE:.*]] unwind label %lp
 ; CHECK: [[FAST]]:
 ; CHECK: %r = invoke i32 @rec(i32 %m)
-; CHECK-NEXT: to label %[[MERGE:.*]] unwind label %lp
+; CHECK-NEXT: to label %[[MERGE]] unwind label %lp
 ; CHECK: [[MERGE]]:
-; CHECK-NEXT: %weft.result = phi i32 [ %{{.*}}, %[[CONT]] ], [ %r, %[[FAST]] ]
+; CHECK-NEXT: %weft.result = phi i32 [ [[SLOWR]], %[[SLOW]] ], [ %r, %[[FAST]] ]
 ; CHECK-NEXT: br label %ok
 ; CHECK: ok:
 ; CHECK-NEXT: %s = add i32 %weft.result, 1
 ; CHECK: lp:
 ; CHECK-NEXT: %v = phi i32 [ %m, %[[FAST]] ], [ %m, %[[SLOW]] ]
+; CHECK-LABEL: define internal i32 @__weft_slow.0(i32 %0)
+; CHECK-NOT: nounwind
+; CHECK: call void @__weft_call_on_new_segment(ptr @__weft_thunk.0, ptr %weft.ctx, i64 {{[0-9]+}})
