@@ -2,6 +2,7 @@
 #include "Checkpoints.h"
 
 #include "Calls.h"
+#include "Diagnostics.h"
 #include "StackBounds.h"
 
 #include "llvm/IR/IRBuilder.h"
@@ -94,7 +95,7 @@ Function *makeThunk(CallBase &CB, StructType *Ctx, unsigned Id) {
 /// frame (the runtime keeps a reserve below the limit for it) and runs the
 /// thunk on a new segment of `Segment` bytes.
 Function *makeSlowPath(CallBase &CB, StructType *Ctx, Function *Thunk, uint64_t Segment,
-                       unsigned Id) {
+                       unsigned Id, CallInst *&Runtime) {
   Module &M = *CB.getModule();
   LLVMContext &C = M.getContext();
   SmallVector<Type *, 8> Params(Ctx->elements());
@@ -105,6 +106,7 @@ Function *makeSlowPath(CallBase &CB, StructType *Ctx, Function *Thunk, uint64_t 
                                     "__weft_slow." + std::to_string(Id), M);
   Slow->addFnAttr(Attribute::NoInline);
   Slow->addFnAttr(Attribute::Cold);
+  Slow->addFnAttr(SlowPathAttr);
   if (CB.doesNotThrow())
     Slow->addFnAttr(Attribute::NoUnwind);
   copyCodegenAttrs(*CB.getFunction(), *Slow);
@@ -114,7 +116,7 @@ Function *makeSlowPath(CallBase &CB, StructType *Ctx, Function *Thunk, uint64_t 
   for (Argument &A : Slow->args())
     B.CreateStore(&A, B.CreateStructGEP(Ctx, Ctxp, Field++));
   Type *I64 = Type::getInt64Ty(C);
-  B.CreateCall(callOnNewSegment(M), {Thunk, Ctxp, ConstantInt::get(I64, Segment)});
+  Runtime = B.CreateCall(callOnNewSegment(M), {Thunk, Ctxp, ConstantInt::get(I64, Segment)});
   if (CB.getType()->isVoidTy())
     B.CreateRetVoid();
   else
@@ -122,7 +124,15 @@ Function *makeSlowPath(CallBase &CB, StructType *Ctx, Function *Thunk, uint64_t 
   return Slow;
 }
 
-void instrument(CallBase &CB, uint64_t Need, unsigned Id) {
+/// An instrumented call and the two constants that depend on frame sizes.
+struct Site {
+  CallBase *Call;      ///< the call as written, on the fast path
+  Instruction *Room;   ///< sp - need
+  CallInst *Segment;   ///< the slow path's call into the runtime
+  Function *Thunk;
+};
+
+Site instrument(CallBase &CB, uint64_t Need, unsigned Id) {
   Module &M = *CB.getModule();
   LLVMContext &C = M.getContext();
   Type *I64 = Type::getInt64Ty(C);
@@ -141,13 +151,14 @@ void instrument(CallBase &CB, uint64_t Need, unsigned Id) {
   Function *Thunk = makeThunk(CB, Ctx, Id);
   // The new segment also holds the thunk's own frame.
   uint64_t Segment = Need + frameBound(*Thunk).value_or(LargeSegmentBytes);
-  Function *Slow = makeSlowPath(CB, Ctx, Thunk, Segment, Id);
+  CallInst *Runtime = nullptr;
+  Function *Slow = makeSlowPath(CB, Ctx, Thunk, Segment, Id, Runtime);
 
   // The check: sp - need < limit (unsigned; the limit is 0 off weft threads).
   IRBuilder<> B(&CB);
   Value *SP = B.CreatePtrToInt(B.CreateStackSave(), I64);
-  Value *Low = B.CreateICmpULT(B.CreateSub(SP, ConstantInt::get(I64, Need)), loadStackLimit(B),
-                               "weft.low");
+  auto *Room = cast<Instruction>(B.CreateSub(SP, ConstantInt::get(I64, Need), "weft.room"));
+  Value *Low = B.CreateICmpULT(Room, loadStackLimit(B), "weft.low");
   Instruction *SlowTerm = nullptr, *FastTerm = nullptr;
   MDNode *Unlikely = MDBuilder(C).createBranchWeights(1, 1 << 20);
   SplitBlockAndInsertIfThenElse(Low, &CB, &SlowTerm, &FastTerm, Unlikely);
@@ -174,35 +185,78 @@ void instrument(CallBase &CB, uint64_t Need, unsigned Id) {
   } else {
     SlowCall = CallInst::Create(Slow, Operands, "", SlowTerm);
   }
-  if (CB.getType()->isVoidTy())
-    return;
-  PHINode *Phi = PHINode::Create(CB.getType(), 2, "weft.result");
-  Phi->insertBefore(Tail->getFirstInsertionPt());
-  CB.replaceAllUsesWith(Phi);
-  Phi->addIncoming(SlowCall, SlowBB);
-  Phi->addIncoming(&CB, Fast);
+  CB.setMetadata(CheckpointMD, MDNode::get(C, {}));
+  Site S{&CB, Room, Runtime, Thunk};
+  if (!CB.getType()->isVoidTy()) {
+    PHINode *Phi = PHINode::Create(CB.getType(), 2, "weft.result");
+    Phi->insertBefore(Tail->getFirstInsertionPt());
+    CB.replaceAllUsesWith(Phi);
+    Phi->addIncoming(SlowCall, SlowBB);
+    Phi->addIncoming(&CB, Fast);
+  }
+  return S;
 }
 
 } // namespace
 
 PreservedAnalyses CheckpointsPass::run(Module &M, ModuleAnalysisManager &) {
   // The check reads %fs:0x70 and the runtime's trampoline is x86-64 SysV.
-  if (!(Triple(M.getTargetTriple()).getArch() == Triple::x86_64))
+  if (Triple(M.getTargetTriple()).getArch() != Triple::x86_64 ||
+      M.getNamedMetadata(LinkedStacksMD))
     return PreservedAnalyses::all();
-  StackBounds Stack(M, MaxPath, MinChunk);
-  std::vector<std::pair<CallBase *, uint64_t>> Work;
-  for (Function &F : M) {
-    const StackFacts *SF = Stack.facts(F);
-    if (!SF || F.getName().starts_with("__weft_thunk.") || F.getName().starts_with("__weft_slow."))
-      continue;
-    for (const Checkpoint &CP : SF->Checkpoints)
-      if (canInstrument(*CP.Call))
-        Work.push_back({CP.Call, CP.NeedBytes ? CP.NeedBytes : LargeSegmentBytes});
+  // Frames as the backend makes them, if it can say.
+  auto Measure = [&](StringMap<uint64_t> &Sizes) {
+    if (!Codegen)
+      return false;
+    std::string Err;
+    if (codegenFrameSizes(M, *Codegen, Sizes, Err))
+      return true;
+    if (Sink)
+      Sink->report(Severity::Warning, SourceLoc(),
+                   "weft: cannot measure stack frames with the backend (" + Err +
+                       "); checkpoints use the estimate from the IR");
+    return false;
+  };
+  StringMap<uint64_t> Before;
+  bool Exact = Measure(Before);
+  std::vector<Site> Sites;
+  {
+    StackBounds Stack(M, MaxPath, MinChunk, Exact ? &Before : nullptr);
+    std::vector<std::pair<CallBase *, uint64_t>> Work;
+    for (Function &F : M) {
+      const StackFacts *SF = Stack.facts(F);
+      if (!SF)
+        continue;
+      for (const Checkpoint &CP : SF->Checkpoints)
+        if (canInstrument(*CP.Call))
+          Work.push_back({CP.Call, CP.NeedBytes ? CP.NeedBytes : LargeSegmentBytes});
+    }
+    if (Work.empty())
+      return PreservedAnalyses::all();
+    unsigned Id = 0;
+    for (auto [CB, Need] : Work)
+      Sites.push_back(instrument(*CB, Need, Id++));
   }
-  unsigned Id = 0;
-  for (auto [CB, Need] : Work)
-    instrument(*CB, Need, Id++);
-  return Work.empty() ? PreservedAnalyses::all() : PreservedAnalyses::none();
+  M.getOrInsertNamedMetadata(LinkedStacksMD);
+
+  // What each checkpoint needs, on the frames of the instrumented code.
+  StringMap<uint64_t> After;
+  Exact = Exact && Measure(After);
+  StackBounds Final(M, MaxPath, MinChunk, Exact ? &After : nullptr);
+  Type *I64 = Type::getInt64Ty(M.getContext());
+  for (const Site &S : Sites) {
+    const StackFacts *SF = Final.facts(*S.Call->getFunction());
+    const StackFacts *TF = Final.facts(*S.Thunk);
+    auto CP = llvm::find_if(SF->Checkpoints, [&](const Checkpoint &C) { return C.Call == S.Call; });
+    uint64_t Need = CP != SF->Checkpoints.end() && CP->NeedBytes ? CP->NeedBytes : LargeSegmentBytes;
+    S.Room->setOperand(1, ConstantInt::get(I64, Need));
+    S.Segment->setArgOperand(2, ConstantInt::get(I64, Need + Final.callCost(*TF)));
+  }
+  if (Exact && this->Final) {
+    this->Final->Sizes = std::move(After);
+    this->Final->Known = true;
+  }
+  return PreservedAnalyses::none();
 }
 
 } // namespace weft

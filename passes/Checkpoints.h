@@ -24,9 +24,12 @@
 #ifndef WEFT_PASSES_CHECKPOINTS_H
 #define WEFT_PASSES_CHECKPOINTS_H
 
+#include "CodegenFrames.h"
+
 #include "llvm/IR/PassManager.h"
 
 #include <cstdint>
+#include <memory>
 
 namespace weft {
 
@@ -37,14 +40,30 @@ inline constexpr unsigned StackLimitAddrSpace = 257;
 /// What a checkpoint before a call of unknown stack use asks for.
 inline constexpr uint64_t LargeSegmentBytes = 256 * 1024;
 
+class DiagnosticSink;
+
+/// Places and inserts the checkpoints. With a CodegenConfig the frames are
+/// the backend's own: placement uses those of the module as it comes, and,
+/// once instrumented, the module is generated again and every checkpoint's
+/// need (and its slow path's segment size) is recomputed on the final
+/// frames, so the constants in the code are exact. Those final sizes go to
+/// `Final` for the report. Without one, frames are the IR estimate.
 class CheckpointsPass : public llvm::PassInfoMixin<CheckpointsPass> {
 public:
-  CheckpointsPass(uint64_t MaxPath, uint64_t MinChunk) : MaxPath(MaxPath), MinChunk(MinChunk) {}
+  CheckpointsPass(uint64_t MaxPath, uint64_t MinChunk,
+                  std::shared_ptr<const CodegenConfig> Codegen = nullptr,
+                  std::shared_ptr<FrameSizes> Final = nullptr,
+                  std::shared_ptr<DiagnosticSink> Sink = nullptr)
+      : MaxPath(MaxPath), MinChunk(MinChunk), Codegen(std::move(Codegen)),
+        Final(std::move(Final)), Sink(std::move(Sink)) {}
   llvm::PreservedAnalyses run(llvm::Module &M, llvm::ModuleAnalysisManager &MAM);
   static bool isRequired() { return true; }
 
 private:
   uint64_t MaxPath, MinChunk;
+  std::shared_ptr<const CodegenConfig> Codegen;
+  std::shared_ptr<FrameSizes> Final;
+  std::shared_ptr<DiagnosticSink> Sink;
 };
 
 } // namespace weft

@@ -28,6 +28,9 @@ const KeyInfo Keys[] = {
     {"parallel", nullptr, "the program runs on several workers"},
     {"linked-stacks", nullptr,
      "insert stack checkpoints that link new segments (needs libweft at link time)"},
+    {"frames", "<codegen|ir>",
+     "stack frames: measured by generating code for a clone of the module (default), "
+     "or estimated from the IR (faster, looser)"},
     {"stats", nullptr, "print what the analyses found for each translation unit"},
 };
 
@@ -154,6 +157,13 @@ bool Options::parse(const std::string &Arg, std::string &Error) {
     Stats = true;
   else if (Key == "linked-stacks")
     LinkedStacks = true;
+  else if (Key == "frames") {
+    if (Value != "codegen" && Value != "ir") {
+      Error = "weft: " + Where + ": expected 'codegen' or 'ir'";
+      return false;
+    }
+    FramesFromCodegen = Value == "codegen";
+  }
   return true;
 }
 

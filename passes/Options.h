@@ -27,6 +27,9 @@ struct Options {
   bool Parallel = false;
   bool Stats = false;
   bool LinkedStacks = false;
+  /// Stack frames from generating code for a clone (true) or estimated
+  /// from the IR (`frames=ir`).
+  bool FramesFromCodegen = true;
 
   /// Parses one `key[=value]`. On error returns false and sets Error to a
   /// message that names the argument, what was wrong and what to do.

@@ -34,6 +34,8 @@ constexpr uint64_t PerCallBytes = 16;
 /// (Checkpoints.cpp): the stack pointer, the limit, the comparison, the
 /// merged result, beside the context that holds the call's operands.
 constexpr uint64_t CheckpointBytes = 64;
+/// Pushed by every call; the backend's frame sizes leave it out.
+constexpr uint64_t ReturnAddressBytes = 8;
 
 uint64_t slotBytes(const DataLayout &DL, Type *T) {
   if (T->isVoidTy() || T->isLabelTy() || T->isMetadataTy() || T->isTokenTy())
@@ -107,11 +109,22 @@ std::optional<uint64_t> frameBound(const Function &F) {
   return alignTo(Total, 16);
 }
 
-StackBounds::StackBounds(Module &M, uint64_t MaxPath, uint64_t MinChunk)
-    : M(M), MaxPath(MaxPath), MinChunk(MinChunk) {
-  for (Function &F : M)
-    if (!F.isDeclaration())
-      Facts[&F].FrameBytes = frameBound(F);
+StackBounds::StackBounds(Module &M, uint64_t MaxPath, uint64_t MinChunk,
+                         const StringMap<uint64_t> *Exact)
+    : M(M), MaxPath(MaxPath), MinChunk(MinChunk),
+      Instrumented(M.getNamedMetadata(LinkedStacksMD) != nullptr) {
+  for (Function &F : M) {
+    if (F.isDeclaration())
+      continue;
+    StackFacts &SF = Facts[&F];
+    auto It = Exact ? Exact->find(F.getName()) : StringMap<uint64_t>::const_iterator();
+    if (Exact && It != Exact->end()) {
+      SF.FrameBytes = It->second;
+      SF.Exact = true;
+    } else {
+      SF.FrameBytes = frameBound(F);
+    }
+  }
 
   // Subtree bounds bottom-up over the strongly connected components of the
   // call graph; a component with a cycle has none.
@@ -143,7 +156,7 @@ StackBounds::StackBounds(Module &M, uint64_t MaxPath, uint64_t MinChunk)
           SF.Unbounded = "indirect call";
           break;
         }
-        if (G->isIntrinsic())
+        if (G->isIntrinsic() || G->hasFnAttribute(SlowPathAttr))
           continue;
         if (G->isDeclaration()) {
           if (std::optional<uint64_t> B = annotationsOf(*G).StackBound) {
@@ -161,7 +174,7 @@ StackBounds::StackBounds(Module &M, uint64_t MaxPath, uint64_t MinChunk)
         Deepest = std::max(Deepest, *GF.SubtreeBytes);
       }
       if (SF.Unbounded.empty())
-        SF.SubtreeBytes = *SF.FrameBytes + Deepest;
+        SF.SubtreeBytes = callCost(SF) + Deepest;
     }
   }
   placeCheckpoints(CG);
@@ -181,18 +194,25 @@ void StackBounds::placeCheckpoints(CallGraph &CG) {
       StackFacts &SF = Facts[F];
       // A function with a dynamic alloca is charged MinChunk for its frame:
       // its calls are checked against what is left after the alloca.
-      uint64_t Frame = SF.FrameBytes.value_or(MinChunk);
+      uint64_t Frame = SF.FrameBytes ? callCost(SF) : MinChunk;
       uint64_t Longest = 0;
       for (Instruction &I : instructions(*F)) {
         auto *CB = dyn_cast<CallBase>(&I);
         if (!CB || isIgnoredCall(*CB))
           continue;
         Function *G = directCallee(*CB);
+        if (G && G->hasFnAttribute(SlowPathAttr))
+          continue;
+        // On instrumented code the checkpoints are the marked calls; other
+        // calls of unknown use (the runtime's, or calls that cannot be
+        // instrumented) are charged nothing.
+        bool Marked = CB->hasMetadata(CheckpointMD);
         if (!G) {
-          SF.Checkpoints.push_back({CB, 0, Checkpoint::Indirect});
+          if (!Instrumented || Marked)
+            SF.Checkpoints.push_back({CB, 0, Checkpoint::Indirect});
           continue;
         }
-        if (InSCC.count(G) && It.hasCycle()) {
+        if (InSCC.count(G) && It.hasCycle() && (!Instrumented || Marked)) {
           BackEdges.push_back({&SF, CB});
           continue;
         }
@@ -200,14 +220,15 @@ void StackBounds::placeCheckpoints(CallGraph &CG) {
         if (G->isDeclaration()) {
           std::optional<uint64_t> B = annotationsOf(*G).StackBound;
           if (!B) {
-            SF.Checkpoints.push_back({CB, 0, Checkpoint::External});
+            if (!Instrumented || Marked)
+              SF.Checkpoints.push_back({CB, 0, Checkpoint::External});
             continue;
           }
           Path = *B;
         } else {
           Path = Facts[G].PathBytes;
         }
-        if (Frame + Path > MaxPath)
+        if (Instrumented ? Marked : Frame + Path > MaxPath)
           SF.Checkpoints.push_back({CB, Path, Checkpoint::MaxPath});
         else
           Longest = std::max(Longest, Path);
@@ -231,6 +252,11 @@ void StackBounds::placeCheckpoints(CallGraph &CG) {
       return Order[A.Call] < Order[B.Call];
     });
   }
+}
+
+uint64_t StackBounds::callCost(const StackFacts &SF) const {
+  // The IR estimate counts the return address already.
+  return SF.FrameBytes.value_or(0) + (SF.Exact ? ReturnAddressBytes : 0);
 }
 
 const StackFacts *StackBounds::facts(const Function &F) const {

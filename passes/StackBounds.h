@@ -1,8 +1,11 @@
 //===- StackBounds.h - sound bounds on stack frames and call subtrees -----===//
 //
-// Final frame sizes exist only after code generation, and a plugin cannot
-// add a pass to the backend, so this analysis bounds each function's frame
-// from its (final, optimised) IR, choosing soundness over tightness:
+// Final frame sizes exist only after code generation. Given the sizes the
+// backend produced for a clone of the module (CodegenFrames.h), this
+// analysis uses them as they are: exact, so bound / real frame is 1. Without
+// them (`frames=ir`, `opt`, a target without a backend) it bounds each
+// function's frame from its (final, optimised) IR, choosing soundness over
+// tightness:
 //
 //   frame <= fixed part       return address, every callee-saved register,
 //                             the frame pointer, alignment padding
@@ -17,7 +20,8 @@
 //
 // A function with a dynamic alloca has no static bound.
 //
-// Checkpoints are placed with Capriccio's algorithm on the call graph
+// A call costs its caller's stack the callee's frame plus the return
+// address. Checkpoints are placed with Capriccio's algorithm on the call graph
 // weighted by these bounds: every call inside a cycle (recursion) gets one;
 // then, bottom-up, a function's path is its frame plus the longest path of
 // a callee reached without a checkpoint, and a call whose callee's path
@@ -26,7 +30,10 @@
 // indirect calls get a checkpoint that asks for a large segment. The bound of a
 // function's *subtree* adds the largest subtree bound among its callees;
 // recursion, and calls to external functions without WEFT_STACK_BOUND,
-// have none. Soundness is tested against `llvm-readelf --stack-sizes` over
+// have none. On a module CheckpointsPass has instrumented already (named
+// metadata !weft.linked_stacks), the checkpoints are the calls it marked
+// !weft.checkpoint, and the analysis computes what each of them needs on the
+// final frames. Soundness is tested against `llvm-readelf --stack-sizes` over
 // the test inputs and a few hundred csmith programs
 // (test/lit/passes/stack-bounds/).
 //
@@ -35,6 +42,7 @@
 #define WEFT_PASSES_STACKBOUNDS_H
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/IR/PassManager.h"
 
 #include <cstdint>
@@ -65,6 +73,8 @@ struct Checkpoint {
 struct StackFacts {
   /// Bound on the function's own frame; none with a dynamic alloca.
   std::optional<uint64_t> FrameBytes;
+  /// FrameBytes is the backend's own figure, not an estimate.
+  bool Exact = false;
   /// Bound on the frame plus everything it calls; none with recursion or an
   /// unbounded callee.
   std::optional<uint64_t> SubtreeBytes;
@@ -77,8 +87,14 @@ struct StackFacts {
 
 class StackBounds {
 public:
-  explicit StackBounds(llvm::Module &M, uint64_t MaxPath = 2048, uint64_t MinChunk = 4096);
+  /// `Exact`: frame sizes by function name from CodegenFrames.h, if any.
+  explicit StackBounds(llvm::Module &M, uint64_t MaxPath = 2048, uint64_t MinChunk = 4096,
+                       const llvm::StringMap<uint64_t> *Exact = nullptr);
   const StackFacts *facts(const llvm::Function &F) const;
+  /// What a call to F costs the stack: its frame and the return address.
+  uint64_t callCost(const StackFacts &SF) const;
+  /// The module was instrumented by CheckpointsPass.
+  bool instrumented() const { return Instrumented; }
   void print(llvm::raw_ostream &OS) const;
   llvm::Module &module() const { return M; }
 
@@ -87,8 +103,18 @@ private:
 
   llvm::Module &M;
   uint64_t MaxPath, MinChunk;
+  bool Instrumented = false;
   llvm::DenseMap<const llvm::Function *, StackFacts> Facts;
 };
+
+/// Named metadata on a module CheckpointsPass instrumented, and the kind of
+/// the metadata on each call it checks.
+inline constexpr const char *LinkedStacksMD = "weft.linked_stacks";
+inline constexpr const char *CheckpointMD = "weft.checkpoint";
+/// On a checkpoint's out-of-line slow path. It runs only when the check
+/// fails, on the reserve the runtime keeps below the limit, so paths do not
+/// count it.
+inline constexpr const char *SlowPathAttr = "weft-slow-path";
 
 /// The frame bound of one function, as described above.
 std::optional<uint64_t> frameBound(const llvm::Function &F);

@@ -75,7 +75,20 @@ PreservedAnalyses WeftFinishPass::run(Module &M, ModuleAnalysisManager &MAM) {
   bool Report = Pending && Pending->Report;
   if (!Report && Opts.GraphDir.empty())
     return PreservedAnalyses::all();
-  StackBounds Stack(M, Opts.MaxPath, Opts.MinChunk);
+  StringMap<uint64_t> Measured;
+  const StringMap<uint64_t> *Exact = nullptr;
+  if (Final && Final->Known) {
+    Exact = &Final->Sizes;
+  } else if (Codegen) {
+    std::string Err;
+    if (codegenFrameSizes(M, *Codegen, Measured, Err))
+      Exact = &Measured;
+    else
+      Sink->report(Severity::Warning, SourceLoc(),
+                   "weft: cannot measure stack frames with the backend (" + Err +
+                       "); the report's frame_bytes are the estimate from the IR");
+  }
+  StackBounds Stack(M, Opts.MaxPath, Opts.MinChunk, Exact);
   if (Report) {
     addStackBounds(*Pending->Report, Stack);
     std::string Err = writeReport(Opts.ReportDir, Pending->Base, *Pending->Report);

@@ -10,6 +10,7 @@
 #ifndef WEFT_PASSES_WEFTCHECK_H
 #define WEFT_PASSES_WEFTCHECK_H
 
+#include "CodegenFrames.h"
 #include "Diagnostics.h"
 #include "Options.h"
 
@@ -49,12 +50,18 @@ private:
   std::shared_ptr<PendingReport> Pending;
 };
 
-/// At the end of the pipeline: completes and writes a pending report.
+/// At the end of the pipeline: completes and writes a pending report and
+/// the stack graph. Frames are the backend's (`Final` if CheckpointsPass
+/// measured them already, else measured here with `Codegen`) or, without
+/// either, the IR estimate.
 class WeftFinishPass : public llvm::PassInfoMixin<WeftFinishPass> {
 public:
   WeftFinishPass(Options Opts, std::shared_ptr<DiagnosticSink> Sink,
-                 std::shared_ptr<PendingReport> Pending)
-      : Opts(std::move(Opts)), Sink(std::move(Sink)), Pending(std::move(Pending)) {}
+                 std::shared_ptr<PendingReport> Pending,
+                 std::shared_ptr<const CodegenConfig> Codegen = nullptr,
+                 std::shared_ptr<FrameSizes> Final = nullptr)
+      : Opts(std::move(Opts)), Sink(std::move(Sink)), Pending(std::move(Pending)),
+        Codegen(std::move(Codegen)), Final(std::move(Final)) {}
   llvm::PreservedAnalyses run(llvm::Module &M, llvm::ModuleAnalysisManager &MAM);
   static bool isRequired() { return true; }
 
@@ -62,6 +69,8 @@ private:
   Options Opts;
   std::shared_ptr<DiagnosticSink> Sink;
   std::shared_ptr<PendingReport> Pending;
+  std::shared_ptr<const CodegenConfig> Codegen;
+  std::shared_ptr<FrameSizes> Final;
 };
 
 /// Registers weft's analyses and the pass names opt understands:

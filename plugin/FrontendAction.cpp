@@ -342,8 +342,19 @@ protected:
     auto Sink = std::make_shared<ClangDiagnosticSink>(CI);
     weft::Options Opts = this->Opts;
     auto Pending = std::make_shared<weft::PendingReport>();
-    CG.PassBuilderCallbacks.push_back([Facts, Sink, Opts, OwnLocations,
-                                       Pending](llvm::PassBuilder &PB) {
+    // How the backend will run, so that stack frames can be measured on a
+    // clone with the same settings (passes/CodegenFrames.h).
+    std::shared_ptr<const weft::CodegenConfig> Codegen;
+    if (Opts.FramesFromCodegen) {
+      weft::CodegenConfig Config;
+      Config.CPU = CI.getTargetOpts().CPU;
+      Config.Features = llvm::join(CI.getTargetOpts().Features, ",");
+      Config.OptLevel = CG.OptimizationLevel;
+      Codegen = std::make_shared<const weft::CodegenConfig>(std::move(Config));
+    }
+    auto Final = std::make_shared<weft::FrameSizes>();
+    CG.PassBuilderCallbacks.push_back([Facts, Sink, Opts, OwnLocations, Pending, Codegen,
+                                       Final](llvm::PassBuilder &PB) {
       weft::registerPasses(PB);
       PB.registerPipelineStartEPCallback([Facts, Sink, Opts, OwnLocations, Pending](
                                              llvm::ModulePassManager &MPM,
@@ -353,13 +364,15 @@ protected:
         if (OwnLocations)
           MPM.addPass(StripLocationsPass());
       });
-      // Stack bounds need the final IR: the report is completed last.
-      PB.registerOptimizerLastEPCallback(
-          [Sink, Opts, Pending](llvm::ModulePassManager &MPM, llvm::OptimizationLevel) {
-            MPM.addPass(weft::WeftFinishPass(Opts, Sink, Pending));
-            if (Opts.LinkedStacks && Opts.Stack)
-              MPM.addPass(weft::CheckpointsPass(Opts.MaxPath, Opts.MinChunk));
-          });
+      // Stack bounds need the final IR: checkpoints go in last, and the
+      // report, completed after them, describes the code that is emitted.
+      PB.registerOptimizerLastEPCallback([Sink, Opts, Pending, Codegen, Final](
+                                             llvm::ModulePassManager &MPM,
+                                             llvm::OptimizationLevel) {
+        if (Opts.LinkedStacks && Opts.Stack)
+          MPM.addPass(weft::CheckpointsPass(Opts.MaxPath, Opts.MinChunk, Codegen, Final, Sink));
+        MPM.addPass(weft::WeftFinishPass(Opts, Sink, Pending, Codegen, Final));
+      });
     });
     return std::make_unique<AnnotationCollector>(CI, Facts, Opts.Atomic);
   }

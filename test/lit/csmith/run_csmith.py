@@ -21,7 +21,7 @@ os.makedirs(workdir, exist_ok=True)
 inc = "/usr/include/csmith"
 
 
-stats = {"functions": 0}
+stats = {"functions": 0, "exact_ratios": []}
 
 
 def one(seed):
@@ -32,14 +32,17 @@ def one(seed):
         subprocess.run(["csmith", "--seed", str(seed), "--max-funcs", "12"],
                        stdout=f, check=True, timeout=60, cwd=gen)
     problems = []
+    # A third of the programs each: frames measured by the backend (the
+    # default), frames estimated from the IR, and linked-stack checkpoints.
+    variant = ([], ["-fplugin-arg-weft-frames=ir"], ["-fplugin-arg-weft-linked-stacks"])[seed % 3]
     for level in ("-O0", "-O2"):
         report = os.path.join(workdir, "r%d%s" % (seed, level))
         obj = os.path.join(workdir, "p%d%s.o" % (seed, level))
         cmd = ["clang-19", "-w", "-I", inc, level, "-fstack-size-section", "-c", src, "-o", obj,
-               "-fplugin=" + plugin, "-fplugin-arg-weft-report=" + report]
+               "-fplugin=" + plugin, "-fplugin-arg-weft-report=" + report] + variant
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
         if r.returncode != 0:
-            plain = subprocess.run(cmd[:-2], capture_output=True, timeout=300)
+            plain = subprocess.run(cmd[:-2 - len(variant)], capture_output=True, timeout=300)
             if plain.returncode == 0 or r.returncode < 0 or "PLEASE submit" in r.stderr:
                 problems.append("seed %d %s: exit %d\n%s" % (seed, level, r.returncode,
                                                              r.stderr[-2000:]))
@@ -51,8 +54,10 @@ def one(seed):
         except Exception as e:  # noqa: BLE001
             problems.append("seed %d %s: bad report %s: %s" % (seed, level, path, e))
             continue
-        checked, violations, _ = stack_soundness.compare(obj, path)
+        checked, violations, ratios = stack_soundness.compare(obj, path)
         stats["functions"] += checked
+        if not variant or "linked" in variant[0]:
+            stats["exact_ratios"] += ratios
         for name, bound, real in violations:
             problems.append("seed %d %s: %s: frame bound %s < real frame %s"
                             % (seed, level, name, bound, real))
@@ -67,4 +72,6 @@ for p in failures:
     print(p)
 print("csmith: %d programs, %d compiles, %d failures" % (count, 2 * count, len(failures)))
 print("csmith: %d frame bounds checked against .stack_sizes" % stats["functions"])
+print("csmith: measured frames: median bound/real %.2f"
+      % stack_soundness.median(stats["exact_ratios"]))
 sys.exit(1 if failures else 0)
