@@ -5,7 +5,11 @@
 #include "Diagnostics.h"
 #include "StackBounds.h"
 
+#include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/IR/CFG.h"
 #include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/Intrinsics.h"
 #include "llvm/IR/MDBuilder.h"
@@ -58,58 +62,101 @@ FunctionCallee callOnNewSegment(Module &M) {
       FunctionType::get(Type::getVoidTy(C), {Ptr, Ptr, Type::getInt64Ty(C)}, false));
 }
 
-/// The thunk that makes `CB` on a new segment: it reads the callee (if
-/// indirect) and the operands from a context object and writes the result
-/// back. Fields: operands..., callee if indirect, result if any.
-Function *makeThunk(CallBase &CB, StructType *Ctx, unsigned Id) {
-  Module &M = *CB.getModule();
+/// A call to be made on a new segment: at a call site, the call as
+/// written; at a function's entry, a call of the function with its own
+/// arguments.
+struct CallShape {
+  Function *Caller;         ///< where the check goes
+  FunctionType *FnType;     ///< the call's type (varargs: as called)
+  Value *Callee;            ///< null if indirect (then it is an operand)
+  AttributeList Attrs;
+  CallingConv::ID CC;
+  SmallVector<Value *, 8> Operands; ///< arguments, then an indirect callee
+  bool NoThrow;
+
+  static CallShape of(CallBase &CB) {
+    CallShape S{CB.getFunction(), CB.getFunctionType(), nullptr, CB.getAttributes(),
+                CB.getCallingConv(), SmallVector<Value *, 8>(CB.args()), CB.doesNotThrow()};
+    if (directCallee(CB))
+      S.Callee = CB.getCalledOperand();
+    else
+      S.Operands.push_back(CB.getCalledOperand());
+    return S;
+  }
+  static CallShape entryOf(Function &F) {
+    // Parameter and return attributes only: they say how to pass values.
+    AttributeList A = F.getAttributes();
+    SmallVector<AttributeSet, 8> Params;
+    for (unsigned I = 0; I < F.arg_size(); ++I)
+      Params.push_back(A.getParamAttrs(I));
+    CallShape S{&F, F.getFunctionType(), &F,
+                AttributeList::get(F.getContext(), AttributeSet(), A.getRetAttrs(), Params),
+                F.getCallingConv(), {}, F.doesNotThrow()};
+    for (Argument &Arg : F.args())
+      S.Operands.push_back(&Arg);
+    return S;
+  }
+  llvm::Type *result() const { return FnType->getReturnType(); }
+  /// The context: operands, then the result if any.
+  StructType *context() const {
+    SmallVector<llvm::Type *, 8> Fields;
+    for (Value *V : Operands)
+      Fields.push_back(V->getType());
+    if (!result()->isVoidTy())
+      Fields.push_back(result());
+    return StructType::get(Caller->getContext(), Fields);
+  }
+};
+
+/// The thunk that makes the call on a new segment: it reads the operands
+/// (and the callee, if indirect) from a context and writes the result back.
+Function *makeThunk(const CallShape &S, StructType *Ctx, unsigned Id) {
+  Module &M = *S.Caller->getParent();
   LLVMContext &C = M.getContext();
   auto *Ty = FunctionType::get(Type::getVoidTy(C), {PointerType::getUnqual(C)}, false);
   Function *Thunk = Function::Create(Ty, GlobalValue::InternalLinkage,
                                      "__weft_thunk." + std::to_string(Id), M);
   Thunk->addFnAttr(Attribute::NoInline);
-  copyCodegenAttrs(*CB.getFunction(), *Thunk);
+  copyCodegenAttrs(*S.Caller, *Thunk);
   IRBuilder<> B(BasicBlock::Create(C, "entry", Thunk));
   Value *Ctxp = Thunk->getArg(0);
   SmallVector<Value *, 8> Args;
   unsigned Field = 0;
-  for (; Field < CB.arg_size(); ++Field)
+  for (; Field < S.Operands.size(); ++Field)
     Args.push_back(B.CreateLoad(Ctx->getElementType(Field), B.CreateStructGEP(Ctx, Ctxp, Field)));
-  Value *Callee = CB.getCalledOperand();
-  if (!directCallee(CB)) {
-    Callee = B.CreateLoad(Ctx->getElementType(Field), B.CreateStructGEP(Ctx, Ctxp, Field));
-    ++Field;
+  Value *Callee = S.Callee;
+  if (!Callee) {
+    Callee = Args.pop_back_val();
   }
-  CallInst *Call = B.CreateCall(CB.getFunctionType(), Callee, Args);
-  Call->setCallingConv(CB.getCallingConv());
-  Call->setAttributes(CB.getAttributes());
-  if (!CB.getType()->isVoidTy())
+  CallInst *Call = B.CreateCall(S.FnType, Callee, Args);
+  Call->setCallingConv(S.CC);
+  Call->setAttributes(S.Attrs);
+  if (!S.result()->isVoidTy())
     B.CreateStore(Call, B.CreateStructGEP(Ctx, Ctxp, Field));
   B.CreateRetVoid();
   return Thunk;
 }
 
-/// The slow path of a checkpoint, out of line so that the caller's fast
-/// path keeps its registers and frame: it takes the call's operands (and
-/// the callee, if indirect), stores them in a context on its own small
-/// frame (the runtime keeps a reserve below the limit for it) and runs the
-/// thunk on a new segment of `Segment` bytes.
-Function *makeSlowPath(CallBase &CB, StructType *Ctx, Function *Thunk, uint64_t Segment,
+/// The slow path of a checkpoint, out of line so that the checked code
+/// keeps its registers and frame: it takes the operands, stores them in a
+/// context on its own small frame (the runtime keeps a reserve below the
+/// limit for it) and runs the thunk on a new segment of `Segment` bytes.
+Function *makeSlowPath(const CallShape &S, StructType *Ctx, Function *Thunk, uint64_t Segment,
                        unsigned Id, CallInst *&Runtime) {
-  Module &M = *CB.getModule();
+  Module &M = *S.Caller->getParent();
   LLVMContext &C = M.getContext();
-  SmallVector<Type *, 8> Params(Ctx->elements());
-  if (!CB.getType()->isVoidTy())
-    Params.pop_back();
-  auto *Ty = FunctionType::get(CB.getType(), Params, false);
+  SmallVector<Type *, 8> Params;
+  for (Value *V : S.Operands)
+    Params.push_back(V->getType());
+  auto *Ty = FunctionType::get(S.result(), Params, false);
   Function *Slow = Function::Create(Ty, GlobalValue::InternalLinkage,
                                     "__weft_slow." + std::to_string(Id), M);
   Slow->addFnAttr(Attribute::NoInline);
   Slow->addFnAttr(Attribute::Cold);
   Slow->addFnAttr(SlowPathAttr);
-  if (CB.doesNotThrow())
+  if (S.NoThrow)
     Slow->addFnAttr(Attribute::NoUnwind);
-  copyCodegenAttrs(*CB.getFunction(), *Slow);
+  copyCodegenAttrs(*S.Caller, *Slow);
   IRBuilder<> B(BasicBlock::Create(C, "entry", Slow));
   AllocaInst *Ctxp = B.CreateAlloca(Ctx, nullptr, "weft.ctx");
   unsigned Field = 0;
@@ -117,48 +164,51 @@ Function *makeSlowPath(CallBase &CB, StructType *Ctx, Function *Thunk, uint64_t 
     B.CreateStore(&A, B.CreateStructGEP(Ctx, Ctxp, Field++));
   Type *I64 = Type::getInt64Ty(C);
   Runtime = B.CreateCall(callOnNewSegment(M), {Thunk, Ctxp, ConstantInt::get(I64, Segment)});
-  if (CB.getType()->isVoidTy())
+  if (S.result()->isVoidTy())
     B.CreateRetVoid();
   else
-    B.CreateRet(B.CreateLoad(CB.getType(), B.CreateStructGEP(Ctx, Ctxp, Field)));
+    B.CreateRet(B.CreateLoad(S.result(), B.CreateStructGEP(Ctx, Ctxp, Field)));
   return Slow;
 }
 
-/// An instrumented call and the two constants that depend on frame sizes.
+/// The constant a check compares with: the limit already keeps
+/// StackLimitSlack bytes free below it, so smaller needs compare the stack
+/// pointer itself (`cmp %fs:0x70, %rsp`).
+uint64_t checkedBytes(uint64_t Need) { return Need > StackLimitSlack ? Need - StackLimitSlack : 0; }
+
+/// A check and the two constants in it that depend on frame sizes.
 struct Site {
-  CallBase *Call;      ///< the call as written, on the fast path
-  Instruction *Room;   ///< sp - need
-  CallInst *Segment;   ///< the slow path's call into the runtime
+  CallBase *Call = nullptr; ///< the call as written (call-site checks)
+  Function *Entry = nullptr; ///< the function (entry checks)
+  Instruction *Room;        ///< sp - (need - slack)
+  CallInst *Segment;        ///< the slow path's call into the runtime
   Function *Thunk;
 };
 
-Site instrument(CallBase &CB, uint64_t Need, unsigned Id) {
-  Module &M = *CB.getModule();
-  LLVMContext &C = M.getContext();
-  Type *I64 = Type::getInt64Ty(C);
+/// `sp - (need - slack) < limit`, before `Before`; returns the subtraction.
+Instruction *emitCheck(IRBuilder<> &B, uint64_t Need, Value *&Low) {
+  Type *I64 = B.getInt64Ty();
+  Value *SP = B.CreatePtrToInt(B.CreateStackSave(), I64);
+  auto *Room = cast<Instruction>(
+      B.CreateSub(SP, ConstantInt::get(I64, checkedBytes(Need)), "weft.room"));
+  Low = B.CreateICmpULT(Room, loadStackLimit(B), "weft.low");
+  return Room;
+}
 
-  SmallVector<Type *, 8> Fields;
-  SmallVector<Value *, 8> Operands(CB.args());
-  for (Value *A : CB.args())
-    Fields.push_back(A->getType());
-  if (!directCallee(CB)) {
-    Fields.push_back(CB.getCalledOperand()->getType());
-    Operands.push_back(CB.getCalledOperand());
-  }
-  if (!CB.getType()->isVoidTy())
-    Fields.push_back(CB.getType());
-  StructType *Ctx = StructType::get(C, Fields);
-  Function *Thunk = makeThunk(CB, Ctx, Id);
+/// A check before a call site.
+Site instrumentCall(CallBase &CB, uint64_t Need, unsigned Id) {
+  LLVMContext &C = CB.getContext();
+  CallShape Shape = CallShape::of(CB);
+  StructType *Ctx = Shape.context();
+  Function *Thunk = makeThunk(Shape, Ctx, Id);
   // The new segment also holds the thunk's own frame.
   uint64_t Segment = Need + frameBound(*Thunk).value_or(LargeSegmentBytes);
   CallInst *Runtime = nullptr;
-  Function *Slow = makeSlowPath(CB, Ctx, Thunk, Segment, Id, Runtime);
+  Function *Slow = makeSlowPath(Shape, Ctx, Thunk, Segment, Id, Runtime);
 
-  // The check: sp - need < limit (unsigned; the limit is 0 off weft threads).
   IRBuilder<> B(&CB);
-  Value *SP = B.CreatePtrToInt(B.CreateStackSave(), I64);
-  auto *Room = cast<Instruction>(B.CreateSub(SP, ConstantInt::get(I64, Need), "weft.room"));
-  Value *Low = B.CreateICmpULT(Room, loadStackLimit(B), "weft.low");
+  Value *Low;
+  Instruction *Room = emitCheck(B, Need, Low);
   Instruction *SlowTerm = nullptr, *FastTerm = nullptr;
   MDNode *Unlikely = MDBuilder(C).createBranchWeights(1, 1 << 20);
   SplitBlockAndInsertIfThenElse(Low, &CB, &SlowTerm, &FastTerm, Unlikely);
@@ -176,17 +226,16 @@ Site instrument(CallBase &CB, uint64_t Need, unsigned Id) {
     Invoke->setNormalDest(Tail);
     BranchInst::Create(Normal, Tail);
     SlowTerm->eraseFromParent();
-    SlowCall = InvokeInst::Create(Slow, Tail, Unwind, Operands, "", SlowBB);
+    SlowCall = InvokeInst::Create(Slow, Tail, Unwind, Shape.Operands, "", SlowBB);
     for (PHINode &Phi : Unwind->phis()) {
       Value *V = Phi.getIncomingValueForBlock(Tail);
       Phi.setIncomingBlock(Phi.getBasicBlockIndex(Tail), Fast);
       Phi.addIncoming(V, SlowBB);
     }
   } else {
-    SlowCall = CallInst::Create(Slow, Operands, "", SlowTerm);
+    SlowCall = CallInst::Create(Slow, Shape.Operands, "", SlowTerm);
   }
   CB.setMetadata(CheckpointMD, MDNode::get(C, {}));
-  Site S{&CB, Room, Runtime, Thunk};
   if (!CB.getType()->isVoidTy()) {
     PHINode *Phi = PHINode::Create(CB.getType(), 2, "weft.result");
     Phi->insertBefore(Tail->getFirstInsertionPt());
@@ -194,7 +243,131 @@ Site instrument(CallBase &CB, uint64_t Need, unsigned Id) {
     Phi->addIncoming(SlowCall, SlowBB);
     Phi->addIncoming(&CB, Fast);
   }
+  Site S;
+  S.Call = &CB;
+  S.Room = Room;
+  S.Segment = Runtime;
+  S.Thunk = Thunk;
   return S;
+}
+
+/// Recursion is checked at the entry of the function it re-enters, like a
+/// split-stack prologue, instead of at every call around the cycle: the
+/// function's body is left exactly as it was (no merge after its calls, so
+/// register allocation and shrink-wrapping are undisturbed), and the slow
+/// path is a tail call. The check may run after the prologue has pushed
+/// the frame; functions whose frame is at most MaxEntryFrameBytes qualify,
+/// and the runtime's reserve below the limit holds that frame.
+bool canCheckEntry(const Function &F, const StackFacts &SF) {
+  if (F.isVarArg() || F.hasFnAttribute(SlowPathAttr) || F.getName().starts_with("__weft_thunk."))
+    return false;
+  if (!SF.FrameBytes || *SF.FrameBytes > MaxEntryFrameBytes)
+    return false;
+  for (const Argument &A : F.args())
+    if (A.hasInAllocaAttr() || A.hasPreallocatedAttr() || A.hasSwiftErrorAttr())
+      return false;
+  return true;
+}
+
+/// Whether any call (not an intrinsic) is reachable from BB.
+bool reachesCall(BasicBlock *BB) {
+  SmallPtrSet<BasicBlock *, 16> Seen;
+  SmallVector<BasicBlock *, 16> Work{BB};
+  while (!Work.empty()) {
+    BasicBlock *B = Work.pop_back_val();
+    if (!Seen.insert(B).second)
+      continue;
+    for (Instruction &I : *B)
+      if (auto *CB = dyn_cast<CallBase>(&I); CB && !isa<IntrinsicInst>(CB))
+        return true;
+    for (BasicBlock *S : successors(B))
+      Work.push_back(S);
+  }
+  return false;
+}
+
+/// Where the entry check goes: at the entry, or, when the function starts
+/// with side-effect-free tests that can return without calling anything
+/// (a recursion's base case), on the edge into the only branch that calls.
+/// Re-running the function from its start on a new segment is then the
+/// same as going on, and the base case pays neither the check nor a
+/// prologue: the check does not keep shrink-wrapping from sinking it.
+BasicBlock *entryCheckEdge(Function &F, BasicBlock *&From) {
+  From = nullptr;
+  BasicBlock *B = &F.getEntryBlock();
+  for (;;) {
+    for (Instruction &I : *B)
+      if (I.mayHaveSideEffects() || (isa<CallBase>(I) && !isa<DbgInfoIntrinsic>(I)))
+        return From ? B : nullptr;
+    auto *Br = dyn_cast<BranchInst>(B->getTerminator());
+    if (!Br || !Br->isConditional())
+      return From ? B : nullptr;
+    BasicBlock *Next = nullptr;
+    for (BasicBlock *S : successors(B)) {
+      if (!reachesCall(S))
+        continue;
+      if (Next)
+        return From ? B : nullptr;
+      Next = S;
+    }
+    if (!Next)
+      return nullptr;
+    From = B;
+    if (!Next->getSinglePredecessor() || Next == B)
+      return Next;
+    B = Next;
+  }
+}
+
+Site instrumentEntry(Function &F, uint64_t Need, unsigned Id) {
+  LLVMContext &C = F.getContext();
+  CallShape Shape = CallShape::entryOf(F);
+  StructType *Ctx = Shape.context();
+  Function *Thunk = makeThunk(Shape, Ctx, Id);
+  uint64_t Segment = Need + frameBound(*Thunk).value_or(LargeSegmentBytes);
+  CallInst *Runtime = nullptr;
+  Function *Slow = makeSlowPath(Shape, Ctx, Thunk, Segment, Id, Runtime);
+
+  BasicBlock *From = nullptr;
+  BasicBlock *To = entryCheckEdge(F, From);
+  BasicBlock *Check, *Fast;
+  if (To) {
+    // A block of its own on the edge; it runs at most once per call.
+    Check = SplitEdge(From, To);
+    Check->setName("weft.entry");
+    Check->getTerminator()->eraseFromParent();
+    Fast = To;
+  } else {
+    // A new entry block holds the static allocas (so they stay static) and
+    // the check; the old entry becomes the fast path.
+    Fast = &F.getEntryBlock();
+    SmallVector<AllocaInst *, 8> Static;
+    for (Instruction &I : *Fast)
+      if (auto *AI = dyn_cast<AllocaInst>(&I); AI && AI->isStaticAlloca())
+        Static.push_back(AI);
+    Check = BasicBlock::Create(C, "weft.entry", &F, Fast);
+    for (AllocaInst *AI : Static)
+      AI->moveBefore(*Check, Check->end());
+  }
+  BasicBlock *SlowBB = BasicBlock::Create(C, "weft.entry.slow", &F, Fast);
+  IRBuilder<> B(Check);
+  Value *Low;
+  Instruction *Room = emitCheck(B, Need, Low);
+  B.CreateCondBr(Low, SlowBB, Fast, MDBuilder(C).createBranchWeights(1, 1 << 20));
+  IRBuilder<> S(SlowBB);
+  CallInst *Again = S.CreateCall(Slow, Shape.Operands);
+  Again->setTailCall();
+  if (F.getReturnType()->isVoidTy())
+    S.CreateRetVoid();
+  else
+    S.CreateRet(Again);
+  F.addFnAttr(EntryCheckAttr);
+  Site Out;
+  Out.Entry = &F;
+  Out.Room = Room;
+  Out.Segment = Runtime;
+  Out.Thunk = Thunk;
+  return Out;
 }
 
 } // namespace
@@ -222,20 +395,37 @@ PreservedAnalyses CheckpointsPass::run(Module &M, ModuleAnalysisManager &) {
   std::vector<Site> Sites;
   {
     StackBounds Stack(M, MaxPath, MinChunk, Exact ? &Before : nullptr);
-    std::vector<std::pair<CallBase *, uint64_t>> Work;
+    // Functions re-entered around a cycle get an entry check when they can
+    // (canCheckEntry); the calls into them then need none.
+    SetVector<Function *> Entries;
     for (Function &F : M) {
       const StackFacts *SF = Stack.facts(F);
       if (!SF)
         continue;
       for (const Checkpoint &CP : SF->Checkpoints)
-        if (canInstrument(*CP.Call))
-          Work.push_back({CP.Call, CP.NeedBytes ? CP.NeedBytes : LargeSegmentBytes});
+        if (CP.Why == Checkpoint::Recursion)
+          if (Function *G = directCallee(*CP.Call); G && canCheckEntry(*G, *Stack.facts(*G)))
+            Entries.insert(G);
     }
-    if (Work.empty())
+    std::vector<std::pair<CallBase *, uint64_t>> Calls;
+    for (Function &F : M) {
+      const StackFacts *SF = Stack.facts(F);
+      if (!SF)
+        continue;
+      for (const Checkpoint &CP : SF->Checkpoints) {
+        if (CP.Why == Checkpoint::Recursion && Entries.count(directCallee(*CP.Call)))
+          continue;
+        if (canInstrument(*CP.Call))
+          Calls.push_back({CP.Call, CP.NeedBytes ? CP.NeedBytes : LargeSegmentBytes});
+      }
+    }
+    if (Calls.empty() && Entries.empty())
       return PreservedAnalyses::all();
     unsigned Id = 0;
-    for (auto [CB, Need] : Work)
-      Sites.push_back(instrument(*CB, Need, Id++));
+    for (auto [CB, Need] : Calls)
+      Sites.push_back(instrumentCall(*CB, Need, Id++));
+    for (Function *F : Entries)
+      Sites.push_back(instrumentEntry(*F, Stack.facts(*F)->PathBytes, Id++));
   }
   M.getOrInsertNamedMetadata(LinkedStacksMD);
 
@@ -245,12 +435,26 @@ PreservedAnalyses CheckpointsPass::run(Module &M, ModuleAnalysisManager &) {
   StackBounds Final(M, MaxPath, MinChunk, Exact ? &After : nullptr);
   Type *I64 = Type::getInt64Ty(M.getContext());
   for (const Site &S : Sites) {
-    const StackFacts *SF = Final.facts(*S.Call->getFunction());
-    const StackFacts *TF = Final.facts(*S.Thunk);
-    auto CP = llvm::find_if(SF->Checkpoints, [&](const Checkpoint &C) { return C.Call == S.Call; });
-    uint64_t Need = CP != SF->Checkpoints.end() && CP->NeedBytes ? CP->NeedBytes : LargeSegmentBytes;
-    S.Room->setOperand(1, ConstantInt::get(I64, Need));
-    S.Segment->setArgOperand(2, ConstantInt::get(I64, Need + Final.callCost(*TF)));
+    uint64_t Need;
+    Function *Callee; // the function the new segment starts with
+    if (S.Entry) {
+      Need = Final.facts(*S.Entry)->PathBytes;
+      Callee = S.Entry;
+    } else {
+      const StackFacts *SF = Final.facts(*S.Call->getFunction());
+      auto CP =
+          llvm::find_if(SF->Checkpoints, [&](const Checkpoint &C) { return C.Call == S.Call; });
+      Need = CP != SF->Checkpoints.end() && CP->NeedBytes ? CP->NeedBytes : LargeSegmentBytes;
+      Callee = directCallee(*S.Call);
+    }
+    // The new segment holds the thunk's frame and the callee's path; an
+    // entry-checked callee may push its frame before its own check.
+    uint64_t Segment = Need + Final.callCost(*Final.facts(*S.Thunk));
+    if (Callee && Callee->hasFnAttribute(EntryCheckAttr))
+      if (const StackFacts *CF = Final.facts(*Callee))
+        Segment += Final.callCost(*CF);
+    S.Room->setOperand(1, ConstantInt::get(I64, checkedBytes(Need)));
+    S.Segment->setArgOperand(2, ConstantInt::get(I64, Segment));
   }
   if (Exact && this->Final) {
     this->Final->Sizes = std::move(After);

@@ -37,6 +37,12 @@ inline constexpr const char *CallOnNewSegmentName = "__weft_call_on_new_segment"
 /// The stack limit's slot: %fs:0x70 (address space 257 is %fs on x86-64).
 inline constexpr uint64_t StackLimitSlot = 0x70;
 inline constexpr unsigned StackLimitAddrSpace = 257;
+/// Bytes below the limit a check may leave to the runtime's reserve: needs
+/// up to this much compare the stack pointer with the limit directly.
+inline constexpr uint64_t StackLimitSlack = 256;
+/// Largest frame a function may have to be checked at its entry (the check
+/// can run after the prologue; the reserve below the limit holds the frame).
+inline constexpr uint64_t MaxEntryFrameBytes = 2048;
 /// What a checkpoint before a call of unknown stack use asks for.
 inline constexpr uint64_t LargeSegmentBytes = 256 * 1024;
 

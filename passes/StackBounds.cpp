@@ -206,7 +206,8 @@ void StackBounds::placeCheckpoints(CallGraph &CG) {
         // On instrumented code the checkpoints are the marked calls; other
         // calls of unknown use (the runtime's, or calls that cannot be
         // instrumented) are charged nothing.
-        bool Marked = CB->hasMetadata(CheckpointMD);
+        bool Marked = CB->hasMetadata(CheckpointMD) ||
+                      (G && G->hasFnAttribute(EntryCheckAttr) && InSCC.count(G));
         if (!G) {
           if (!Instrumented || Marked)
             SF.Checkpoints.push_back({CB, 0, Checkpoint::Indirect});

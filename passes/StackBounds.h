@@ -115,6 +115,9 @@ inline constexpr const char *CheckpointMD = "weft.checkpoint";
 /// fails, on the reserve the runtime keeps below the limit, so paths do not
 /// count it.
 inline constexpr const char *SlowPathAttr = "weft-slow-path";
+/// On a function CheckpointsPass checks at its entry: calls into it from its
+/// own cycle are checkpoints.
+inline constexpr const char *EntryCheckAttr = "weft-entry-check";
 
 /// The frame bound of one function, as described above.
 std::optional<uint64_t> frameBound(const llvm::Function &F);

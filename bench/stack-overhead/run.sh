@@ -18,7 +18,7 @@ mkdir -p "$work" "$results"
 clang-19 -O2 "$here/calls.c" -o "$work/plain"
 clang-19 -O2 -fplugin="$plugin" -fplugin-arg-weft-linked-stacks "$here/calls.c" "$here/outside.c" -o "$work/weft"
 clang-19 -O2 -fsplit-stack "$here/calls.c" -o "$work/split"
-sites=$(objdump -d "$work/weft" | grep -c "call.*<__weft_call_on_new_segment>" || true)
+sites=$(objdump -d "$work/weft" | grep -c "^[0-9a-f]* <__weft_slow\." || true)
 
 count() { # instructions executed by the program
   valgrind --tool=callgrind --callgrind-out-file=/dev/null "$1" 25 2>&1 |

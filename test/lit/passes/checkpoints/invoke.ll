@@ -7,11 +7,12 @@ target triple = "x86_64-pc-linux-gnu"
 
 declare i32 @__gxx_personality_v0(...)
 declare void @cleanup(i32)
+declare i32 @may_throw(i32)
 
 define i32 @rec(i32 %n) personality ptr @__gxx_personality_v0 {
 entry:
   %m = sub i32 %n, 1
-  %r = invoke i32 @rec(i32 %m) to label %ok unwind label %lp
+  %r = invoke i32 @may_throw(i32 %m) to label %ok unwind label %lp
 ok:
   %s = add i32 %r, 1
   ret i32 %s
@@ -28,7 +29,7 @@ lp:
 ; CHECK: [[SLOWR:%.*]] = invoke i32 @__weft_slow.0(i32 %m)
 ; CHECK-NEXT: to label %[[MERGE:.*]] unwind label %lp
 ; CHECK: [[FAST]]:
-; CHECK: %r = invoke i32 @rec(i32 %m)
+; CHECK: %r = invoke i32 @may_throw(i32 %m)
 ; CHECK-NEXT: to label %[[MERGE]] unwind label %lp
 ; CHECK: [[MERGE]]:
 ; CHECK-NEXT: %weft.result = phi i32 [ [[SLOWR]], %[[SLOW]] ], [ %r, %[[FAST]] ]
