@@ -1,13 +1,16 @@
 //===- Checkpoints.h - insert linked-stack checkpoints --------------------===//
 //
-// The transform that consumes StackBounds' checkpoint placement: before
-// each checkpointed call it compares the stack pointer, less what the call
-// needs, with the thread's __weft_stack_limit. When the rest of the segment
-// is too small, the call runs through the runtime,
+// The transform that consumes StackBounds' checkpoint placement: it
+// compares the stack pointer, less what is needed, with the running
+// thread's stack limit (the word at %fs:0x70). Recursion is checked where
+// the recursive function is entered; other checkpoints before the call.
+// When the rest of the segment is too small, an out-of-line slow path runs
+// the call through the runtime,
 //
 //   __weft_call_on_new_segment(thunk, context, bytes)
 //
 // which links a new segment, runs `thunk(context)` on it and unlinks it.
+// docs/plugin.md ("Linked stacks") has the details.
 // The thunk is a small function generated per call site that loads the
 // call's operands from the context, makes the call exactly as written
 // (calling convention, attributes, byval and sret arguments, varargs), and

@@ -31,8 +31,8 @@ constexpr uint64_t VarArgSaveBytes = 176 + 16;
 /// (constants, addresses) and keeps live across the call.
 constexpr uint64_t PerCallBytes = 16;
 /// What instrumenting a call as a checkpoint may add to the frame
-/// (Checkpoints.cpp): the stack pointer, the limit, the comparison, the
-/// merged result, beside the context that holds the call's operands.
+/// (Checkpoints.cpp): the stack pointer, the limit, the comparison and the
+/// merged result.
 constexpr uint64_t CheckpointBytes = 64;
 /// Pushed by every call; the backend's frame sizes leave it out.
 constexpr uint64_t ReturnAddressBytes = 8;
@@ -98,8 +98,9 @@ std::optional<uint64_t> frameBound(const Function &F) {
           Args += alignTo(DL.getTypeAllocSize(ByVal).getFixedValue(), 16);
       }
       Outgoing = std::max(Outgoing, Args);
-      // Room for the checkpoint this call may become: its operands (and
-      // the callee, if indirect) and result in a context object.
+      // Room for what a checkpoint at this call may add: the check's
+      // temporaries and a second copy of the call (to the slow path) whose
+      // operands and result may be kept on the frame.
       Objects += Args + 8 + slotBytes(DL, CB->getType()) + CheckpointBytes;
     }
   }

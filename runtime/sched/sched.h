@@ -81,7 +81,7 @@ struct weft_thread {
   int seg_class;
   /* The segment the thread runs on now: its base segment (stack_lo) or the
    * newest linked segment (see segment_call.c). The switch path sets
-   * __weft_stack_limit from cur_lo and checks the canary there. */
+   * the stack limit (%fs:0x70) from cur_lo and checks the canary there. */
   char *cur_lo;
   size_t cur_size;
   struct weft_linked_seg *seg_top; /* newest linked segment, null on the base */
