@@ -181,17 +181,101 @@ StackBounds::StackBounds(Module &M, uint64_t MaxPath, uint64_t MinChunk,
   placeCheckpoints(CG);
 }
 
+namespace {
+
+/// The functions of one strongly connected component, ordered so that a
+/// function comes after every member it calls unless that member is cut:
+/// a set of cut functions that leaves no cycle (every cycle of calls holds
+/// one, as Capriccio asks of checkpoints). Cut greedily: a function that
+/// calls itself, else the one with the most calls in and out among those
+/// left in cycles. `Fixed` cuts given functions first (and only those, if
+/// they suffice).
+std::vector<Function *> orderComponent(ArrayRef<Function *> Members,
+                                       SmallPtrSetImpl<const Function *> &Cut) {
+  SmallPtrSet<const Function *, 16> In(Members.begin(), Members.end());
+  DenseMap<const Function *, SmallVector<Function *, 4>> Callees;
+  for (Function *F : Members)
+    for (Instruction &I : instructions(*F))
+      if (auto *CB = dyn_cast<CallBase>(&I); CB && !isIgnoredCall(*CB))
+        if (Function *G = directCallee(*CB); G && In.count(G) && !G->hasFnAttribute(SlowPathAttr))
+          Callees[F].push_back(G);
+  for (;;) {
+    // Kahn's algorithm on the calls into functions not cut, callees first.
+    DenseMap<const Function *, unsigned> Pending;
+    for (Function *F : Members)
+      for (Function *G : Callees[F])
+        if (!Cut.count(G))
+          ++Pending[F];
+    std::vector<Function *> Order;
+    SmallPtrSet<const Function *, 16> Done;
+    for (Function *F : Members)
+      if (!Pending[F])
+        Order.push_back(F), Done.insert(F);
+    for (size_t I = 0; I < Order.size(); ++I)
+      for (Function *F : Members)
+        if (!Done.count(F)) {
+          unsigned Left = 0;
+          for (Function *G : Callees[F])
+            if (!Cut.count(G) && !Done.count(G))
+              ++Left;
+          if (!Left)
+            Order.push_back(F), Done.insert(F);
+        }
+    if (Order.size() == Members.size())
+      return Order;
+    // Cut one function still in a cycle.
+    Function *Best = nullptr;
+    uint64_t BestScore = 0;
+    for (Function *F : Members) {
+      if (Done.count(F) || Cut.count(F))
+        continue;
+      uint64_t Out = 0, InDeg = 0;
+      bool Self = false;
+      for (Function *G : Callees[F])
+        if (!Done.count(G) && !Cut.count(G))
+          ++Out, Self |= G == F;
+      for (Function *H : Members)
+        if (!Done.count(H))
+          for (Function *G : Callees[H])
+            InDeg += G == F;
+      uint64_t Score = Self ? UINT64_MAX : (InDeg + 1) * (Out + 1);
+      if (!Best || Score > BestScore)
+        Best = F, BestScore = Score;
+    }
+    Cut.insert(Best);
+  }
+}
+
+} // namespace
+
 void StackBounds::placeCheckpoints(CallGraph &CG) {
   for (scc_iterator<CallGraph *> It = scc_begin(&CG); !It.isAtEnd(); ++It) {
     SmallPtrSet<const Function *, 8> InSCC;
+    std::vector<Function *> Members;
     for (CallGraphNode *N : *It)
-      if (Function *F = N->getFunction())
+      if (Function *F = N->getFunction()) {
         InSCC.insert(F);
+        if (!F->isDeclaration())
+          Members.push_back(F);
+      }
+    // Calls into a cut function from its own component are checkpoints. On
+    // instrumented code the cut is what CheckpointsPass chose: functions
+    // checked at entry and callees of marked calls.
+    SmallPtrSet<const Function *, 8> Cut;
+    if (It.hasCycle()) {
+      if (Instrumented)
+        for (Function *F : Members) {
+          if (F->hasFnAttribute(EntryCheckAttr))
+            Cut.insert(F);
+          for (Instruction &I : instructions(*F))
+            if (auto *CB = dyn_cast<CallBase>(&I); CB && CB->hasMetadata(CheckpointMD))
+              if (Function *G = directCallee(*CB); G && InSCC.count(G))
+                Cut.insert(G);
+        }
+      Members = orderComponent(Members, Cut);
+    }
     std::vector<std::pair<StackFacts *, CallBase *>> BackEdges;
-    for (CallGraphNode *N : *It) {
-      Function *F = N->getFunction();
-      if (!F || F->isDeclaration())
-        continue;
+    for (Function *F : Members) {
       StackFacts &SF = Facts[F];
       // A function with a dynamic alloca is charged MinChunk for its frame:
       // its calls are checked against what is left after the alloca.
@@ -207,14 +291,13 @@ void StackBounds::placeCheckpoints(CallGraph &CG) {
         // On instrumented code the checkpoints are the marked calls; other
         // calls of unknown use (the runtime's, or calls that cannot be
         // instrumented) are charged nothing.
-        bool Marked = CB->hasMetadata(CheckpointMD) ||
-                      (G && G->hasFnAttribute(EntryCheckAttr) && InSCC.count(G));
+        bool Marked = CB->hasMetadata(CheckpointMD) || (G && Cut.count(G));
         if (!G) {
           if (!Instrumented || Marked)
             SF.Checkpoints.push_back({CB, 0, Checkpoint::Indirect});
           continue;
         }
-        if (InSCC.count(G) && It.hasCycle() && (!Instrumented || Marked)) {
+        if (Cut.count(G)) {
           BackEdges.push_back({&SF, CB});
           continue;
         }
