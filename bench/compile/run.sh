@@ -43,10 +43,14 @@ time_compile() { # time_compile <extra flags...> ; prints CPU seconds (user + sy
   awk '{print $1 + $2}' "$work/time.txt"
 }
 
-plain=() weft=()
+# Three builds: plain, the plugin's checks (the default), and the checks
+# with a report, whose frame sizes come from generating code for a clone of
+# the module (one more run of the backend).
+plain=() weft=() framed=()
 for i in $(seq "$runs"); do
   plain+=("$(time_compile)")
   weft+=("$(time_compile -fplugin="$plugin")")
+  framed+=("$(time_compile -fplugin="$plugin" -fplugin-arg-weft-report="$work/report-timed")")
 done
 # The check itself (with atomic sections on) and the report, once.
 clang-19 -O2 -w -c "$work/sqlite3.c" -I"$work" -o "$work/out.o" -fplugin="$plugin" \
@@ -54,7 +58,9 @@ clang-19 -O2 -w -c "$work/sqlite3.c" -I"$work" -o "$work/out.o" -fplugin="$plugi
 
 mp=$(printf '%s\n' "${plain[@]}" | median)
 mw=$(printf '%s\n' "${weft[@]}" | median)
+mf=$(printf '%s\n' "${framed[@]}" | median)
 overhead=$(echo "($mw / $mp - 1) * 100" | bc -l)
+foverhead=$(echo "($mf / $mp - 1) * 100" | bc -l)
 lines=$(wc -l < "$work/sqlite3.c")
 {
   bench_header "compile: the plugin's compile-time overhead"
@@ -64,8 +70,11 @@ lines=$(wc -l < "$work/sqlite3.c")
   echo "|---|---|---|"
   echo "| clang -O2 | $(printf %.3f "$mp") | $(printf '%s ' "${plain[@]}" | xargs printf '%.2f ') |"
   echo "| clang -O2 -fplugin=WeftPlugin.so | $(printf %.3f "$mw") | $(printf '%s ' "${weft[@]}" | xargs printf '%.2f ') |"
+  echo "| ... -fplugin-arg-weft-report=DIR (frames measured) | $(printf %.3f "$mf") | $(printf '%s ' "${framed[@]}" | xargs printf '%.2f ') |"
   echo
   echo "**Overhead: $(printf %.1f "$overhead")%** (target: under 10%)."
+  echo
+  echo "With a report, whose \`frame_bytes\` come from generating code for a clone of the module: $(printf %.1f "$foverhead")% (one more run of the backend; \`-fplugin-arg-weft-frames=ir\` keeps the IR estimate instead)."
   echo
   echo "What the plugin found (\`-fplugin-arg-weft-stats\`):"
   echo
