@@ -418,7 +418,10 @@ static void switch_to(struct weft_worker *w, struct weft_thread *prev,
     prev->saved_errno = *w->errno_ptr;
   }
   if (next) {
-    while (!atomic_load_explicit(&next->ctx_ready, memory_order_acquire)) weft_cpu_relax();
+    /* A few instructions, unless the kernel preempted the parking worker
+     * in them: then give it the CPU. */
+    for (unsigned spins = 0; !atomic_load_explicit(&next->ctx_ready, memory_order_acquire);)
+      if (++spins < 128) weft_cpu_relax(); else syscall(SYS_sched_yield);
     atomic_store_explicit(&next->ctx_ready, 0, memory_order_relaxed);
     atomic_store_explicit(&next->state, WEFT_RUNNING, memory_order_relaxed);
     next->last_worker = (int)w->index;
