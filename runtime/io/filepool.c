@@ -1,14 +1,15 @@
 /* io: the file pool. Regular files cannot be polled, so a call on one that
  * would wait for the disk runs on a small pool of kernel threads while the
- * user thread that made it is parked. A read first tries the page cache
- * without waiting (preadv2 with RWF_NOWAIT); only a miss goes to the pool,
- * so cached files cost no hand-off. fsync and fdatasync always go to the
- * pool. WEFT_FILE_THREADS sets the pool size (default 4); the threads start
- * on first use. */
+ * user thread that made it is parked. file.c sends a call here when the
+ * worker has no io_uring (uring.c). WEFT_FILE_THREADS sets the pool size
+ * (default 4); the threads start on first use, are named "weft-file" and
+ * block every signal, so handlers run on workers. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 
 #include "io/io.h"
 
@@ -30,6 +31,10 @@ static weft_spinlock start_lock;
 
 static void *pool_thread(void *arg) {
   (void)arg;
+  sigset_t all;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, 0);
+  prctl(PR_SET_NAME, "weft-file", 0, 0, 0);
   for (;;) {
     uint32_t seen = atomic_load(&signal_word);
     weft_spin_lock(&lock);

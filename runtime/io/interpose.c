@@ -8,8 +8,9 @@
  * kernel thread it is exactly the system call libc would make. The runtime
  * itself goes through syscall(2), never through these.
  *
- * Regular-file I/O is passed straight to the kernel (it blocks the worker
- * for the duration of the disk access). stdio is not interposed: glibc's
+ * Reads, writes and syncs of regular files go to file.c (the page cache
+ * without waiting, else io_uring or the file pool). stdio is not
+ * interposed: glibc's
  * stdio calls its internal write, so printf to a pipe that is full blocks
  * the worker.
  */
@@ -113,55 +114,34 @@ static ssize_t write_all(int fd, int kind, io_op op, struct rw *x) {
   return (ssize_t)done;
 }
 
-/* A regular file: try the page cache without waiting; on a miss, run the
- * call on the file pool. Returns -2 when the descriptor is not a file on a
- * user thread (the caller goes the usual way). */
-struct file_call { int fd; io_op op; void *args; };
-static long run_file_call(void *a) {
-  struct file_call *c = a;
-  return c->op(c->fd, c->args);
-}
-static long file_read(int fd, void *buf, size_t n, off_t off, io_op op, void *args) {
-  if (!weft_current()) return -2;
-  struct weft_fd *s = weft_fd_get(fd);
-  if (!s || WEFT_FD_MODE(s) != WEFT_FD_PASS) return -2;
-  struct iovec iov = {buf, n};
-  long r = syscall(SYS_preadv2, fd, &iov, 1, (long)off, 0L, RWF_NOWAIT);
-  if (r == (long)n || r == 0) return r;
-  if (r < 0 && weft_get_errno() != EAGAIN) return op(fd, args); /* no RWF_NOWAIT here */
-  /* A miss, or only part of it cached: the rest (or all) on the pool, so a
-   * file read stays as complete as the kernel's own. */
-  long done = r > 0 ? r : 0;
-  struct rw rest = {.buf = (char *)buf + done, .len = n - (size_t)done,
-                    .off = off >= 0 ? off + done : 0};
-  struct file_call c = {fd, op == op_read ? op_read : op_pread, &rest};
-  long r2 = weft_file_offload(run_file_call, &c);
-  if (r2 < 0) return done ? done : r2;
-  return done + r2;
-}
-
 EXPORT ssize_t read(int fd, void *buf, size_t n) {
+  struct iovec v = {buf, n};
+  long r;
+  if (weft_file_rw(fd, 0, &v, 1, -1, &r)) return r;
   struct rw x = {.buf = buf, .len = n};
-  long r = file_read(fd, buf, n, -1, op_read, &x);
-  if (r != -2) return r;
   return do_io(fd, WEFT_FD_IN, WEFT_BLOCK_IO, op_read, &x);
 }
 EXPORT ssize_t write(int fd, const void *buf, size_t n) {
+  struct iovec v = {(void *)buf, n};
+  long r;
+  if (weft_file_rw(fd, 1, &v, 1, -1, &r)) return r;
   struct rw x = {.buf = (void *)buf, .len = n};
   return write_all(fd, WEFT_BLOCK_IO, op_write, &x);
 }
 EXPORT ssize_t pread(int fd, void *buf, size_t n, off_t off) {
+  struct iovec v = {buf, n};
+  long r;
+  if (off >= 0 && weft_file_rw(fd, 0, &v, 1, off, &r)) return r;
   struct rw x = {.buf = buf, .len = n, .off = off};
-  long r = off >= 0 ? file_read(fd, buf, n, off, op_pread, &x) : -2;
-  if (r != -2) return r;
   return do_io(fd, WEFT_FD_IN, WEFT_BLOCK_IO, op_pread, &x);
 }
 
-static long op_fsync(void *a) { return syscall(SYS_fsync, (int)(intptr_t)a); }
-static long op_fdatasync(void *a) { return syscall(SYS_fdatasync, (int)(intptr_t)a); }
-EXPORT int fsync(int fd) { return (int)weft_file_offload(op_fsync, (void *)(intptr_t)fd); }
-EXPORT int fdatasync(int fd) { return (int)weft_file_offload(op_fdatasync, (void *)(intptr_t)fd); }
+EXPORT int fsync(int fd) { return (int)weft_file_sync(fd, 0); }
+EXPORT int fdatasync(int fd) { return (int)weft_file_sync(fd, 1); }
 EXPORT ssize_t pwrite(int fd, const void *buf, size_t n, off_t off) {
+  struct iovec v = {(void *)buf, n};
+  long r;
+  if (off >= 0 && weft_file_rw(fd, 1, &v, 1, off, &r)) return r;
   struct rw x = {.buf = (void *)buf, .len = n, .off = off};
   return do_io(fd, WEFT_FD_OUT, WEFT_BLOCK_IO, op_pwrite, &x);
 }
@@ -196,10 +176,14 @@ static long op_recvmsg(int fd, void *a) { struct vec *x = a; return syscall(SYS_
 static long op_sendmsg(int fd, void *a) { struct vec *x = a; return syscall(SYS_sendmsg, fd, x->msg, x->flags); }
 
 EXPORT ssize_t readv(int fd, const struct iovec *iov, int cnt) {
+  long r;
+  if (weft_file_rw(fd, 0, iov, cnt, -1, &r)) return r;
   struct vec x = {.iov = iov, .cnt = cnt};
   return do_io(fd, WEFT_FD_IN, WEFT_BLOCK_IO, op_readv, &x);
 }
 EXPORT ssize_t writev(int fd, const struct iovec *iov, int cnt) {
+  long r;
+  if (weft_file_rw(fd, 1, iov, cnt, -1, &r)) return r;
   struct vec x = {.iov = iov, .cnt = cnt};
   return do_io(fd, WEFT_FD_OUT, WEFT_BLOCK_IO, op_writev, &x);
 }

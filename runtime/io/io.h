@@ -1,10 +1,26 @@
-/* io: descriptors parked on epoll. See poller.c. */
+/* io: descriptors parked on epoll (poller.c), regular files on io_uring or
+ * the file pool (file.c, uring.c, filepool.c), signal handlers that
+ * interrupt parked calls (signal.c). */
 #ifndef WEFT_IO_IO_H
 #define WEFT_IO_IO_H
 
 #include <stdint.h>
+#include <sys/types.h>
+#include <sys/uio.h>
 
 #include "sched/sched.h"
+
+/* An ordering the kernel provides and TSan cannot see (a request written
+ * before io_uring_enter, read back from its completion), said explicitly. */
+#if defined(WEFT_TSAN)
+void __tsan_acquire(void *addr);
+void __tsan_release(void *addr);
+#define WEFT_TSAN_RELEASE(p) __tsan_release(p)
+#define WEFT_TSAN_ACQUIRE(p) __tsan_acquire(p)
+#else
+#define WEFT_TSAN_RELEASE(p) ((void)0)
+#define WEFT_TSAN_ACQUIRE(p) ((void)0)
+#endif
 
 enum { WEFT_FD_IN = 0, WEFT_FD_OUT = 1 };
 enum { WEFT_FD_UNKNOWN, WEFT_FD_NONBLOCK, WEFT_FD_READINESS, WEFT_FD_PASS };
@@ -17,6 +33,11 @@ struct weft_fd {
   _Atomic uint32_t seq[2];
   _Atomic int64_t timeout_ns[2]; /* SO_RCVTIMEO, SO_SNDTIMEO; 0: none */
   struct weft_waitq q[2];
+  /* Regular files and block devices (file.c). */
+  uint8_t file;          /* S_ISREG or S_ISBLK: reads and writes go to file.c */
+  uint8_t no_nowait[2];  /* RWF_NOWAIT is refused for reads / writes: skip the try */
+  uint8_t pos_busy;      /* a call that uses the file position is in progress */
+  struct weft_waitq pos_q; /* threads waiting for the file position */
 };
 
 /* The state of `fd`, classified on first use; null if out of range. */
@@ -40,5 +61,32 @@ int weft_fd_register(int fd, struct weft_fd *s) WEFT_HIDDEN; /* with s->lock hel
 long weft_file_offload(long (*op)(void *), void *args) WEFT_HIDDEN;
 /* poll(2) for user threads. */
 int weft_poll_fds(void *fds, unsigned long n, int64_t deadline) WEFT_HIDDEN;
+/* Add `fd` to the poller's epoll set (edge-triggered input); its events
+ * come back as `tag` (one of the WEFT_POLL_TAG_* ranges). */
+int weft_poller_watch(int fd, uint64_t tag) WEFT_HIDDEN;
+#define WEFT_POLL_TAG_RING (1ull << 62) /* | worker index: that worker's ring */
+
+/* Regular files (file.c). On a user thread, a read or write of a regular
+ * file or block device: returns 1 with the call's result in *result (errno
+ * set when it is -1), or 0 when the caller should make the call the usual
+ * way. `off` < 0: the file position (read/write/readv/writev). */
+int weft_file_rw(int fd, int write, const struct iovec *iov, int cnt, off_t off,
+                 long *result) WEFT_HIDDEN;
+/* fsync/fdatasync on a user thread (io_uring, else the pool). */
+long weft_file_sync(int fd, int datasync) WEFT_HIDDEN;
+
+/* io_uring (uring.c): one ring per worker, created on first use. */
+enum { WEFT_URING_READ, WEFT_URING_WRITE, WEFT_URING_FSYNC, WEFT_URING_FDATASYNC };
+/* Run one operation on the calling worker's ring while the user thread is
+ * parked. Returns 1 with the result (or -errno) in *res, 0 when there is
+ * no ring to use (the caller goes to the file pool). off < 0: the file
+ * position. */
+int weft_uring_run(int op, int fd, const struct iovec *iov, int cnt, off_t off,
+                   long *res) WEFT_HIDDEN;
+/* Reap the completions of worker `index`'s ring (the poller, on an event
+ * of its eventfd). */
+void weft_uring_reap(unsigned index) WEFT_HIDDEN;
+/* Read WEFT_IO_URING; called once by weft_io_init. */
+void weft_uring_init(void) WEFT_HIDDEN;
 
 #endif

@@ -10,8 +10,11 @@
  *
  * Descriptors that other processes may share in blocking mode (0-2, ttys)
  * are not switched to non-blocking: the thread waits for readiness, then
- * makes the call. Regular files cannot be polled; their calls go straight
- * to the kernel.
+ * makes the call. Regular files cannot be polled; their reads and writes
+ * go to file.c (io_uring or the file pool).
+ *
+ * Besides descriptors the epoll set holds the kick eventfd and the eventfd
+ * of each worker's io_uring (uring.c), whose events reap that ring.
  *
  * Idle workers take turns being the poller (sched.c): it sleeps in
  * epoll_pwait2 until an event, the next timer, or a kick through an eventfd
@@ -65,6 +68,10 @@ static void poll_events(int64_t timeout_ns) {
       syscall(SYS_read, kickfd, &v, sizeof v);
       continue;
     }
+    if (ev[i].data.u64 & WEFT_POLL_TAG_RING) {
+      weft_uring_reap((unsigned)(ev[i].data.u64 & ~WEFT_POLL_TAG_RING));
+      continue;
+    }
     int fd = (int)ev[i].data.u64;
     if (fd < 0 || fd >= table_len) continue;
     struct weft_fd *s = &table[fd];
@@ -93,6 +100,12 @@ void weft_io_init(void) {
   table_len = (int)n;
   weft_poll_hook = poll_events;
   weft_poll_kick_hook = kick;
+  weft_uring_init();
+}
+
+int weft_poller_watch(int fd, uint64_t tag) {
+  struct epoll_event ev = {.events = EPOLLIN | EPOLLET, .data.u64 = tag};
+  return syscall(SYS_epoll_ctl, epfd, EPOLL_CTL_ADD, fd, &ev) == 0 ? 0 : weft_get_errno();
 }
 
 static void classify(int fd, struct weft_fd *s) {
@@ -107,6 +120,7 @@ static void classify(int fd, struct weft_fd *s) {
     __atomic_store_n(&s->user_nonblock, (fl & O_NONBLOCK) != 0, __ATOMIC_RELAXED);
     __atomic_store_n(&s->mode, WEFT_FD_READINESS, __ATOMIC_RELEASE);
   } else {
+    __atomic_store_n(&s->file, S_ISREG(st.st_mode) || S_ISBLK(st.st_mode), __ATOMIC_RELAXED);
     __atomic_store_n(&s->mode, WEFT_FD_PASS, __ATOMIC_RELEASE);
   }
 }
@@ -178,6 +192,9 @@ void weft_fd_closing(int fd) {
   __atomic_store_n(&s->registered, 0, __ATOMIC_RELAXED);
   __atomic_store_n(&s->mode, WEFT_FD_UNKNOWN, __ATOMIC_RELEASE);
   __atomic_store_n(&s->user_nonblock, 0, __ATOMIC_RELAXED);
+  __atomic_store_n(&s->file, 0, __ATOMIC_RELAXED);
+  __atomic_store_n(&s->no_nowait[0], 0, __ATOMIC_RELAXED);
+  __atomic_store_n(&s->no_nowait[1], 0, __ATOMIC_RELAXED);
   atomic_store_explicit(&s->timeout_ns[0], 0, memory_order_relaxed);
   atomic_store_explicit(&s->timeout_ns[1], 0, memory_order_relaxed);
   wake_dir(s, WEFT_FD_IN, EBADF);
