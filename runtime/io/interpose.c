@@ -9,8 +9,9 @@
  * itself goes through syscall(2), never through these.
  *
  * Reads, writes and syncs of regular files go to file.c (the page cache
- * without waiting, else io_uring or the file pool). stdio is not
- * interposed: glibc's
+ * without waiting, else io_uring or the file pool). A call that parks
+ * notes when it began, so that a signal handler that runs meanwhile can
+ * make it fail with EINTR (signal.c). stdio is not interposed: glibc's
  * stdio calls its internal write, so printf to a pipe that is full blocks
  * the worker.
  */
@@ -50,28 +51,33 @@ static long do_io(int fd, int dir, int kind, io_op op, void *args) {
     if (WEFT_FD_USER_NB(s)) return op(fd, args);
     int64_t timeout = atomic_load_explicit(&s->timeout_ns[dir], memory_order_relaxed);
     int64_t deadline = timeout > 0 ? weft_now_ns() + timeout : -1;
+    /* Linux restarts these under SA_RESTART, unless the socket has a
+     * timeout for this direction (signal(7)). */
+    int intr = timeout > 0 ? WEFT_INTR_ALWAYS : WEFT_INTR_RESTART;
+    uint64_t since = weft_intr_now();
     for (;;) {
       uint32_t seq = atomic_load_explicit(&s->seq[dir], memory_order_acquire);
       long r = op(fd, args);
       if (r >= 0) return r;
       int e = weft_get_errno();
       if (e != EAGAIN && e != EWOULDBLOCK) return r;
-      int w = weft_fd_wait(fd, s, dir, seq, deadline, kind);
-      if (w == EBADF || w == ETIMEDOUT) {
-        weft_set_errno(w == EBADF ? EBADF : EAGAIN); /* SO_RCVTIMEO/SO_SNDTIMEO */
+      int w = weft_fd_wait(fd, s, dir, seq, deadline, kind, since, intr);
+      if (w == EBADF || w == ETIMEDOUT || w == EINTR) {
+        weft_set_errno(w == ETIMEDOUT ? EAGAIN : w); /* SO_RCVTIMEO/SO_SNDTIMEO */
         return -1;
       }
       if (w) return op(fd, args); /* cannot poll: just block */
     }
   case WEFT_FD_READINESS:
     if (WEFT_FD_USER_NB(s)) return op(fd, args);
+    since = weft_intr_now();
     for (;;) {
       uint32_t seq = atomic_load_explicit(&s->seq[dir], memory_order_acquire);
       struct pollfd p = {fd, (short)(dir ? POLLOUT : POLLIN), 0};
       if (syscall(SYS_poll, &p, 1, 0) != 0) return op(fd, args);
-      int w = weft_fd_wait(fd, s, dir, seq, -1, kind);
-      if (w == EBADF) {
-        weft_set_errno(EBADF);
+      int w = weft_fd_wait(fd, s, dir, seq, -1, kind, since, WEFT_INTR_RESTART);
+      if (w == EBADF || w == EINTR) {
+        weft_set_errno(w);
         return -1;
       }
       if (w && w != ETIMEDOUT) return op(fd, args);
@@ -228,13 +234,17 @@ EXPORT int connect(int fd, const struct sockaddr *addr, socklen_t alen) {
   int e = weft_get_errno();
   if (e != EINPROGRESS) return (int)r;
   if (WEFT_FD_MODE(s) != WEFT_FD_NONBLOCK || WEFT_FD_USER_NB(s)) return (int)r;
+  /* Interrupted, the connection goes on being made, as connect(2) says. */
+  int intr = atomic_load_explicit(&s->timeout_ns[WEFT_FD_OUT], memory_order_relaxed) > 0
+                 ? WEFT_INTR_ALWAYS : WEFT_INTR_RESTART;
+  uint64_t since = weft_intr_now();
   for (;;) {
     uint32_t seq = atomic_load_explicit(&s->seq[WEFT_FD_OUT], memory_order_acquire);
     struct pollfd p = {fd, POLLOUT, 0};
     if (syscall(SYS_poll, &p, 1, 0) > 0) break;
-    int w = weft_fd_wait(fd, s, WEFT_FD_OUT, seq, -1, WEFT_BLOCK_CONNECT);
-    if (w == EBADF) {
-      weft_set_errno(EBADF);
+    int w = weft_fd_wait(fd, s, WEFT_FD_OUT, seq, -1, WEFT_BLOCK_CONNECT, since, intr);
+    if (w == EBADF || w == EINTR) {
+      weft_set_errno(w);
       return -1;
     }
   }
@@ -355,15 +365,16 @@ static int64_t deadline_ts(const struct timespec *ts) {
 
 EXPORT int poll(struct pollfd *fds, nfds_t n, int timeout) {
   if (!weft_current() || timeout == 0) return (int)syscall(SYS_poll, fds, n, timeout);
-  return weft_poll_fds(fds, n, deadline_ms(timeout));
+  return weft_poll_fds(fds, n, deadline_ms(timeout), weft_intr_now(), WEFT_INTR_ALWAYS);
 }
 EXPORT int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *ts, const sigset_t *mask) {
   if (!weft_current() || (ts && ts->tv_sec == 0 && ts->tv_nsec == 0) || mask)
     return (int)syscall(SYS_ppoll, fds, n, ts, mask, 8);
-  return weft_poll_fds(fds, n, deadline_ts(ts));
+  return weft_poll_fds(fds, n, deadline_ts(ts), weft_intr_now(), WEFT_INTR_ALWAYS);
 }
 
 static int select_common(int nfds, fd_set *r, fd_set *w, fd_set *e, int64_t deadline) {
+  uint64_t since = weft_intr_now();
   struct pollfd small[64];
   struct pollfd *p = small;
   int n = 0;
@@ -383,7 +394,7 @@ static int select_common(int nfds, fd_set *r, fd_set *w, fd_set *e, int64_t dead
     p[n].revents = 0;
     n++;
   }
-  int rc = weft_poll_fds(p, (unsigned long)n, deadline);
+  int rc = weft_poll_fds(p, (unsigned long)n, deadline, since, WEFT_INTR_ALWAYS);
   if (rc >= 0) {
     int count = 0;
     if (r) FD_ZERO(r);
@@ -420,11 +431,12 @@ EXPORT int pselect(int nfds, fd_set *r, fd_set *w, fd_set *e, const struct times
 EXPORT int epoll_wait(int epfd, struct epoll_event *ev, int max, int timeout) {
   if (!weft_current() || timeout == 0) return (int)syscall(SYS_epoll_wait, epfd, ev, max, timeout);
   int64_t d = deadline_ms(timeout);
+  uint64_t since = weft_intr_now();
   for (;;) {
     int r = (int)syscall(SYS_epoll_wait, epfd, ev, max, 0);
     if (r != 0) return r;
     struct pollfd p = {epfd, POLLIN, 0};
-    int pr = weft_poll_fds(&p, 1, d);
+    int pr = weft_poll_fds(&p, 1, d, since, WEFT_INTR_ALWAYS);
     if (pr < 0) return pr;
     if (pr == 0) return 0;
   }
@@ -436,14 +448,33 @@ EXPORT int epoll_pwait(int epfd, struct epoll_event *ev, int max, int timeout, c
 
 /* ---- sleeping --------------------------------------------------------- */
 
+/* Sleeps fail with EINTR after any handler (signal(7)); a relative one
+ * reports the time left in *rem. */
+static int64_t sleep_ns(const struct timespec *req) {
+  if (req->tv_sec > INT64_MAX / 1000000000 - 1) return INT64_MAX / 2;
+  return (int64_t)req->tv_sec * 1000000000 + req->tv_nsec;
+}
+static int sleep_for(int64_t ns, struct timespec *rem) {
+  int64_t deadline = weft_now_ns() + ns;
+  if (weft_io_sleep_until(deadline, weft_intr_now(), WEFT_INTR_ALWAYS) == 0) return 0;
+  if (rem) {
+    int64_t left = deadline - weft_now_ns();
+    if (left < 0) left = 0;
+    rem->tv_sec = (time_t)(left / 1000000000);
+    rem->tv_nsec = (long)(left % 1000000000);
+  }
+  return EINTR;
+}
 EXPORT int nanosleep(const struct timespec *req, struct timespec *rem) {
   if (!weft_current()) return (int)syscall(SYS_nanosleep, req, rem);
   if (req->tv_nsec < 0 || req->tv_nsec >= 1000000000 || req->tv_sec < 0) {
     weft_set_errno(EINVAL);
     return -1;
   }
-  weft_sleep((uint64_t)req->tv_sec * 1000000000 + (uint64_t)req->tv_nsec);
-  if (rem) rem->tv_sec = rem->tv_nsec = 0;
+  if (sleep_for(sleep_ns(req), rem)) {
+    weft_set_errno(EINTR);
+    return -1;
+  }
   return 0;
 }
 EXPORT int clock_nanosleep(clockid_t clk, int flags, const struct timespec *req,
@@ -452,20 +483,21 @@ EXPORT int clock_nanosleep(clockid_t clk, int flags, const struct timespec *req,
     long r = syscall(SYS_clock_nanosleep, clk, flags, req, rem);
     return r < 0 ? weft_get_errno() : 0;
   }
-  int64_t ns = (int64_t)req->tv_sec * 1000000000 + req->tv_nsec;
+  if (req->tv_nsec < 0 || req->tv_nsec >= 1000000000 || req->tv_sec < 0) return EINVAL;
+  int64_t ns = sleep_ns(req);
   if (flags & TIMER_ABSTIME) {
     struct timespec now;
-    clock_gettime(clk, &now);
+    if (clock_gettime(clk, &now) != 0) return EINVAL;
     ns -= (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+    if (ns <= 0) return 0;
+    return sleep_for(ns, 0); /* an absolute sleep leaves *rem alone */
   }
-  if (ns > 0) weft_sleep((uint64_t)ns);
-  if (rem) rem->tv_sec = rem->tv_nsec = 0;
-  return 0;
+  return sleep_for(ns, rem);
 }
 EXPORT unsigned sleep(unsigned s) {
-  struct timespec ts = {s, 0};
-  nanosleep(&ts, 0);
-  return 0;
+  struct timespec ts = {s, 0}, left = {0, 0};
+  if (nanosleep(&ts, &left) == 0) return 0;
+  return (unsigned)left.tv_sec + (left.tv_nsec >= 500000000); /* as glibc rounds */
 }
 EXPORT int usleep(useconds_t us) {
   struct timespec ts = {us / 1000000, (long)(us % 1000000) * 1000};
@@ -480,11 +512,14 @@ EXPORT pid_t waitpid(pid_t pid, int *status, int options) {
     return (pid_t)syscall(SYS_wait4, pid, status, options, 0);
   if (pid <= 0) {
     /* Any child (or a group): poll with a growing pause, up to 10 ms. */
-    uint64_t pause_ns = 100000;
+    uint64_t pause_ns = 100000, since = weft_intr_now();
     for (;;) {
       pid_t r = (pid_t)syscall(SYS_wait4, pid, status, options | WNOHANG, 0);
       if (r != 0) return r;
-      weft_sleep(pause_ns);
+      if (weft_io_sleep_until(weft_now_ns() + (int64_t)pause_ns, since, WEFT_INTR_RESTART)) {
+        weft_set_errno(EINTR);
+        return -1;
+      }
       if (pause_ns < 10000000) pause_ns *= 2;
     }
   }
@@ -493,10 +528,14 @@ EXPORT pid_t waitpid(pid_t pid, int *status, int options) {
   weft_fd_forget(pfd);
   struct pollfd p = {pfd, POLLIN, 0};
   pid_t r;
+  uint64_t since = weft_intr_now();
   for (;;) {
     r = (pid_t)syscall(SYS_wait4, pid, status, options | WNOHANG, 0);
     if (r != 0) break;
-    weft_poll_fds(&p, 1, -1);
+    if (weft_poll_fds(&p, 1, -1, since, WEFT_INTR_RESTART) < 0 && weft_get_errno() == EINTR) {
+      r = -1;
+      break;
+    }
   }
   weft_fd_closing(pfd);
   syscall(SYS_close, pfd);
@@ -530,7 +569,10 @@ EXPORT int system(const char *cmd) {
     return -1;
   }
   int status;
-  if (waitpid(pid, &status, 0) < 0) return -1;
+  pid_t r;
+  while ((r = waitpid(pid, &status, 0)) < 0 && weft_get_errno() == EINTR) {
+  }
+  if (r < 0) return -1;
   return status;
 }
 

@@ -49,22 +49,29 @@ struct weft_fd *weft_fd_peek(int fd) WEFT_HIDDEN;
 #define WEFT_FD_MODE(s) __atomic_load_n(&(s)->mode, __ATOMIC_ACQUIRE)
 #define WEFT_FD_USER_NB(s) __atomic_load_n(&(s)->user_nonblock, __ATOMIC_RELAXED)
 /* Wait until `fd` may be ready in direction `dir` (0 in, 1 out) unless its
- * readiness sequence moved past `seq`. Returns 0, ETIMEDOUT, EBADF (closed
- * by another thread) or an epoll_ctl error. */
+ * readiness sequence moved past `seq`. Returns 0, ETIMEDOUT, EINTR (a
+ * signal handler, see weft_intr_begin), EBADF (closed by another thread)
+ * or an epoll_ctl error. */
 int weft_fd_wait(int fd, struct weft_fd *s, int dir, uint32_t seq, int64_t deadline,
-                 int kind) WEFT_HIDDEN;
+                 int kind, uint64_t intr_since, int intr_mode) WEFT_HIDDEN;
 void weft_fd_closing(int fd) WEFT_HIDDEN;
 void weft_fd_forget(int fd) WEFT_HIDDEN;
 int weft_fd_register(int fd, struct weft_fd *s) WEFT_HIDDEN; /* with s->lock held */
 /* Run op(args) on the file pool while the calling user thread is parked;
  * errno is carried back. Off a user thread it just calls op. */
 long weft_file_offload(long (*op)(void *), void *args) WEFT_HIDDEN;
-/* poll(2) for user threads. */
-int weft_poll_fds(void *fds, unsigned long n, int64_t deadline) WEFT_HIDDEN;
+/* poll(2) for user threads; -1 with EINTR when a handler interrupts it
+ * (intr_mode, see weft_intr_begin). */
+int weft_poll_fds(void *fds, unsigned long n, int64_t deadline, uint64_t intr_since,
+                  int intr_mode) WEFT_HIDDEN;
+/* Sleep until `deadline` (CLOCK_MONOTONIC ns); returns 0 or EINTR. */
+int weft_io_sleep_until(int64_t deadline, uint64_t intr_since, int intr_mode) WEFT_HIDDEN;
 /* Add `fd` to the poller's epoll set (edge-triggered input); its events
  * come back as `tag` (one of the WEFT_POLL_TAG_* ranges). */
 int weft_poller_watch(int fd, uint64_t tag) WEFT_HIDDEN;
 #define WEFT_POLL_TAG_RING (1ull << 62) /* | worker index: that worker's ring */
+/* Make the poller look (async-signal-safe: one write to its eventfd). */
+void weft_poller_kick(void) WEFT_HIDDEN;
 
 /* Regular files (file.c). On a user thread, a read or write of a regular
  * file or block device: returns 1 with the call's result in *result (errno
@@ -74,6 +81,30 @@ int weft_file_rw(int fd, int write, const struct iovec *iov, int cnt, off_t off,
                  long *result) WEFT_HIDDEN;
 /* fsync/fdatasync on a user thread (io_uring, else the pool). */
 long weft_file_sync(int fd, int datasync) WEFT_HIDDEN;
+
+/* Signal handlers interrupting parked calls (signal.c). A call notes
+ * weft_intr_now() when it begins; before parking (armed with `gen`) it
+ * registers with weft_intr_begin, which returns 1 if a handler that
+ * interrupts it has already run (then it does not park: unarm, end,
+ * EINTR). After the park, weft_intr_end returns 1 if it was interrupted. */
+enum {
+  WEFT_INTR_NONE,    /* not interruptible */
+  WEFT_INTR_RESTART, /* interrupted by handlers without SA_RESTART */
+  WEFT_INTR_ALWAYS   /* interrupted by any handler (never restarted) */
+};
+struct weft_intr {
+  struct weft_intr *next, *prev;
+  struct weft_thread *thread;
+  uint64_t gen, since;
+  int mode, list;
+  _Atomic int fired;
+};
+uint64_t weft_intr_now(void) WEFT_HIDDEN;
+int weft_intr_begin(struct weft_intr *r, uint64_t gen, uint64_t since, int mode) WEFT_HIDDEN;
+int weft_intr_end(struct weft_intr *r) WEFT_HIDDEN;
+/* The poller: wake the registered calls a handler interrupted since the
+ * last look. Returns how many it woke. */
+int weft_intr_poll(void) WEFT_HIDDEN;
 
 /* io_uring (uring.c): one ring per worker, created on first use. */
 enum { WEFT_URING_READ, WEFT_URING_WRITE, WEFT_URING_FSYNC, WEFT_URING_FDATASYNC };

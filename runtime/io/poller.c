@@ -44,6 +44,13 @@ static void kick(void) {
   syscall(SYS_write, kickfd, &one, sizeof one);
 }
 
+/* From a signal handler (signal.c): no sanitizer instrumentation. */
+__attribute__((disable_sanitizer_instrumentation)) void weft_poller_kick(void) {
+  int fd = __atomic_load_n(&kickfd, __ATOMIC_RELAXED);
+  uint64_t one = 1;
+  if (fd >= 0) syscall(SYS_write, fd, &one, sizeof one);
+}
+
 static void wake_dir(struct weft_fd *s, int dir, int result) {
   atomic_fetch_add_explicit(&s->seq[dir], 1, memory_order_release);
   struct weft_waiter *w;
@@ -56,6 +63,9 @@ static void wake_dir(struct weft_fd *s, int dir, int result) {
 static void poll_events(int64_t timeout_ns) {
   struct epoll_event ev[256];
   struct timespec ts, *tp = 0;
+  /* A signal handler may have run while nobody was polling (signal.c);
+   * the threads it interrupted are work: do not sleep then. */
+  if (weft_intr_poll()) timeout_ns = 0;
   if (timeout_ns >= 0) {
     ts.tv_sec = timeout_ns / 1000000000;
     ts.tv_nsec = timeout_ns % 1000000000;
@@ -81,6 +91,7 @@ static void poll_events(int64_t timeout_ns) {
     if (e & (EPOLLOUT | EPOLLHUP | EPOLLERR)) wake_dir(s, WEFT_FD_OUT, 0);
     weft_spin_unlock(&s->lock);
   }
+  weft_intr_poll(); /* a handler that ran during the wait (EINTR, or a kick) */
 }
 
 void weft_io_init(void) {
@@ -154,7 +165,8 @@ int weft_fd_register(int fd, struct weft_fd *s) {
   return 0;
 }
 
-int weft_fd_wait(int fd, struct weft_fd *s, int dir, uint32_t seq, int64_t deadline, int kind) {
+int weft_fd_wait(int fd, struct weft_fd *s, int dir, uint32_t seq, int64_t deadline, int kind,
+                 uint64_t intr_since, int intr_mode) {
   struct weft_thread *self = weft_current();
   struct weft_waiter w = {.thread = self, .result = -1};
   weft_spin_lock(&s->lock);
@@ -170,16 +182,42 @@ int weft_fd_wait(int fd, struct weft_fd *s, int dir, uint32_t seq, int64_t deadl
   w.gen = weft_arm_for(self, kind);
   weft_waitq_push(&s->q[dir], &w);
   weft_spin_unlock(&s->lock);
-  weft_io_wait_begin();
-  int r = weft_park_until(kind, deadline, w.gen);
-  weft_io_wait_end();
-  if (r == ETIMEDOUT) {
+  struct weft_intr ir;
+  int r;
+  if (intr_mode && weft_intr_begin(&ir, w.gen, intr_since, intr_mode)) {
+    weft_unarm(self, w.gen, kind); /* a handler ran since the call began */
+    weft_intr_end(&ir);
+    r = EINTR;
+  } else {
+    if (!intr_mode) weft_io_wait_begin();
+    r = weft_park_until(kind, deadline, w.gen);
+    if (!intr_mode) weft_io_wait_end();
+    if (intr_mode && weft_intr_end(&ir)) r = EINTR;
+  }
+  if (r == ETIMEDOUT || r == EINTR) {
     weft_spin_lock(&s->lock);
     if (w.result == -1) weft_waitq_remove(&s->q[dir], &w);
     weft_spin_unlock(&s->lock);
-    return ETIMEDOUT;
+    return r;
   }
   return w.result < 0 ? 0 : w.result;
+}
+
+int weft_io_sleep_until(int64_t deadline, uint64_t intr_since, int intr_mode) {
+  struct weft_thread *self = weft_current();
+  for (;;) {
+    if (weft_now_ns() >= deadline) return 0;
+    uint64_t gen = weft_arm_for(self, WEFT_BLOCK_SLEEP);
+    struct weft_intr ir;
+    if (intr_mode && weft_intr_begin(&ir, gen, intr_since, intr_mode)) {
+      weft_unarm(self, gen, WEFT_BLOCK_SLEEP);
+      weft_intr_end(&ir);
+      return EINTR;
+    }
+    weft_park_until(WEFT_BLOCK_SLEEP, deadline, gen);
+    self = weft_current();
+    if (intr_mode && weft_intr_end(&ir) && weft_now_ns() < deadline) return EINTR;
+  }
 }
 
 void weft_fd_closing(int fd) {
@@ -208,7 +246,8 @@ void weft_fd_forget(int fd) {
   weft_fd_closing(fd);
 }
 
-int weft_poll_fds(void *fdsv, unsigned long n, int64_t deadline) {
+int weft_poll_fds(void *fdsv, unsigned long n, int64_t deadline, uint64_t intr_since,
+                  int intr_mode) {
   struct pollfd *fds = (struct pollfd *)fdsv;
   struct weft_waiter small[32];
   struct weft_waiter *ws = n * 2 <= 32 ? small : (struct weft_waiter *)calloc(n * 2, sizeof *ws);
@@ -254,11 +293,19 @@ int weft_poll_fds(void *fdsv, unsigned long n, int64_t deadline) {
       }
       weft_spin_unlock(&s->lock);
     }
-    int timed_out = 0;
+    int timed_out = 0, interrupted = 0;
     if (!moved) {
-      if (queued) weft_io_wait_begin();
-      timed_out = weft_park_until(WEFT_BLOCK_POLL, deadline, gen) == ETIMEDOUT;
-      if (queued) weft_io_wait_end();
+      struct weft_intr ir;
+      if (intr_mode && weft_intr_begin(&ir, gen, intr_since, intr_mode)) {
+        weft_unarm(weft_current(), gen, WEFT_BLOCK_POLL); /* a handler ran since the call began */
+        weft_intr_end(&ir);
+        interrupted = 1;
+      } else {
+        if (queued && !intr_mode) weft_io_wait_begin();
+        timed_out = weft_park_until(WEFT_BLOCK_POLL, deadline, gen) == ETIMEDOUT;
+        if (queued && !intr_mode) weft_io_wait_end();
+        if (intr_mode) interrupted = weft_intr_end(&ir);
+      }
     }
     for (unsigned long i = 0; i < n; i++) {
       for (int dir = 0; dir < 2; dir++) {
@@ -272,6 +319,11 @@ int weft_poll_fds(void *fdsv, unsigned long n, int64_t deadline) {
     }
     /* Not parked: a waker may have taken our token already. */
     if (moved) weft_unarm(weft_current(), gen, WEFT_BLOCK_POLL);
+    if (interrupted) {
+      weft_set_errno(EINTR);
+      r = -1;
+      break;
+    }
     if (timed_out) {
       r = (int)syscall(SYS_poll, fds, n, 0);
       break;

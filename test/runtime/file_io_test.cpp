@@ -21,40 +21,11 @@
 #include <string>
 #include <vector>
 
+#include "interposed.h"
 #include "weft/weft.h"
 
 namespace {
 
-// The interposed calls, as the test makes them. Under TSan they are
-// libweft's own definitions, found with dlsym(RTLD_NEXT): TSan's
-// interceptors for read/write/... call libweft's inside a "blocking call"
-// scope in which TSan stops recording the synchronisation of the calling
-// fiber, so every wake-up of a user thread parked in one would be reported
-// as a race (see docs/runtime.md, Sanitizers). Elsewhere they are the
-// plain calls, through whatever the sanitizer wraps around them.
-namespace call {
-template <class F> F resolve(F plain, const char *name) {
-#if defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-  (void)plain;
-  return (F)dlsym(RTLD_NEXT, name);
-#endif
-#endif
-  (void)name;
-  return plain;
-}
-#define WEFT_CALL(name) const auto name = resolve(&::name, #name);
-WEFT_CALL(read)
-WEFT_CALL(write)
-WEFT_CALL(pread)
-WEFT_CALL(pwrite)
-WEFT_CALL(readv)
-WEFT_CALL(writev)
-WEFT_CALL(fsync)
-WEFT_CALL(fdatasync)
-WEFT_CALL(close)
-#undef WEFT_CALL
-} // namespace call
 
 bool uring_expected() {
   const char *s = getenv("WEFT_IO_URING");

@@ -1,0 +1,264 @@
+/* io: signal handlers that interrupt parked calls (EINTR).
+ *
+ * A user thread parked in an interposed call is not in a system call, so
+ * the kernel has nothing to interrupt when a signal comes: the handler
+ * runs on whichever kernel thread the kernel picked (a worker running
+ * some other user thread, an idle worker, a thread weft does not own), and
+ * the kernel cannot know which user thread the program meant. weft
+ * therefore applies a handler to the process:
+ *
+ *   When a handler installed with sigaction/signal (wrapped here) returns,
+ *   every interposed call that is parked at that moment, and began before
+ *   the handler returned, fails with EINTR, if Linux would have failed it
+ *   for a thread it interrupted: calls restarted under SA_RESTART
+ *   (read/write/recv/send/accept/connect on sockets, pipes and ttys,
+ *   wait/waitpid) fail only when the handler was installed without
+ *   SA_RESTART; the calls Linux never restarts (poll, ppoll, select,
+ *   pselect, epoll_wait, epoll_pwait, nanosleep, clock_nanosleep, usleep,
+ *   sleep, and socket calls with SO_RCVTIMEO/SO_SNDTIMEO set) fail
+ *   after any handler. Disk-file I/O, pthread and weft synchronisation and
+ *   weft_sleep are not interrupted, as the kernel does not interrupt disk
+ *   I/O and glibc restarts the others.
+ *
+ * The wrapper ("trampoline") is what the kernel sees installed; it calls
+ * the program's handler, then counts the handler in `intr_seq` (low 32
+ * bits: every handler; high 32 bits: handlers without SA_RESTART) and
+ * kicks the poller. Nothing more runs in the handler: it takes no lock.
+ * A call notes intr_seq when it begins; before parking it registers in the
+ * list of its worker (under that list's lock) and looks whether a handler
+ * has run since; the poller, seeing intr_seq move, walks the lists and
+ * wakes the registered calls that are due (weft_wake), which then fail
+ * with EINTR. A registered call counts as an I/O waiter, so some worker
+ * polls while one is parked.
+ *
+ * sigaction(oldact) reports the program's handler and flags, not the
+ * trampoline; SIG_DFL and SIG_IGN are installed as they are.
+ */
+#define _GNU_SOURCE
+#include "io/io.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+
+#define EXPORT __attribute__((visibility("default")))
+
+#ifndef _NSIG
+#define _NSIG 65
+#endif
+
+static _Atomic uint64_t intr_seq;
+static _Atomic uint64_t intr_seen; /* the poller's last walk */
+
+struct handler {
+  void *_Atomic fn;  /* the program's sa_handler / sa_sigaction */
+  _Atomic int flags; /* the program's sa_flags */
+};
+static struct handler handlers[_NSIG];
+static sigset_t no_restart; /* signals siginterrupt(sig, 1) was called for */
+
+struct intr_list {
+  weft_spinlock lock;
+  struct weft_intr *head;
+};
+static struct intr_list lists[WEFT_MAX_WORKERS];
+
+typedef int (*sigaction_fn)(int, const struct sigaction *, struct sigaction *);
+static sigaction_fn real_sigaction;
+
+/* sigaction runs inside sanitizer start-up (TSan installs its handlers
+ * before it can take instrumented code), and the trampoline in signal
+ * context, perhaps on top of the sanitizer's own code: neither is
+ * instrumented, and neither calls code that is. */
+#define UNINSTRUMENTED __attribute__((disable_sanitizer_instrumentation))
+
+UNINSTRUMENTED __attribute__((constructor)) static void find_real_sigaction(void) {
+  real_sigaction = (sigaction_fn)dlsym(RTLD_NEXT, "sigaction");
+}
+
+/* The program's handler, then count it and kick the poller: lock-free and
+ * async-signal-safe. A registered call counts as an I/O waiter, so while
+ * one is parked some worker polls (or a busy one looks every 64th switch),
+ * and the kick reaches it. */
+UNINSTRUMENTED static void trampoline(int sig, siginfo_t *info, void *uc) {
+  void *fn = atomic_load_explicit(&handlers[sig].fn, memory_order_acquire);
+  int flags = atomic_load_explicit(&handlers[sig].flags, memory_order_relaxed);
+  if (fn == (void *)SIG_DFL || fn == (void *)SIG_IGN) return; /* changed meanwhile */
+  if (flags & SA_SIGINFO) ((void (*)(int, siginfo_t *, void *))fn)(sig, info, uc);
+  else ((void (*)(int))fn)(sig);
+  int e = errno;
+  atomic_fetch_add_explicit(&intr_seq, 1 | (flags & SA_RESTART ? 0 : 1ull << 32),
+                            memory_order_release);
+  weft_poller_kick();
+  errno = e;
+}
+
+uint64_t weft_intr_now(void) { return atomic_load_explicit(&intr_seq, memory_order_acquire); }
+
+static int due(uint64_t since, uint64_t now, int mode) {
+  if (mode == WEFT_INTR_ALWAYS) return (uint32_t)now != (uint32_t)since;
+  return (now >> 32) != (since >> 32);
+}
+
+int weft_intr_begin(struct weft_intr *r, uint64_t gen, uint64_t since, int mode) {
+  struct weft_worker *w = weft_cur_worker();
+  r->thread = weft_current();
+  r->gen = gen;
+  r->since = since;
+  r->mode = mode;
+  r->list = (int)w->index;
+  atomic_store_explicit(&r->fired, 0, memory_order_relaxed);
+  struct intr_list *l = &lists[r->list];
+  weft_spin_lock(&l->lock);
+  r->prev = 0;
+  r->next = l->head;
+  if (l->head) l->head->prev = r;
+  l->head = r;
+  int now_due = due(since, weft_intr_now(), mode);
+  weft_spin_unlock(&l->lock);
+  weft_io_wait_begin();
+  return now_due;
+}
+
+int weft_intr_end(struct weft_intr *r) {
+  weft_io_wait_end();
+  struct intr_list *l = &lists[r->list];
+  weft_spin_lock(&l->lock);
+  if (r->prev) r->prev->next = r->next; else l->head = r->next;
+  if (r->next) r->next->prev = r->prev;
+  weft_spin_unlock(&l->lock);
+  return atomic_load_explicit(&r->fired, memory_order_relaxed);
+}
+
+int weft_intr_poll(void) {
+  uint64_t seen = atomic_load_explicit(&intr_seen, memory_order_relaxed);
+  uint64_t now = weft_intr_now();
+  if (now == seen) return 0;
+  if (!atomic_compare_exchange_strong(&intr_seen, &seen, now)) return 0;
+  int woke = 0;
+  unsigned n = weft_workers();
+  for (unsigned i = 0; i < n && i < WEFT_MAX_WORKERS; i++) {
+    /* Every list is locked, even an empty one: a call that registers after
+     * this walk has passed its list then sees `now` itself (begin). */
+    struct intr_list *l = &lists[i];
+    weft_spin_lock(&l->lock);
+    for (struct weft_intr *r = l->head; r; r = r->next) {
+      if (!due(r->since, now, r->mode) || atomic_load_explicit(&r->fired, memory_order_relaxed))
+        continue;
+      atomic_store_explicit(&r->fired, 1, memory_order_relaxed);
+      woke += weft_wake(r->thread, r->gen);
+    }
+    weft_spin_unlock(&l->lock);
+  }
+  return woke;
+}
+
+/* ---- installing handlers ------------------------------------------------ */
+
+UNINSTRUMENTED EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *old) {
+  if (!real_sigaction) find_real_sigaction();
+  if (sig <= 0 || sig >= _NSIG) return real_sigaction(sig, act, old);
+  struct handler *h = &handlers[sig];
+  void *old_fn = atomic_load_explicit(&h->fn, memory_order_relaxed);
+  int old_flags = atomic_load_explicit(&h->flags, memory_order_relaxed);
+  struct sigaction k, prev;
+  const struct sigaction *pass = act;
+  if (act && act->sa_handler != SIG_DFL && act->sa_handler != SIG_IGN) {
+    k = *act;
+    k.sa_sigaction = trampoline;
+    k.sa_flags |= SA_SIGINFO;
+    /* Recorded first, so a signal that comes as soon as the kernel has
+     * the trampoline finds the handler. */
+    atomic_store_explicit(&h->flags, act->sa_flags, memory_order_relaxed);
+    atomic_store_explicit(&h->fn, (void *)act->sa_handler, memory_order_release);
+    pass = &k;
+  }
+  int r = real_sigaction(sig, pass, &prev);
+  if (r != 0) {
+    if (pass == &k) {
+      atomic_store_explicit(&h->flags, old_flags, memory_order_relaxed);
+      atomic_store_explicit(&h->fn, old_fn, memory_order_release);
+    }
+    return r;
+  }
+  if (old) {
+    *old = prev;
+    if (prev.sa_sigaction == trampoline) {
+      old->sa_handler = (void (*)(int))old_fn;
+      old->sa_flags = old_flags;
+    }
+  }
+  return 0;
+}
+UNINSTRUMENTED EXPORT int __sigaction(int sig, const struct sigaction *act,
+                                      struct sigaction *old) {
+  return sigaction(sig, act, old);
+}
+
+static sighandler_t install(int sig, sighandler_t fn, int flags, int mask_self) {
+  if (fn == SIG_ERR || sig <= 0 || sig >= _NSIG) {
+    weft_set_errno(EINVAL);
+    return SIG_ERR;
+  }
+  struct sigaction a, o;
+  memset(&a, 0, sizeof a);
+  a.sa_handler = fn;
+  sigemptyset(&a.sa_mask);
+  if (mask_self) sigaddset(&a.sa_mask, sig);
+  a.sa_flags = flags;
+  if (sigaction(sig, &a, &o) < 0) return SIG_ERR;
+  return o.sa_handler;
+}
+
+/* BSD semantics, as glibc's signal: restarted unless siginterrupt said so. */
+EXPORT sighandler_t signal(int sig, sighandler_t fn) {
+  int restart = sig > 0 && sig < _NSIG && !sigismember(&no_restart, sig);
+  return install(sig, fn, restart ? SA_RESTART : 0, 1);
+}
+EXPORT sighandler_t bsd_signal(int sig, sighandler_t fn) { return signal(sig, fn); }
+EXPORT sighandler_t ssignal(int sig, sighandler_t fn) { return signal(sig, fn); }
+/* System V semantics (what signal means under strict ISO C). */
+EXPORT sighandler_t __sysv_signal(int sig, sighandler_t fn) {
+  return install(sig, fn, SA_RESETHAND | SA_NODEFER, 0);
+}
+EXPORT sighandler_t sysv_signal(int sig, sighandler_t fn) { return __sysv_signal(sig, fn); }
+
+EXPORT int siginterrupt(int sig, int flag) {
+  struct sigaction a;
+  if (sig <= 0 || sig >= _NSIG || sigaction(sig, 0, &a) < 0) {
+    weft_set_errno(EINVAL);
+    return -1;
+  }
+  if (flag) {
+    sigaddset(&no_restart, sig);
+    a.sa_flags &= ~SA_RESTART;
+  } else {
+    sigdelset(&no_restart, sig);
+    a.sa_flags |= SA_RESTART;
+  }
+  return sigaction(sig, &a, 0);
+}
+
+/* sigset(3) as glibc has it: SIG_HOLD blocks; otherwise install with no
+ * flags and unblock; the old disposition, or SIG_HOLD if it was blocked. */
+EXPORT sighandler_t sigset(int sig, sighandler_t fn) {
+  if (fn == SIG_ERR || sig <= 0 || sig >= _NSIG) {
+    weft_set_errno(EINVAL);
+    return SIG_ERR;
+  }
+  sigset_t one, was;
+  sigemptyset(&one);
+  sigaddset(&one, sig);
+  struct sigaction o;
+  if (fn == SIG_HOLD) {
+    if (sigprocmask(SIG_BLOCK, &one, &was) < 0 || sigaction(sig, 0, &o) < 0) return SIG_ERR;
+    return sigismember(&was, sig) ? SIG_HOLD : o.sa_handler;
+  }
+  struct sigaction a;
+  memset(&a, 0, sizeof a);
+  a.sa_handler = fn;
+  sigemptyset(&a.sa_mask);
+  if (sigaction(sig, &a, &o) < 0 || sigprocmask(SIG_UNBLOCK, &one, &was) < 0) return SIG_ERR;
+  return sigismember(&was, sig) ? SIG_HOLD : o.sa_handler;
+}

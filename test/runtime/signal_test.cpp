@@ -1,0 +1,481 @@
+// Signal handlers and parked calls: a handler installed without SA_RESTART
+// makes a parked read/accept/write/waitpid fail with EINTR; with SA_RESTART
+// they keep waiting; poll and the sleeps fail either way (signal(7)), and
+// nanosleep reports the time left. Real signals: kill, raise, setitimer.
+// ctest runs it on one worker and on two.
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include "interposed.h"
+#include "weft/weft.h"
+
+namespace {
+
+std::atomic<int> handled{0};
+void on_signal(int) { handled.fetch_add(1); }
+
+// TSan defers a program's handler to a point of its choosing (the
+// trampoline weft installs calls TSan's own handler, which queues it), so
+// there a call may fail with EINTR before the handler has run; and TSan's
+// signal() installs without SA_RESTART.
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define WEFT_TEST_TSAN 1
+#endif
+#endif
+#if defined(WEFT_TEST_TSAN)
+constexpr bool kTsan = true;
+#else
+constexpr bool kTsan = false;
+#endif
+
+// Wait until the handler has run `n` times in all.
+void wait_handled(int n) {
+  for (int i = 0; i < 2000 && handled.load() < n; i++) weft_sleep(1000000);
+  EXPECT_EQ(handled.load(), n);
+}
+
+__attribute__((noinline)) int get_errno() { return errno; }
+
+// Install on_signal for `sig`, with or without SA_RESTART.
+void install(int sig, bool restart) {
+  struct sigaction a = {};
+  a.sa_handler = on_signal;
+  sigemptyset(&a.sa_mask);
+  a.sa_flags = restart ? SA_RESTART : 0;
+  ASSERT_EQ(sigaction(sig, &a, nullptr), 0);
+}
+void uninstall(int sig) { signal(sig, SIG_DFL); }
+
+// Wait until `n` threads are parked at blocking point `kind`.
+void wait_parked(enum weft_block_kind kind, uint64_t n) {
+  for (int i = 0; i < 2000; i++) {
+    struct weft_stats s;
+    weft_stats(&s);
+    if (s.blocked_by_kind[kind] >= n) return;
+    weft_sleep(1000000);
+  }
+  FAIL() << "no thread parked at " << weft_block_kind_name(kind);
+}
+
+struct call_result {
+  long r = 0;
+  int err = 0;
+  int handled_before_return = -1;
+  std::atomic<bool> returned{false};
+};
+
+struct pipe_call {
+  int fd;
+  call_result res;
+};
+
+void *read_pipe(void *arg) {
+  auto *c = (pipe_call *)arg;
+  char buf[8];
+  c->res.r = call::read(c->fd, buf, sizeof buf);
+  c->res.err = c->res.r < 0 ? get_errno() : 0;
+  c->res.handled_before_return = handled.load();
+  c->res.returned = true;
+  return nullptr;
+}
+
+TEST(Signal, ReadFailsWithEintrWithoutSaRestart) {
+  install(SIGUSR1, false);
+  handled = 0;
+  int p[2];
+  ASSERT_EQ(pipe(p), 0);
+  pipe_call c{p[0], {}};
+  weft_thread_t *t;
+  ASSERT_EQ(weft_spawn(&t, nullptr, read_pipe, &c), 0);
+  wait_parked(WEFT_BLOCK_IO, 1);
+  ASSERT_EQ(kill(getpid(), SIGUSR1), 0);
+  weft_join(t, nullptr);
+  EXPECT_EQ(c.res.r, -1);
+  EXPECT_EQ(c.res.err, EINTR);
+  if (!kTsan) EXPECT_EQ(c.res.handled_before_return, 1); // the handler ran first
+  wait_handled(1);
+  close(p[0]);
+  close(p[1]);
+  uninstall(SIGUSR1);
+}
+
+TEST(Signal, ReadKeepsWaitingWithSaRestart) {
+  install(SIGUSR1, true);
+  handled = 0;
+  int p[2];
+  ASSERT_EQ(pipe(p), 0);
+  pipe_call c{p[0], {}};
+  weft_thread_t *t;
+  ASSERT_EQ(weft_spawn(&t, nullptr, read_pipe, &c), 0);
+  wait_parked(WEFT_BLOCK_IO, 1);
+  ASSERT_EQ(raise(SIGUSR1), 0);
+  wait_handled(1);
+  weft_sleep(30000000);
+  EXPECT_FALSE(c.res.returned.load());
+  ASSERT_EQ(write(p[1], "data", 4), 4);
+  weft_join(t, nullptr);
+  EXPECT_EQ(c.res.r, 4);
+  close(p[0]);
+  close(p[1]);
+  uninstall(SIGUSR1);
+}
+
+// signal() has BSD semantics (SA_RESTART) unless siginterrupt says not.
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wdeprecated-declarations" // siginterrupt
+TEST(Signal, SignalRestartsUnlessSiginterrupt) {
+  if (kTsan) GTEST_SKIP() << "TSan's signal() has no SA_RESTART";
+  ASSERT_NE(signal(SIGUSR2, on_signal), SIG_ERR);
+  struct sigaction a;
+  ASSERT_EQ(sigaction(SIGUSR2, nullptr, &a), 0);
+  EXPECT_EQ(a.sa_handler, on_signal); // the program's, not weft's wrapper
+  EXPECT_TRUE(a.sa_flags & SA_RESTART);
+  EXPECT_FALSE(a.sa_flags & SA_SIGINFO);
+  ASSERT_EQ(siginterrupt(SIGUSR2, 1), 0);
+  ASSERT_EQ(sigaction(SIGUSR2, nullptr, &a), 0);
+  EXPECT_EQ(a.sa_handler, on_signal);
+  EXPECT_FALSE(a.sa_flags & SA_RESTART);
+  handled = 0;
+  int p[2];
+  ASSERT_EQ(pipe(p), 0);
+  pipe_call c{p[0], {}};
+  weft_thread_t *t;
+  ASSERT_EQ(weft_spawn(&t, nullptr, read_pipe, &c), 0);
+  wait_parked(WEFT_BLOCK_IO, 1);
+  ASSERT_EQ(kill(getpid(), SIGUSR2), 0);
+  weft_join(t, nullptr);
+  EXPECT_EQ(c.res.err, EINTR);
+  EXPECT_EQ(signal(SIGUSR2, SIG_DFL), on_signal);
+  siginterrupt(SIGUSR2, 0);
+  close(p[0]);
+  close(p[1]);
+}
+#pragma clang diagnostic pop
+
+// A handler installed after the thread parked still interrupts it; an
+// ignored signal, or one with no handler that does nothing, does not.
+TEST(Signal, OnlyHandlersInterrupt) {
+  handled = 0;
+  int p[2];
+  ASSERT_EQ(pipe(p), 0);
+  pipe_call c{p[0], {}};
+  weft_thread_t *t;
+  ASSERT_EQ(weft_spawn(&t, nullptr, read_pipe, &c), 0);
+  wait_parked(WEFT_BLOCK_IO, 1);
+  ASSERT_EQ(kill(getpid(), SIGURG), 0); // default action: ignore
+  signal(SIGUSR1, SIG_IGN);
+  ASSERT_EQ(kill(getpid(), SIGUSR1), 0);
+  weft_sleep(20000000);
+  EXPECT_FALSE(c.res.returned.load());
+  install(SIGUSR1, false);
+  ASSERT_EQ(kill(getpid(), SIGUSR1), 0);
+  weft_join(t, nullptr);
+  EXPECT_EQ(c.res.err, EINTR);
+  close(p[0]);
+  close(p[1]);
+  wait_handled(1);
+  uninstall(SIGUSR1);
+}
+
+struct accept_call {
+  int fd;
+  call_result res;
+};
+
+void *do_accept(void *arg) {
+  auto *c = (accept_call *)arg;
+  c->res.r = call::accept(c->fd, nullptr, nullptr);
+  c->res.err = c->res.r < 0 ? get_errno() : 0;
+  c->res.returned = true;
+  return nullptr;
+}
+
+int listener(uint16_t *port) {
+  int s = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a = {};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(s, (struct sockaddr *)&a, sizeof a);
+  socklen_t len = sizeof a;
+  getsockname(s, (struct sockaddr *)&a, &len);
+  *port = ntohs(a.sin_port);
+  listen(s, 8);
+  return s;
+}
+
+TEST(Signal, AcceptFailsWithoutSaRestartAndWaitsWithIt) {
+  handled = 0;
+  uint16_t port;
+  int s = listener(&port);
+  for (bool restart : {false, true}) {
+    install(SIGUSR1, restart);
+    accept_call c{s, {}};
+    weft_thread_t *t;
+    ASSERT_EQ(weft_spawn(&t, nullptr, do_accept, &c), 0);
+    wait_parked(WEFT_BLOCK_ACCEPT, 1);
+    ASSERT_EQ(kill(getpid(), SIGUSR1), 0);
+    if (restart) {
+      weft_sleep(30000000);
+      EXPECT_FALSE(c.res.returned.load());
+      int cl = socket(AF_INET, SOCK_STREAM, 0);
+      struct sockaddr_in a = {};
+      a.sin_family = AF_INET;
+      a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      a.sin_port = htons(port);
+      ASSERT_EQ(connect(cl, (struct sockaddr *)&a, sizeof a), 0);
+      weft_join(t, nullptr);
+      EXPECT_GE(c.res.r, 0);
+      close((int)c.res.r);
+      close(cl);
+    } else {
+      weft_join(t, nullptr);
+      EXPECT_EQ(c.res.r, -1);
+      EXPECT_EQ(c.res.err, EINTR);
+    }
+  }
+  close(s);
+  wait_handled(2);
+  uninstall(SIGUSR1);
+}
+
+struct poll_call {
+  int fd;
+  call_result res;
+};
+
+void *do_poll(void *arg) {
+  auto *c = (poll_call *)arg;
+  struct pollfd p = {c->fd, POLLIN, 0};
+  c->res.r = call::poll(&p, 1, -1);
+  c->res.err = c->res.r < 0 ? get_errno() : 0;
+  c->res.returned = true;
+  return nullptr;
+}
+
+// Linux never restarts poll: EINTR under SA_RESTART too.
+TEST(Signal, PollFailsWithEintrEvenWithSaRestart) {
+  handled = 0;
+  for (bool restart : {false, true}) {
+    install(SIGUSR1, restart);
+    int p[2];
+    ASSERT_EQ(pipe(p), 0);
+    poll_call c{p[0], {}};
+    weft_thread_t *t;
+    ASSERT_EQ(weft_spawn(&t, nullptr, do_poll, &c), 0);
+    wait_parked(WEFT_BLOCK_POLL, 1);
+    ASSERT_EQ(kill(getpid(), SIGUSR1), 0);
+    weft_join(t, nullptr);
+    EXPECT_EQ(c.res.r, -1) << "SA_RESTART " << restart;
+    EXPECT_EQ(c.res.err, EINTR);
+    close(p[0]);
+    close(p[1]);
+  }
+  wait_handled(2);
+  uninstall(SIGUSR1);
+}
+
+struct sleep_call {
+  struct timespec req, rem;
+  call_result res;
+};
+
+void *do_nanosleep(void *arg) {
+  auto *c = (sleep_call *)arg;
+  c->res.r = call::nanosleep(&c->req, &c->rem);
+  c->res.err = c->res.r < 0 ? get_errno() : 0;
+  c->res.returned = true;
+  return nullptr;
+}
+
+void *do_sleep(void *arg) {
+  auto *c = (sleep_call *)arg;
+  c->res.r = call::sleep(5);
+  c->res.returned = true;
+  return nullptr;
+}
+
+// setitimer's SIGALRM cuts a 2 s nanosleep after about 50 ms: EINTR, and
+// the time left is what is left of the 2 s.
+TEST(Signal, NanosleepReportsTheTimeLeft) {
+  install(SIGALRM, true);
+  handled = 0;
+  sleep_call c = {};
+  c.req = {2, 0};
+  int64_t t0 = weft_now();
+  weft_thread_t *t;
+  ASSERT_EQ(weft_spawn(&t, nullptr, do_nanosleep, &c), 0);
+  wait_parked(WEFT_BLOCK_SLEEP, 1);
+  struct itimerval it = {};
+  it.it_value.tv_usec = 50000;
+  ASSERT_EQ(setitimer(ITIMER_REAL, &it, nullptr), 0);
+  weft_join(t, nullptr);
+  int64_t slept = weft_now() - t0;
+  EXPECT_EQ(c.res.r, -1);
+  EXPECT_EQ(c.res.err, EINTR);
+  wait_handled(1);
+  int64_t left = (int64_t)c.rem.tv_sec * 1000000000 + c.rem.tv_nsec;
+  EXPECT_LT(slept, 1500000000);
+  EXPECT_GT(left, 2000000000 - slept - 20000000);
+  EXPECT_LE(left, 2000000000 - slept + 20000000);
+  // sleep(3) returns the seconds left, rounded as glibc does.
+  sleep_call s = {};
+  ASSERT_EQ(weft_spawn(&t, nullptr, do_sleep, &s), 0);
+  wait_parked(WEFT_BLOCK_SLEEP, 1);
+  it.it_value.tv_usec = 50000;
+  ASSERT_EQ(setitimer(ITIMER_REAL, &it, nullptr), 0);
+  weft_join(t, nullptr);
+  EXPECT_EQ(s.res.r, 5);
+  wait_handled(2);
+  uninstall(SIGALRM);
+}
+
+// A blocking write that has written part of its data when interrupted
+// returns the count, as pipe_write does.
+struct write_call {
+  int fd;
+  call_result res;
+};
+
+void *big_write(void *arg) {
+  auto *c = (write_call *)arg;
+  std::vector<char> buf(1 << 20, 'w');
+  c->res.r = call::write(c->fd, buf.data(), buf.size());
+  c->res.err = c->res.r < 0 ? get_errno() : 0;
+  return nullptr;
+}
+
+TEST(Signal, InterruptedWriteReturnsWhatItWrote) {
+  handled = 0;
+  install(SIGUSR1, false);
+  int p[2];
+  ASSERT_EQ(pipe(p), 0);
+  write_call c{p[1], {}};
+  weft_thread_t *t;
+  ASSERT_EQ(weft_spawn(&t, nullptr, big_write, &c), 0);
+  wait_parked(WEFT_BLOCK_IO, 1);
+  ASSERT_EQ(kill(getpid(), SIGUSR1), 0);
+  weft_join(t, nullptr);
+  int cap = fcntl(p[1], F_GETPIPE_SZ);
+  EXPECT_EQ(c.res.r, cap);
+  close(p[0]);
+  close(p[1]);
+  wait_handled(1);
+  uninstall(SIGUSR1);
+}
+
+struct wait_call {
+  pid_t pid;
+  call_result res;
+};
+
+void *do_waitpid(void *arg) {
+  auto *c = (wait_call *)arg;
+  int status;
+  c->res.r = call::waitpid(c->pid, &status, 0);
+  c->res.err = c->res.r < 0 ? get_errno() : 0;
+  return nullptr;
+}
+
+TEST(Signal, WaitpidFailsWithEintrWithoutSaRestart) {
+  handled = 0;
+  install(SIGUSR1, false);
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    pause();
+    _exit(0);
+  }
+  wait_call c{pid, {}};
+  weft_thread_t *t;
+  ASSERT_EQ(weft_spawn(&t, nullptr, do_waitpid, &c), 0);
+  wait_parked(WEFT_BLOCK_POLL, 1);
+  ASSERT_EQ(kill(getpid(), SIGUSR1), 0);
+  weft_join(t, nullptr);
+  EXPECT_EQ(c.res.r, -1);
+  EXPECT_EQ(c.res.err, EINTR);
+  kill(pid, SIGKILL);
+  int status;
+  EXPECT_EQ(waitpid(pid, &status, 0), pid);
+  wait_handled(1);
+  uninstall(SIGUSR1);
+}
+
+// Waiting on a condition variable is not interrupted (glibc restarts it).
+struct cond_wait {
+  weft_mutex_t m = {};
+  weft_cond_t cv = {};
+  bool go = false;
+  std::atomic<bool> returned{false};
+};
+
+void *wait_cond(void *arg) {
+  auto *c = (cond_wait *)arg;
+  weft_mutex_lock(&c->m);
+  while (!c->go) weft_cond_wait(&c->cv, &c->m);
+  weft_mutex_unlock(&c->m);
+  c->returned = true;
+  return nullptr;
+}
+
+TEST(Signal, ConditionWaitsAreNotInterrupted) {
+  handled = 0;
+  install(SIGUSR1, false);
+  cond_wait c;
+  weft_thread_t *t;
+  ASSERT_EQ(weft_spawn(&t, nullptr, wait_cond, &c), 0);
+  wait_parked(WEFT_BLOCK_COND, 1);
+  ASSERT_EQ(kill(getpid(), SIGUSR1), 0);
+  weft_sleep(20000000);
+  EXPECT_FALSE(c.returned.load());
+  struct weft_stats s;
+  weft_stats(&s);
+  EXPECT_GE(s.blocked_by_kind[WEFT_BLOCK_COND], 1u);
+  weft_mutex_lock(&c.m);
+  c.go = true;
+  weft_cond_signal(&c.cv);
+  weft_mutex_unlock(&c.m);
+  weft_join(t, nullptr);
+  wait_handled(1);
+  uninstall(SIGUSR1);
+}
+
+// Many readers parked at once, on every worker: one handler interrupts
+// them all (weft applies a handler to the whole process).
+TEST(Signal, OneHandlerInterruptsEveryParkedCall) {
+  handled = 0;
+  install(SIGUSR1, false);
+  constexpr int n = 16;
+  std::vector<int> fds(2 * n);
+  std::vector<pipe_call> calls(n);
+  std::vector<weft_thread_t *> ts(n);
+  for (int i = 0; i < n; i++) {
+    ASSERT_EQ(pipe(&fds[2 * i]), 0);
+    calls[i].fd = fds[2 * i];
+    ASSERT_EQ(weft_spawn(&ts[i], nullptr, read_pipe, &calls[i]), 0);
+  }
+  wait_parked(WEFT_BLOCK_IO, n);
+  ASSERT_EQ(kill(getpid(), SIGUSR1), 0);
+  for (int i = 0; i < n; i++) {
+    weft_join(ts[i], nullptr);
+    EXPECT_EQ(calls[i].res.err, EINTR);
+  }
+  for (int fd : fds) close(fd);
+  wait_handled(1);
+  uninstall(SIGUSR1);
+}
+
+} // namespace
