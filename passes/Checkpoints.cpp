@@ -54,12 +54,21 @@ void copyCodegenAttrs(const Function &From, Function &To) {
       To.addFnAttr(From.getFnAttribute(A));
 }
 
-FunctionCallee callOnNewSegment(Module &M) {
+/// The runtime's entry point, declared weak: instrumented code links and
+/// runs without libweft (nothing sets the limit then, so no check fails;
+/// if something else does, the slow path sees no runtime and goes on on
+/// the fast path: see withoutRuntime).
+Function *callOnNewSegment(Module &M) {
   LLVMContext &C = M.getContext();
   auto *Ptr = PointerType::getUnqual(C);
-  return M.getOrInsertFunction(
-      CallOnNewSegmentName,
-      FunctionType::get(Type::getVoidTy(C), {Ptr, Ptr, Type::getInt64Ty(C)}, false));
+  auto *F = cast<Function>(
+      M.getOrInsertFunction(
+           CallOnNewSegmentName,
+           FunctionType::get(Type::getVoidTy(C), {Ptr, Ptr, Type::getInt64Ty(C)}, false))
+          .getCallee());
+  if (F->isDeclaration())
+    F->setLinkage(GlobalValue::ExternalWeakLinkage);
+  return F;
 }
 
 /// A call to be made on a new segment: at a call site, the call as
@@ -195,6 +204,23 @@ Instruction *emitCheck(IRBuilder<> &B, uint64_t Need, Value *&Low) {
   return Room;
 }
 
+/// Makes `SlowBB` first test whether libweft is linked: without it, control goes on to
+/// `Fast` as if the check had passed. Returns the block where the slow path
+/// proper starts. Phis in `Fast` get `SlowBB` with the value they have for
+/// `CheckBB`.
+BasicBlock *withoutRuntime(BasicBlock *SlowBB, BasicBlock *CheckBB, BasicBlock *Fast) {
+  Module &M = *SlowBB->getModule();
+  BasicBlock *Linked = BasicBlock::Create(M.getContext(), "weft.linked", SlowBB->getParent(),
+                                          SlowBB->getNextNode());
+  while (!SlowBB->empty())
+    SlowBB->front().moveBefore(*Linked, Linked->end());
+  IRBuilder<> B(SlowBB);
+  B.CreateCondBr(B.CreateIsNull(callOnNewSegment(M)), Fast, Linked);
+  for (PHINode &Phi : Fast->phis())
+    Phi.addIncoming(Phi.getIncomingValueForBlock(CheckBB), SlowBB);
+  return Linked;
+}
+
 /// A check before a call site.
 Site instrumentCall(CallBase &CB, uint64_t Need, unsigned Id) {
   LLVMContext &C = CB.getContext();
@@ -214,7 +240,8 @@ Site instrumentCall(CallBase &CB, uint64_t Need, unsigned Id) {
   SplitBlockAndInsertIfThenElse(Low, &CB, &SlowTerm, &FastTerm, Unlikely);
   BasicBlock *Tail = CB.getParent();
   BasicBlock *Fast = FastTerm->getParent();
-  BasicBlock *SlowBB = SlowTerm->getParent();
+  BasicBlock *CheckBB = Fast->getSinglePredecessor();
+  BasicBlock *SlowBB = withoutRuntime(SlowTerm->getParent(), CheckBB, Fast);
   CB.moveBefore(FastTerm);
   CallBase *SlowCall;
   if (auto *Invoke = dyn_cast<InvokeInst>(&CB)) {
@@ -354,6 +381,7 @@ Site instrumentEntry(Function &F, uint64_t Need, unsigned Id) {
   Value *Low;
   Instruction *Room = emitCheck(B, Need, Low);
   B.CreateCondBr(Low, SlowBB, Fast, MDBuilder(C).createBranchWeights(1, 1 << 20));
+  SlowBB = withoutRuntime(SlowBB, Check, Fast);
   IRBuilder<> S(SlowBB);
   CallInst *Again = S.CreateCall(Slow, Shape.Operands);
   Again->setTailCall();

@@ -1,4 +1,5 @@
 ; RUN: %opt_weft -passes='weft-checkpoints,verify' -S %s | FileCheck %s
+; RUN: %opt_weft -passes='weft-checkpoints' -S %s | FileCheck %s --check-prefix=WEAK
 ; Recursion is checked where the recursive function is entered, not at each
 ; call around the cycle: after side-effect-free tests that return without
 ; calling (the base case), or in a new entry block; the slow path re-enters
@@ -29,6 +30,9 @@ done:
 ; CHECK: %weft.limit = load i64, ptr addrspace(257) inttoptr (i64 112 to ptr addrspace(257))
 ; CHECK: br i1 %weft.low, label %weft.entry.slow, label %again, !prof
 ; CHECK: weft.entry.slow:
+; CHECK-NEXT: [[NORT:%.*]] = icmp eq ptr @__weft_call_on_new_segment, null
+; CHECK-NEXT: br i1 [[NORT]], label %again, label %[[LINKED:.*]]
+; CHECK: [[LINKED]]:
 ; CHECK-NEXT: [[R:%.*]] = tail call i32 @__weft_slow.{{[0-9]+}}(i32 %n)
 ; CHECK-NEXT: ret i32 [[R]]
 ; The recursive call itself is left as it was.
@@ -58,7 +62,7 @@ done:
 ; CHECK-NEXT: %buf = alloca [16 x i8]
 ; CHECK: br i1 %weft.low{{.*}}, label %weft.entry.slow, label %entry
 ; CHECK: weft.entry.slow:
-; CHECK-NEXT: tail call void @__weft_slow.{{[0-9]+}}(ptr %p, i32 %n)
+; CHECK: tail call void @__weft_slow.{{[0-9]+}}(ptr %p, i32 %n)
 ; CHECK-NEXT: ret void
 ; CHECK: entry:
 ; CHECK-NEXT: store i32 %n, ptr %p
@@ -100,7 +104,7 @@ define void @big(i32 %n) {
 ; CHECK-NOT: weft.entry
 ; CHECK: br i1 %weft.low{{.*}}, label %[[SLOW:.*]], label %[[FAST:.*]], !prof
 ; CHECK: [[SLOW]]:
-; CHECK-NEXT: call void @__weft_slow.{{[0-9]+}}(i32 %m)
+; CHECK: call void @__weft_slow.{{[0-9]+}}(i32 %m)
 ; CHECK: [[FAST]]:
 ; CHECK-NEXT: call void @big(i32 %m), !weft.checkpoint
 
@@ -108,3 +112,7 @@ define void @big(i32 %n) {
 ; itself, with its arguments.
 ; CHECK-LABEL: define internal void @__weft_thunk.{{[0-9]+}}(ptr %0)
 ; CHECK: call i32 @rec(i32
+
+; The runtime's entry point is a weak reference: instrumented code links
+; without libweft.
+; WEAK: declare extern_weak void @__weft_call_on_new_segment(ptr, ptr, i64)

@@ -46,11 +46,16 @@ define void @kinds(ptr %fmt, ptr %b) {
 ; CHECK: [[LIM:%.*]] = load i64, ptr addrspace(257) inttoptr (i64 112 to ptr addrspace(257))
 ; CHECK: [[LOW:%.*]] = icmp ult i64 [[ROOM]], [[LIM]]
 ; CHECK: br i1 [[LOW]], label %[[SLOW:.*]], label %[[FAST:.*]], !prof
+; Without libweft linked (the runtime's entry point is a weak reference)
+; the slow path goes on to the fast path.
 ; CHECK: [[SLOW]]:
+; CHECK-NEXT: [[NORT:%.*]] = icmp eq ptr @__weft_call_on_new_segment, null
+; CHECK-NEXT: br i1 [[NORT]], label %[[FAST]], label %[[LINKED:.*]]
+; CHECK: [[LINKED]]:
 ; CHECK: [[SLOWR:%.*]] = call i32 @__weft_slow.0(i32 %m)
 ; CHECK: [[FAST]]:
 ; CHECK: [[FASTR:%.*]] = call i32 @work(i32 %m), !weft.checkpoint
-; CHECK: %weft.result = phi i32 [ [[SLOWR]], %[[SLOW]] ], [ [[FASTR]], %[[FAST]] ]
+; CHECK: %weft.result = phi i32 [ [[SLOWR]], %[[LINKED]] ], [ [[FASTR]], %[[FAST]] ]
 ; CHECK: ret i32 %weft.result
 
 ; An indirect call: the callee travels to the slow path too.
