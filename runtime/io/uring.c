@@ -195,7 +195,8 @@ static int submit(struct ring *r, struct io_uring_sqe *sqe) {
   return -1;
 }
 
-int weft_uring_run(int op, int fd, const struct iovec *iov, int cnt, off_t off, long *res) {
+int weft_uring_run(int op, int fd, const struct iovec *iov, int cnt, off_t off, int async,
+                   long *res) {
   struct weft_thread *self = weft_current();
   struct weft_worker *w = weft_cur_worker();
   if (!self || !w) return 0;
@@ -218,6 +219,8 @@ int weft_uring_run(int op, int fd, const struct iovec *iov, int cnt, off_t off, 
     io_uring_prep_fsync(sqe, fd, op == WEFT_URING_FDATASYNC ? IORING_FSYNC_DATASYNC : 0);
     break;
   }
+  /* Known to fail without waiting: skip the kernel's inline try. */
+  if (async) sqe->flags |= IOSQE_ASYNC;
   struct request q = {.thread = self};
   io_uring_sqe_set_data(sqe, &q);
   q.gen = weft_arm_for(self, WEFT_BLOCK_FILE);
@@ -248,8 +251,9 @@ int weft_uring_run(int op, int fd, const struct iovec *iov, int cnt, off_t off, 
 
 void weft_uring_init(void) {}
 void weft_uring_reap(unsigned index) { (void)index; }
-int weft_uring_run(int op, int fd, const struct iovec *iov, int cnt, off_t off, long *res) {
-  (void)op; (void)fd; (void)iov; (void)cnt; (void)off; (void)res;
+int weft_uring_run(int op, int fd, const struct iovec *iov, int cnt, off_t off, int async,
+                   long *res) {
+  (void)op; (void)fd; (void)iov; (void)cnt; (void)off; (void)async; (void)res;
   return 0;
 }
 
