@@ -5,6 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <dirent.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -15,6 +19,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -29,7 +34,7 @@ namespace {
 
 bool uring_expected() {
   const char *s = getenv("WEFT_IO_URING");
-  return !(s && *s == '0');
+  return !(s && *s == '0') && !getenv("WEFT_TEST_URING_REFUSED");
 }
 
 // The byte at `off` of a test file: depends on the offset and a seed, so
@@ -106,6 +111,39 @@ TEST(FileIo, UsesTheBackendAskedFor) {
     EXPECT_FALSE(has_uring_fd());
     EXPECT_GT(file_pool_threads(), 0);
   }
+}
+
+// A kernel that refuses io_uring (here a seccomp filter: io_uring_setup
+// fails with EPERM, as under Docker's default profile): the same calls run
+// on the file pool. The test runs this program again under the filter.
+TEST(FileIo, FallsBackToThePoolWhenIoUringIsRefused) {
+  if (getenv("WEFT_TEST_URING_REFUSED")) GTEST_SKIP() << "already the refused run";
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    struct sock_filter f[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_io_uring_setup, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    struct sock_fprog prog = {(unsigned short)(sizeof f / sizeof f[0]), f};
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+        prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0)
+      _exit(3);
+    setenv("WEFT_TEST_URING_REFUSED", "1", 1);
+    unsetenv("WEFT_IO_URING");
+    char self[4096] = {};
+    if (readlink("/proc/self/exe", self, sizeof self - 1) <= 0) _exit(4);
+    char *argv[] = {self, (char *)"--gtest_filter=FileIo.UsesTheBackendAskedFor:"
+                                   "FileIo.ManyThreadsWriteAndReadTheirRegions", nullptr};
+    execv(self, argv);
+    _exit(5);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
 // Many threads, each with its own region of one file: pwrite it in
