@@ -11,6 +11,8 @@
 
 #include <dlfcn.h>
 #include <poll.h>
+#include <sys/epoll.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -43,6 +45,10 @@ WEFT_CALL(poll)
 WEFT_CALL(nanosleep)
 WEFT_CALL(sleep)
 WEFT_CALL(waitpid)
+WEFT_CALL(select)
+WEFT_CALL(epoll_wait)
+WEFT_CALL(recv)
+WEFT_CALL(clock_nanosleep)
 #undef WEFT_CALL
 } // namespace call
 

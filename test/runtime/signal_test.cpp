@@ -9,6 +9,8 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/epoll.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -285,6 +287,89 @@ TEST(Signal, PollFailsWithEintrEvenWithSaRestart) {
     close(p[1]);
   }
   wait_handled(2);
+  uninstall(SIGUSR1);
+}
+
+// The calls Linux never restarts (signal(7)) fail under SA_RESTART too:
+// select, epoll_wait, a recv on a socket with SO_RCVTIMEO, clock_nanosleep
+// (which reports the time left). All parked at once, one signal.
+struct never_restarted {
+  int pipe_r, epfd, sock;
+  long select_r = 0, epoll_r = 0, recv_r = 0, sleep_r = 0;
+  int select_e = 0, epoll_e = 0, recv_e = 0;
+  struct timespec left = {};
+};
+
+void *do_select(void *arg) {
+  auto *c = (never_restarted *)arg;
+  fd_set r;
+  FD_ZERO(&r);
+  FD_SET(c->pipe_r, &r);
+  c->select_r = call::select(c->pipe_r + 1, &r, nullptr, nullptr, nullptr);
+  c->select_e = c->select_r < 0 ? get_errno() : 0;
+  return nullptr;
+}
+void *do_epoll_wait(void *arg) {
+  auto *c = (never_restarted *)arg;
+  struct epoll_event ev;
+  c->epoll_r = call::epoll_wait(c->epfd, &ev, 1, -1);
+  c->epoll_e = c->epoll_r < 0 ? get_errno() : 0;
+  return nullptr;
+}
+void *do_recv(void *arg) {
+  auto *c = (never_restarted *)arg;
+  char b[4];
+  c->recv_r = call::recv(c->sock, b, sizeof b, 0);
+  c->recv_e = c->recv_r < 0 ? get_errno() : 0;
+  return nullptr;
+}
+void *do_clock_nanosleep(void *arg) {
+  auto *c = (never_restarted *)arg;
+  struct timespec req = {3, 0};
+  c->sleep_r = call::clock_nanosleep(CLOCK_MONOTONIC, 0, &req, &c->left);
+  return nullptr;
+}
+
+TEST(Signal, NeverRestartedCallsFailUnderSaRestart) {
+  install(SIGUSR1, true);
+  handled = 0;
+  int p[2], sv[2];
+  ASSERT_EQ(pipe(p), 0);
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+  struct timeval tv = {5, 0};
+  ASSERT_EQ(setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv), 0);
+  int epfd = epoll_create1(0);
+  struct epoll_event ev = {};
+  ev.events = EPOLLIN;
+  ASSERT_EQ(epoll_ctl(epfd, EPOLL_CTL_ADD, p[0], &ev), 0);
+  never_restarted c{p[0], epfd, sv[0]};
+  weft_thread_t *ts[4];
+  ASSERT_EQ(weft_spawn(&ts[0], nullptr, do_select, &c), 0);
+  ASSERT_EQ(weft_spawn(&ts[1], nullptr, do_epoll_wait, &c), 0);
+  ASSERT_EQ(weft_spawn(&ts[2], nullptr, do_recv, &c), 0);
+  ASSERT_EQ(weft_spawn(&ts[3], nullptr, do_clock_nanosleep, &c), 0);
+  wait_parked(WEFT_BLOCK_POLL, 2);
+  wait_parked(WEFT_BLOCK_IO, 1);
+  wait_parked(WEFT_BLOCK_SLEEP, 1);
+  int64_t t0 = weft_now();
+  ASSERT_EQ(kill(getpid(), SIGUSR1), 0);
+  for (auto *t : ts) weft_join(t, nullptr);
+  EXPECT_LT(weft_now() - t0, 1000000000);
+  EXPECT_EQ(c.select_r, -1);
+  EXPECT_EQ(c.select_e, EINTR);
+  EXPECT_EQ(c.epoll_r, -1);
+  EXPECT_EQ(c.epoll_e, EINTR);
+  EXPECT_EQ(c.recv_r, -1);
+  EXPECT_EQ(c.recv_e, EINTR);
+  EXPECT_EQ(c.sleep_r, EINTR); // clock_nanosleep returns the error
+  EXPECT_GT(c.left.tv_sec, 1);
+  EXPECT_LE(c.left.tv_sec, 3);
+  wait_handled(1);
+  close(epfd);
+  close(p[0]);
+  close(p[1]);
+  close(sv[0]);
+  close(sv[1]);
   uninstall(SIGUSR1);
 }
 
