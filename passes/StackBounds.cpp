@@ -52,6 +52,20 @@ uint64_t slotBytes(const DataLayout &DL, Type *T) {
 
 } // namespace
 
+std::optional<uint64_t> externalBound(const Function &F) {
+  if (std::optional<uint64_t> B = annotationsOf(F).StackBound)
+    return B;
+  static const StringMap<uint64_t> Libc = {
+#define WEFT_LIBC_STACK_BOUND(name, bytes) {#name, bytes},
+#include "libc_stack_bounds.def"
+#undef WEFT_LIBC_STACK_BOUND
+  };
+  auto It = Libc.find(F.getName());
+  if (It == Libc.end())
+    return std::nullopt;
+  return It->second;
+}
+
 std::optional<uint64_t> frameBound(const Function &F) {
   if (F.isDeclaration())
     return std::nullopt;
@@ -160,7 +174,7 @@ StackBounds::StackBounds(Module &M, uint64_t MaxPath, uint64_t MinChunk,
         if (G->isIntrinsic() || G->hasFnAttribute(SlowPathAttr))
           continue;
         if (G->isDeclaration()) {
-          if (std::optional<uint64_t> B = annotationsOf(*G).StackBound) {
+          if (std::optional<uint64_t> B = externalBound(*G)) {
             Deepest = std::max(Deepest, *B);
             continue;
           }
@@ -303,7 +317,7 @@ void StackBounds::placeCheckpoints(CallGraph &CG) {
         }
         uint64_t Path;
         if (G->isDeclaration()) {
-          std::optional<uint64_t> B = annotationsOf(*G).StackBound;
+          std::optional<uint64_t> B = externalBound(*G);
           if (!B) {
             if (!Instrumented || Marked)
               SF.Checkpoints.push_back({CB, 0, Checkpoint::External});

@@ -26,8 +26,9 @@
 // then, bottom-up, a function's path is its frame plus the longest path of
 // a callee reached without a checkpoint, and a call whose callee's path
 // would take the caller's past max-path gets a checkpoint that asks for the
-// callee's path. Calls to external functions without WEFT_STACK_BOUND and
-// indirect calls get a checkpoint that asks for a large segment. The bound of a
+// callee's path. Calls to external functions without WEFT_STACK_BOUND (or
+// an entry in runtime/libc_stack_bounds.def) and indirect calls get a
+// checkpoint that asks for a large segment. The bound of a
 // function's *subtree* adds the largest subtree bound among its callees;
 // recursion, and calls to external functions without WEFT_STACK_BOUND,
 // have none. On a module CheckpointsPass has instrumented already (named
@@ -118,6 +119,10 @@ inline constexpr const char *SlowPathAttr = "weft-slow-path";
 /// On a function CheckpointsPass checks at its entry: calls into it from its
 /// own cycle are checkpoints.
 inline constexpr const char *EntryCheckAttr = "weft-entry-check";
+
+/// What a call to an external function may use: its WEFT_STACK_BOUND, else
+/// its entry in runtime/libc_stack_bounds.def, else nothing known.
+std::optional<uint64_t> externalBound(const llvm::Function &F);
 
 /// The frame bound of one function, as described above.
 std::optional<uint64_t> frameBound(const llvm::Function &F);
