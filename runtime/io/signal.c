@@ -58,11 +58,13 @@ struct handler {
 static struct handler handlers[_NSIG];
 static sigset_t no_restart; /* signals siginterrupt(sig, 1) was called for */
 
+/* Per worker and mode, so that a handler with SA_RESTART (a profiling
+ * timer, say) walks only the calls it interrupts. */
 struct intr_list {
   weft_spinlock lock;
   struct weft_intr *head;
 };
-static struct intr_list lists[WEFT_MAX_WORKERS];
+static struct intr_list lists[WEFT_MAX_WORKERS][2];
 
 typedef int (*sigaction_fn)(int, const struct sigaction *, struct sigaction *);
 static sigaction_fn real_sigaction;
@@ -109,7 +111,7 @@ int weft_intr_begin(struct weft_intr *r, uint64_t gen, uint64_t since, int mode)
   r->mode = mode;
   r->list = (int)w->index;
   atomic_store_explicit(&r->fired, 0, memory_order_relaxed);
-  struct intr_list *l = &lists[r->list];
+  struct intr_list *l = &lists[r->list][mode == WEFT_INTR_ALWAYS];
   weft_spin_lock(&l->lock);
   r->prev = 0;
   r->next = l->head;
@@ -123,7 +125,7 @@ int weft_intr_begin(struct weft_intr *r, uint64_t gen, uint64_t since, int mode)
 
 int weft_intr_end(struct weft_intr *r) {
   weft_io_wait_end();
-  struct intr_list *l = &lists[r->list];
+  struct intr_list *l = &lists[r->list][r->mode == WEFT_INTR_ALWAYS];
   weft_spin_lock(&l->lock);
   if (r->prev) r->prev->next = r->next; else l->head = r->next;
   if (r->next) r->next->prev = r->prev;
@@ -131,17 +133,31 @@ int weft_intr_end(struct weft_intr *r) {
   return atomic_load_explicit(&r->fired, memory_order_relaxed);
 }
 
+static int walk(uint64_t seen, uint64_t now);
+
+/* Pollers may run this concurrently: each walks for the handlers between
+ * the `intr_seen` it advanced from and the one it advanced to. */
 int weft_intr_poll(void) {
-  uint64_t seen = atomic_load_explicit(&intr_seen, memory_order_relaxed);
-  uint64_t now = weft_intr_now();
-  if (now == seen) return 0;
-  if (!atomic_compare_exchange_strong(&intr_seen, &seen, now)) return 0;
+  int woke = 0;
+  for (;;) {
+    uint64_t seen = atomic_load_explicit(&intr_seen, memory_order_acquire);
+    uint64_t now = weft_intr_now();
+    if (now == seen) return woke;
+    if (atomic_compare_exchange_strong(&intr_seen, &seen, now)) woke += walk(seen, now);
+  }
+}
+
+static int walk(uint64_t seen, uint64_t now) {
   int woke = 0;
   unsigned n = weft_workers();
-  for (unsigned i = 0; i < n && i < WEFT_MAX_WORKERS; i++) {
-    /* Every list is locked, even an empty one: a call that registers after
-     * this walk has passed its list then sees `now` itself (begin). */
-    struct intr_list *l = &lists[i];
+  for (unsigned k = 0; k < 2 * n && k < 2 * WEFT_MAX_WORKERS; k++) {
+    /* Only handlers without SA_RESTART (the high half) concern the
+     * restartable calls (list 0). */
+    if (k % 2 == 0 && (now >> 32) == (seen >> 32)) continue;
+    /* Every list walked is locked, even an empty one: a call that
+     * registers after the walk has passed its list then sees `now` itself
+     * (begin). */
+    struct intr_list *l = &lists[k / 2][k % 2];
     weft_spin_lock(&l->lock);
     for (struct weft_intr *r = l->head; r; r = r->next) {
       if (!due(r->since, now, r->mode) || atomic_load_explicit(&r->fired, memory_order_relaxed))
