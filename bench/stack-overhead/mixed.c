@@ -89,7 +89,8 @@ NOINLINE static void put(struct entry *t, size_t cap, uint64_t key, uint64_t v) 
   e->value += v;
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+  int rounds = argc > 1 ? atoi(argv[1]) : 8; // parses of the expression
   unsigned seed = 42;
   size_t size = 1 << 20;
   char *text = malloc(size);
@@ -100,7 +101,7 @@ int main(void) {
   }
   *end = 0;
   long acc = 0;
-  for (int round = 0; round < 8; round++) {
+  for (int round = 0; round < rounds; round++) {
     struct parser ps = {text};
     acc += expr(&ps);
   }

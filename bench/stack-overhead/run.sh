@@ -29,6 +29,24 @@ count() { # instructions executed by the program
   valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 |
     awk '/Collected/ {print $4}'
 }
+# Wall time of a run, in seconds (nanosecond clock; the runs take a few
+# tenths of a second, too short for the 10 ms resolution of CPU times).
+cpu() {
+  local t0 t1
+  t0=$(date +%s%N); "$@" > /dev/null; t1=$(date +%s%N)
+  echo "($t1 - $t0) / 1000000000" | bc -l
+}
+runs="${RUNS:-7}"
+declare -A secs
+for prog in calls mixed; do
+  arg=(80); [ $prog = calls ] && arg=(40)
+  for b in plain weft split; do secs[$prog-$b]=""; done
+  for i in $(seq "$runs"); do # alternating, so drifts in load hit every build alike
+    for b in plain weft split; do secs[$prog-$b]+="$(cpu "$work/$prog-$b" "${arg[@]}") "; done
+  done
+  for b in plain weft split; do secs[$prog-$b]=$(echo "${secs[$prog-$b]}" | tr ' ' '\n' | grep . | median); done
+done
+
 # calls made by calls.c: fib(25) makes 242,785; each walk of a 2^16-node tree 131,071.
 calls=$((242785 + 4 * 131071))
 {
@@ -49,6 +67,15 @@ calls=$((242785 + 4 * 131071))
       [ $prog = calls ] && [ $b != plain ] &&
         extra[$b]=$(printf '%.2f' "$(echo "($n - $p) / $calls" | bc -l)")
     done
+  done
+  echo
+  echo "Wall time, medians of $runs alternating runs (calls.c with fib(40), mixed.c with 80 parses):"
+  echo
+  echo "| program | plain s | weft s | weft / plain | -fsplit-stack s | split / plain |"
+  echo "|---|---|---|---|---|---|"
+  for prog in calls mixed; do
+    p=${secs[$prog-plain]} w=${secs[$prog-weft]} s=${secs[$prog-split]}
+    printf '| %s | %.3f | %.3f | %.3fx | %.3f | %.3fx |\n' "$prog.c" "$p" "$w" "$(echo "$w / $p" | bc -l)" "$s" "$(echo "$s / $p" | bc -l)"
   done
   echo
   echo "calls.c: naive fib(25) and 4 walks of a 2^16-node tree ($calls calls, every one recursive): extra instructions per call ${extra[weft]} with weft's checks, ${extra[split]} with -fsplit-stack (a check in every prologue). Every recursive function is checked at its entry, after its base case."
