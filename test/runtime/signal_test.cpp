@@ -499,6 +499,16 @@ TEST(Signal, WaitpidFailsWithEintrWithoutSaRestart) {
   uninstall(SIGUSR1);
 }
 
+// system() restarts its own wait: a SIGCHLD handler without SA_RESTART
+// (it runs when the shell exits) does not make it fail.
+TEST(Signal, SystemSurvivesASigchldHandler) {
+  install(SIGCHLD, false);
+  handled = 0;
+  EXPECT_EQ(system("exit 3"), 3 << 8);
+  wait_handled(1);
+  uninstall(SIGCHLD);
+}
+
 // Waiting on a condition variable is not interrupted (glibc restarts it).
 struct cond_wait {
   weft_mutex_t m = {};
