@@ -180,19 +180,29 @@ Function *makeSlowPath(const CallShape &S, StructType *Ctx, Function *Thunk, uin
   return Slow;
 }
 
-/// The constant a check compares with: the limit already keeps
-/// StackLimitSlack bytes free below it, so smaller needs compare the stack
-/// pointer itself (`cmp %fs:0x70, %rsp`).
-uint64_t checkedBytes(uint64_t Need) { return Need > StackLimitSlack ? Need - StackLimitSlack : 0; }
-
 /// A check and the two constants in it that depend on frame sizes.
 struct Site {
   CallBase *Call = nullptr; ///< the call as written (call-site checks)
   Function *Entry = nullptr; ///< the function (entry checks)
-  Instruction *Room;        ///< sp - (need - slack)
-  CallInst *Segment;        ///< the slow path's call into the runtime
-  Function *Thunk;
+  Instruction *Room = nullptr;    ///< sp - (need - slack)
+  CallInst *Segment = nullptr;    ///< the slow path's call into the runtime
+  Function *Thunk = nullptr;
 };
+
+/// The thunk and the slow path for a check that needs `Need` bytes; fills
+/// in the site's thunk and runtime call.
+Function *makeSlowPath(const CallShape &Shape, uint64_t Need, unsigned Id, Site &S) {
+  StructType *Ctx = Shape.context();
+  S.Thunk = makeThunk(Shape, Ctx, Id);
+  // The new segment also holds the thunk's own frame.
+  uint64_t Segment = Need + frameBound(*S.Thunk).value_or(LargeSegmentBytes);
+  return makeSlowPath(Shape, Ctx, S.Thunk, Segment, Id, S.Segment);
+}
+
+/// The constant a check compares with: the limit already keeps
+/// StackLimitSlack bytes free below it, so smaller needs compare the stack
+/// pointer itself (`cmp %fs:0x70, %rsp`).
+uint64_t checkedBytes(uint64_t Need) { return Need > StackLimitSlack ? Need - StackLimitSlack : 0; }
 
 /// `sp - (need - slack) < limit`, before `Before`; returns the subtraction.
 Instruction *emitCheck(IRBuilder<> &B, uint64_t Need, Value *&Low) {
@@ -225,12 +235,8 @@ BasicBlock *withoutRuntime(BasicBlock *SlowBB, BasicBlock *CheckBB, BasicBlock *
 Site instrumentCall(CallBase &CB, uint64_t Need, unsigned Id) {
   LLVMContext &C = CB.getContext();
   CallShape Shape = CallShape::of(CB);
-  StructType *Ctx = Shape.context();
-  Function *Thunk = makeThunk(Shape, Ctx, Id);
-  // The new segment also holds the thunk's own frame.
-  uint64_t Segment = Need + frameBound(*Thunk).value_or(LargeSegmentBytes);
-  CallInst *Runtime = nullptr;
-  Function *Slow = makeSlowPath(Shape, Ctx, Thunk, Segment, Id, Runtime);
+  Site S;
+  Function *Slow = makeSlowPath(Shape, Need, Id, S);
 
   IRBuilder<> B(&CB);
   Value *Low;
@@ -270,11 +276,8 @@ Site instrumentCall(CallBase &CB, uint64_t Need, unsigned Id) {
     Phi->addIncoming(SlowCall, SlowBB);
     Phi->addIncoming(&CB, Fast);
   }
-  Site S;
   S.Call = &CB;
   S.Room = Room;
-  S.Segment = Runtime;
-  S.Thunk = Thunk;
   return S;
 }
 
@@ -349,11 +352,8 @@ BasicBlock *entryCheckEdge(Function &F, BasicBlock *&From) {
 Site instrumentEntry(Function &F, uint64_t Need, unsigned Id) {
   LLVMContext &C = F.getContext();
   CallShape Shape = CallShape::entryOf(F);
-  StructType *Ctx = Shape.context();
-  Function *Thunk = makeThunk(Shape, Ctx, Id);
-  uint64_t Segment = Need + frameBound(*Thunk).value_or(LargeSegmentBytes);
-  CallInst *Runtime = nullptr;
-  Function *Slow = makeSlowPath(Shape, Ctx, Thunk, Segment, Id, Runtime);
+  Site Out;
+  Function *Slow = makeSlowPath(Shape, Need, Id, Out);
 
   BasicBlock *From = nullptr;
   BasicBlock *To = entryCheckEdge(F, From);
@@ -390,11 +390,8 @@ Site instrumentEntry(Function &F, uint64_t Need, unsigned Id) {
   else
     S.CreateRet(Again);
   F.addFnAttr(EntryCheckAttr);
-  Site Out;
   Out.Entry = &F;
   Out.Room = Room;
-  Out.Segment = Runtime;
-  Out.Thunk = Thunk;
   return Out;
 }
 
