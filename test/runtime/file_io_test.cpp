@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -144,6 +145,44 @@ TEST(FileIo, FallsBackToThePoolWhenIoUringIsRefused) {
   ASSERT_EQ(waitpid(pid, &status, 0), pid);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+// A long fsync (64 MiB of dirty pages) parks only its own thread: on one
+// worker another thread keeps running meanwhile.
+struct ticker {
+  std::atomic<bool> stop{false};
+  std::atomic<long> ticks{0};
+};
+
+void *tick(void *arg) {
+  auto *t = (ticker *)arg;
+  while (!t->stop.load()) {
+    t->ticks.fetch_add(1);
+    weft_sleep(500000);
+  }
+  return nullptr;
+}
+
+TEST(FileIo, FsyncParksOnlyItsThread) {
+  temp_file f;
+  ASSERT_GE(f.fd, 0);
+  std::vector<char> buf(1 << 20, 'd');
+  for (int i = 0; i < 64; i++)
+    ASSERT_EQ(syscall(SYS_write, f.fd, buf.data(), buf.size()), (long)buf.size());
+  ticker t;
+  weft_thread_t *th;
+  ASSERT_EQ(weft_spawn(&th, nullptr, tick, &t), 0);
+  weft_sleep(2000000);
+  long before = t.ticks.load();
+  int64_t t0 = weft_now();
+  ASSERT_EQ(call::fsync(f.fd), 0);
+  int64_t took = weft_now() - t0;
+  long during = t.ticks.load() - before;
+  t.stop = true;
+  weft_join(th, nullptr);
+  // Only meaningful when the disk made fsync slow enough to tick through.
+  if (took > 20000000) EXPECT_GE(during, 5) << "fsync took " << took / 1000000 << " ms";
+  std::cout << "fsync of 64 MiB: " << took / 1000000 << " ms, " << during << " ticks meanwhile\n";
 }
 
 // Many threads, each with its own region of one file: pwrite it in
