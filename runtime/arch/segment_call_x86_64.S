@@ -10,11 +10,15 @@
  * exceptions, gdb, backtrace()) therefore steps from fn's frame on the
  * linked segment back to the caller's frame on the old stack.
  *
- * The local symbol __morestack covers the call and the instructions after
- * it: gdb stops a backtrace whose frames go "inwards" (a segment at a higher
- * address than the stack it was called from) unless the frame that
- * switched stacks is in a function of that name, the name of GCC's
- * split-stack switcher. It is a local symbol, so it clashes with nothing.
+ * The call and the instructions after it are a function of their own,
+ * __morestack (local, with a size, so it clashes with nothing): gdb stops a
+ * backtrace whose frames go "inwards" (the caller's stack at a lower
+ * address than the segment it called onto, which happens at about every
+ * other boundary) unless the frame that switched stacks is in a function of
+ * that name, the name of GCC's split-stack switcher. gdb names a pc by the
+ * sized symbol that contains it, so weft_segment_call's size must end where
+ * __morestack begins; a bare label inside weft_segment_call is not enough
+ * (test: test/lit/e2e/segments-gdb.test). One FDE covers both.
  */
         .text
         .globl  weft_segment_call
@@ -31,6 +35,8 @@ weft_segment_call:
         movq    %rdi, %rax
         movq    %rsi, %rdi
         movq    %rdx, %rsp
+        .size   weft_segment_call, .-weft_segment_call
+        .type   __morestack, @function
 __morestack:
         call    *%rax
         movq    %rbp, %rsp
@@ -38,6 +44,6 @@ __morestack:
         .cfi_def_cfa %rsp, 8
         ret
         .cfi_endproc
-        .size   weft_segment_call, .-weft_segment_call
+        .size   __morestack, .-__morestack
 
         .section .note.GNU-stack,"",@progbits
