@@ -17,6 +17,10 @@
 #include "llvm/TargetParser/Triple.h"
 #include "llvm/Transforms/Utils/BasicBlockUtils.h"
 
+#include <map>
+#include <string>
+#include <tuple>
+
 using namespace llvm;
 
 namespace weft {
@@ -147,16 +151,18 @@ Function *makeThunk(const CallShape &S, StructType *Ctx, unsigned Id) {
 }
 
 /// The slow path of a checkpoint, out of line so that the checked code
-/// keeps its registers and frame: it takes the operands, stores them in a
-/// context on its own small frame (the runtime keeps a reserve below the
-/// limit for it) and runs the thunk on a new segment of `Segment` bytes.
-Function *makeSlowPath(const CallShape &S, StructType *Ctx, Function *Thunk, uint64_t Segment,
-                       unsigned Id, CallInst *&Runtime) {
+/// keeps its registers and frame: it takes the operands and the size of the
+/// segment to link, stores the operands in a context on its own small frame
+/// (the runtime keeps a reserve below the limit for it) and runs the thunk
+/// on a new segment.
+Function *makeSlowPath(const CallShape &S, StructType *Ctx, Function *Thunk, unsigned Id) {
   Module &M = *S.Caller->getParent();
   LLVMContext &C = M.getContext();
+  Type *I64 = Type::getInt64Ty(C);
   SmallVector<Type *, 8> Params;
   for (Value *V : S.Operands)
     Params.push_back(V->getType());
+  Params.push_back(I64);
   auto *Ty = FunctionType::get(S.result(), Params, false);
   Function *Slow = Function::Create(Ty, GlobalValue::InternalLinkage,
                                     "__weft_slow." + std::to_string(Id), M);
@@ -168,35 +174,63 @@ Function *makeSlowPath(const CallShape &S, StructType *Ctx, Function *Thunk, uin
   copyCodegenAttrs(*S.Caller, *Slow);
   IRBuilder<> B(BasicBlock::Create(C, "entry", Slow));
   AllocaInst *Ctxp = B.CreateAlloca(Ctx, nullptr, "weft.ctx");
-  unsigned Field = 0;
-  for (Argument &A : Slow->args())
-    B.CreateStore(&A, B.CreateStructGEP(Ctx, Ctxp, Field++));
-  Type *I64 = Type::getInt64Ty(C);
-  Runtime = B.CreateCall(callOnNewSegment(M), {Thunk, Ctxp, ConstantInt::get(I64, Segment)});
+  unsigned N = S.Operands.size();
+  for (unsigned Field = 0; Field < N; ++Field)
+    B.CreateStore(Slow->getArg(Field), B.CreateStructGEP(Ctx, Ctxp, Field));
+  B.CreateCall(callOnNewSegment(M), {Thunk, Ctxp, Slow->getArg(N)});
   if (S.result()->isVoidTy())
     B.CreateRetVoid();
   else
-    B.CreateRet(B.CreateLoad(S.result(), B.CreateStructGEP(Ctx, Ctxp, Field)));
+    B.CreateRet(B.CreateLoad(S.result(), B.CreateStructGEP(Ctx, Ctxp, N)));
   return Slow;
 }
 
 /// A check and the two constants in it that depend on frame sizes.
 struct Site {
-  CallBase *Call = nullptr; ///< the call as written (call-site checks)
-  Function *Entry = nullptr; ///< the function (entry checks)
-  Instruction *Room = nullptr;    ///< sp - (need - slack)
-  CallInst *Segment = nullptr;    ///< the slow path's call into the runtime
+  CallBase *Call = nullptr;     ///< the call as written (call-site checks)
+  Function *Entry = nullptr;    ///< the function (entry checks)
+  Instruction *Room = nullptr;  ///< sp - (need - slack)
+  CallBase *SlowCall = nullptr; ///< calls the slow path; the last operand is the segment size
   Function *Thunk = nullptr;
 };
 
-/// The thunk and the slow path for a check that needs `Need` bytes; fills
-/// in the site's thunk and runtime call.
-Function *makeSlowPath(const CallShape &Shape, uint64_t Need, unsigned Id, Site &S) {
-  StructType *Ctx = Shape.context();
-  S.Thunk = makeThunk(Shape, Ctx, Id);
-  // The new segment also holds the thunk's own frame.
-  uint64_t Segment = Need + frameBound(*S.Thunk).value_or(LargeSegmentBytes);
-  return makeSlowPath(Shape, Ctx, S.Thunk, Segment, Id, S.Segment);
+/// Thunks and slow paths, shared by every check that makes the same kind of
+/// call: the same callee (for an indirect call, the same function type),
+/// attributes, calling convention and code generation attributes. A program
+/// with many calls through pointers of a few types gets a few of each.
+class SlowPaths {
+public:
+  struct Pair {
+    Function *Thunk, *Slow;
+  };
+  Pair get(const CallShape &S) {
+    std::string Codegen;
+    for (StringRef A : {"frame-pointer", "target-cpu", "target-features"})
+      Codegen += S.Caller->getFnAttribute(A).getValueAsString().str() + ";";
+    Codegen += S.Caller->hasFnAttribute(Attribute::UWTable) ? "u" : "";
+    Key K{S.FnType, S.Callee, S.Attrs.getRawPointer(), S.CC, S.NoThrow, Codegen};
+    auto It = Cache.find(K);
+    if (It != Cache.end())
+      return It->second;
+    StructType *Ctx = S.context();
+    Function *Thunk = makeThunk(S, Ctx, Next);
+    Pair P{Thunk, makeSlowPath(S, Ctx, Thunk, Next)};
+    ++Next;
+    Cache.emplace(K, P);
+    return P;
+  }
+
+private:
+  using Key = std::tuple<const void *, const void *, const void *, unsigned, bool, std::string>;
+  std::map<Key, Pair> Cache;
+  unsigned Next = 0;
+};
+
+/// The size of the segment a check's slow path links: the callee's need
+/// and the thunk's frame (an estimate until the frames are measured).
+Value *segmentBytes(LLVMContext &C, uint64_t Need, Function *Thunk) {
+  return ConstantInt::get(Type::getInt64Ty(C),
+                          Need + frameBound(*Thunk).value_or(LargeSegmentBytes));
 }
 
 /// The constant a check compares with: the limit already keeps
@@ -232,11 +266,14 @@ BasicBlock *withoutRuntime(BasicBlock *SlowBB, BasicBlock *CheckBB, BasicBlock *
 }
 
 /// A check before a call site.
-Site instrumentCall(CallBase &CB, uint64_t Need, unsigned Id) {
+Site instrumentCall(CallBase &CB, uint64_t Need, SlowPaths &Paths) {
   LLVMContext &C = CB.getContext();
   CallShape Shape = CallShape::of(CB);
   Site S;
-  Function *Slow = makeSlowPath(Shape, Need, Id, S);
+  auto [Thunk, Slow] = Paths.get(Shape);
+  S.Thunk = Thunk;
+  SmallVector<Value *, 8> Operands(Shape.Operands);
+  Operands.push_back(segmentBytes(C, Need, Thunk));
 
   IRBuilder<> B(&CB);
   Value *Low;
@@ -259,14 +296,14 @@ Site instrumentCall(CallBase &CB, uint64_t Need, unsigned Id) {
     Invoke->setNormalDest(Tail);
     BranchInst::Create(Normal, Tail);
     SlowTerm->eraseFromParent();
-    SlowCall = InvokeInst::Create(Slow, Tail, Unwind, Shape.Operands, "", SlowBB);
+    SlowCall = InvokeInst::Create(Slow, Tail, Unwind, Operands, "", SlowBB);
     for (PHINode &Phi : Unwind->phis()) {
       Value *V = Phi.getIncomingValueForBlock(Tail);
       Phi.setIncomingBlock(Phi.getBasicBlockIndex(Tail), Fast);
       Phi.addIncoming(V, SlowBB);
     }
   } else {
-    SlowCall = CallInst::Create(Slow, Shape.Operands, "", SlowTerm);
+    SlowCall = CallInst::Create(Slow, Operands, "", SlowTerm);
   }
   CB.setMetadata(CheckpointMD, MDNode::get(C, {}));
   if (!CB.getType()->isVoidTy()) {
@@ -278,6 +315,7 @@ Site instrumentCall(CallBase &CB, uint64_t Need, unsigned Id) {
   }
   S.Call = &CB;
   S.Room = Room;
+  S.SlowCall = SlowCall;
   return S;
 }
 
@@ -349,11 +387,14 @@ BasicBlock *entryCheckEdge(Function &F, BasicBlock *&From) {
   }
 }
 
-Site instrumentEntry(Function &F, uint64_t Need, unsigned Id) {
+Site instrumentEntry(Function &F, uint64_t Need, SlowPaths &Paths) {
   LLVMContext &C = F.getContext();
   CallShape Shape = CallShape::entryOf(F);
   Site Out;
-  Function *Slow = makeSlowPath(Shape, Need, Id, Out);
+  auto [Thunk, Slow] = Paths.get(Shape);
+  Out.Thunk = Thunk;
+  SmallVector<Value *, 8> Operands(Shape.Operands);
+  Operands.push_back(segmentBytes(C, Need, Thunk));
 
   BasicBlock *From = nullptr;
   BasicBlock *To = entryCheckEdge(F, From);
@@ -383,7 +424,7 @@ Site instrumentEntry(Function &F, uint64_t Need, unsigned Id) {
   B.CreateCondBr(Low, SlowBB, Fast, MDBuilder(C).createBranchWeights(1, 1 << 20));
   SlowBB = withoutRuntime(SlowBB, Check, Fast);
   IRBuilder<> S(SlowBB);
-  CallInst *Again = S.CreateCall(Slow, Shape.Operands);
+  CallInst *Again = S.CreateCall(Slow, Operands);
   Again->setTailCall();
   if (F.getReturnType()->isVoidTy())
     S.CreateRetVoid();
@@ -392,6 +433,7 @@ Site instrumentEntry(Function &F, uint64_t Need, unsigned Id) {
   F.addFnAttr(EntryCheckAttr);
   Out.Entry = &F;
   Out.Room = Room;
+  Out.SlowCall = Again;
   return Out;
 }
 
@@ -446,11 +488,11 @@ PreservedAnalyses CheckpointsPass::run(Module &M, ModuleAnalysisManager &) {
     }
     if (Calls.empty() && Entries.empty())
       return PreservedAnalyses::all();
-    unsigned Id = 0;
+    SlowPaths Paths;
     for (auto [CB, Need] : Calls)
-      Sites.push_back(instrumentCall(*CB, Need, Id++));
+      Sites.push_back(instrumentCall(*CB, Need, Paths));
     for (Function *F : Entries)
-      Sites.push_back(instrumentEntry(*F, Stack.facts(*F)->PathBytes, Id++));
+      Sites.push_back(instrumentEntry(*F, Stack.facts(*F)->PathBytes, Paths));
   }
   M.getOrInsertNamedMetadata(LinkedStacksMD);
 
@@ -479,7 +521,7 @@ PreservedAnalyses CheckpointsPass::run(Module &M, ModuleAnalysisManager &) {
       if (const StackFacts *CF = Final.facts(*Callee))
         Segment += Final.callCost(*CF);
     S.Room->setOperand(1, ConstantInt::get(I64, checkedBytes(Need)));
-    S.Segment->setArgOperand(2, ConstantInt::get(I64, Segment));
+    S.SlowCall->setArgOperand(S.SlowCall->arg_size() - 1, ConstantInt::get(I64, Segment));
   }
   if (Exact && this->Final) {
     this->Final->Sizes = std::move(After);

@@ -33,7 +33,7 @@ done:
 ; CHECK-NEXT: [[NORT:%.*]] = icmp eq ptr @__weft_call_on_new_segment, null
 ; CHECK-NEXT: br i1 [[NORT]], label %again, label %[[LINKED:.*]]
 ; CHECK: [[LINKED]]:
-; CHECK-NEXT: [[R:%.*]] = tail call i32 @__weft_slow.{{[0-9]+}}(i32 %n)
+; CHECK-NEXT: [[R:%.*]] = tail call i32 @__weft_slow.{{[0-9]+}}(i32 %n, i64 {{[0-9]+}})
 ; CHECK-NEXT: ret i32 [[R]]
 ; The recursive call itself is left as it was.
 ; CHECK: again:
@@ -62,7 +62,7 @@ done:
 ; CHECK-NEXT: %buf = alloca [16 x i8]
 ; CHECK: br i1 %weft.low{{.*}}, label %weft.entry.slow, label %entry
 ; CHECK: weft.entry.slow:
-; CHECK: tail call void @__weft_slow.{{[0-9]+}}(ptr %p, i32 %n)
+; CHECK: tail call void @__weft_slow.{{[0-9]+}}(ptr %p, i32 %n, i64 {{[0-9]+}})
 ; CHECK-NEXT: ret void
 ; CHECK: entry:
 ; CHECK-NEXT: store i32 %n, ptr %p
@@ -88,7 +88,7 @@ define i32 @pong(i32 %n) {
 ; CHECK-NOT: !weft.checkpoint
 ; CHECK-LABEL: define i32 @pong(
 ; CHECK-NEXT: weft.entry:
-; CHECK: tail call i32 @__weft_slow.{{[0-9]+}}(i32 %n)
+; CHECK: tail call i32 @__weft_slow.{{[0-9]+}}(i32 %n, i64 {{[0-9]+}})
 
 define void @big(i32 %n) {
   %buf = alloca [4096 x i8]
@@ -104,7 +104,7 @@ define void @big(i32 %n) {
 ; CHECK-NOT: weft.entry
 ; CHECK: br i1 %weft.low{{.*}}, label %[[SLOW:.*]], label %[[FAST:.*]], !prof
 ; CHECK: [[SLOW]]:
-; CHECK: call void @__weft_slow.{{[0-9]+}}(i32 %m)
+; CHECK: call void @__weft_slow.{{[0-9]+}}(i32 %m, i64 {{[0-9]+}})
 ; CHECK: [[FAST]]:
 ; CHECK-NEXT: call void @big(i32 %m), !weft.checkpoint
 

@@ -29,6 +29,13 @@ define i32 @indirect(ptr %f, i64 %x) {
   ret i32 %r
 }
 
+define i32 @indirect_twice(ptr %g, ptr %h, i64 %x) {
+  %a = call i32 %g(i64 %x)
+  %b = call i32 %h(i64 %x)
+  %s = add i32 %a, %b
+  ret i32 %s
+}
+
 define void @kinds(ptr %fmt, ptr %b) {
   %p = call i32 (ptr, ...) @printf(ptr %fmt, i32 1, double 2.0)
   call void @takes_byval(ptr byval(%struct.big) align 8 %b)
@@ -52,7 +59,7 @@ define void @kinds(ptr %fmt, ptr %b) {
 ; CHECK-NEXT: [[NORT:%.*]] = icmp eq ptr @__weft_call_on_new_segment, null
 ; CHECK-NEXT: br i1 [[NORT]], label %[[FAST]], label %[[LINKED:.*]]
 ; CHECK: [[LINKED]]:
-; CHECK: [[SLOWR:%.*]] = call i32 @__weft_slow.0(i32 %m)
+; CHECK: [[SLOWR:%.*]] = call i32 @__weft_slow.0(i32 %m, i64 {{26[0-9]+}})
 ; CHECK: [[FAST]]:
 ; CHECK: [[FASTR:%.*]] = call i32 @work(i32 %m), !weft.checkpoint
 ; CHECK: %weft.result = phi i32 [ [[SLOWR]], %[[LINKED]] ], [ [[FASTR]], %[[FAST]] ]
@@ -60,22 +67,29 @@ define void @kinds(ptr %fmt, ptr %b) {
 
 ; An indirect call: the callee travels to the slow path too.
 ; CHECK-LABEL: define i32 @indirect(
-; CHECK: call i32 @__weft_slow.1(i64 %x, ptr %f)
+; CHECK: call i32 @__weft_slow.1(i64 %x, ptr %f, i64 {{[0-9]+}})
+
+; Calls of the same kind share one thunk and slow path: here every call
+; through a pointer of type i32(i64).
+; CHECK-LABEL: define i32 @indirect_twice(
+; CHECK: call i32 @__weft_slow.1(i64 %x, ptr %g, i64 {{[0-9]+}})
+; CHECK: call i32 @__weft_slow.1(i64 %x, ptr %h, i64 {{[0-9]+}})
 
 ; Varargs, byval and sret calls keep their types and attributes in the thunk.
 ; CHECK-LABEL: define internal void @__weft_thunk.0(ptr %0)
 ; CHECK: call i32 @work(i32
 ; The slow path, out of line and cold, keeps the operands in a context on
-; its own frame and runs the thunk on a new segment.
-; CHECK-LABEL: define internal i32 @__weft_slow.0(i32 %0)
+; its own frame and runs the thunk on a new segment whose size the call
+; passes last.
+; CHECK-LABEL: define internal i32 @__weft_slow.0(i32 %0, i64 %1)
 ; CHECK: %weft.ctx = alloca { i32, i32 }
 ; CHECK: store i32 %0, ptr
-; CHECK: call void @__weft_call_on_new_segment(ptr @__weft_thunk.0, ptr %weft.ctx, i64 {{26[0-9]+}})
+; CHECK: call void @__weft_call_on_new_segment(ptr @__weft_thunk.0, ptr %weft.ctx, i64 %1)
 ; CHECK: [[R:%.*]] = load i32, ptr
 ; CHECK: ret i32 [[R]]
 ; CHECK-LABEL: define internal void @__weft_thunk.1(ptr %0)
 ; CHECK: call i32 %{{.*}}(i64
-; CHECK-LABEL: define internal i32 @__weft_slow.1(i64 %0, ptr %1)
+; CHECK-LABEL: define internal i32 @__weft_slow.1(i64 %0, ptr %1, i64 %2)
 ; CHECK: %weft.ctx = alloca { i64, ptr, i32 }
 ; CHECK-LABEL: define internal void @__weft_thunk.2(ptr %0)
 ; CHECK: call i32 (ptr, ...) @printf(ptr %{{.*}}, i32 %{{.*}}, double %{{.*}})

@@ -29,7 +29,7 @@ lp:
 ; CHECK-NEXT: [[NORT:%.*]] = icmp eq ptr @__weft_call_on_new_segment, null
 ; CHECK-NEXT: br i1 [[NORT]], label %[[FAST]], label %[[LINKED:.*]]
 ; CHECK: [[LINKED]]:
-; CHECK-NEXT: [[SLOWR:%.*]] = invoke i32 @__weft_slow.0(i32 %m)
+; CHECK-NEXT: [[SLOWR:%.*]] = invoke i32 @__weft_slow.0(i32 %m, i64 {{[0-9]+}})
 ; CHECK-NEXT: to label %[[MERGE:.*]] unwind label %lp
 ; CHECK: [[FAST]]:
 ; CHECK: %r = invoke i32 @may_throw(i32 %m)
@@ -41,6 +41,6 @@ lp:
 ; CHECK-NEXT: %s = add i32 %weft.result, 1
 ; CHECK: lp:
 ; CHECK-NEXT: %v = phi i32 [ %m, %[[FAST]] ], [ %m, %[[LINKED]] ]
-; CHECK-LABEL: define internal i32 @__weft_slow.0(i32 %0)
+; CHECK-LABEL: define internal i32 @__weft_slow.0(i32 %0, i64 %1)
 ; CHECK-NOT: nounwind
-; CHECK: call void @__weft_call_on_new_segment(ptr @__weft_thunk.0, ptr %weft.ctx, i64 {{[0-9]+}})
+; CHECK: call void @__weft_call_on_new_segment(ptr @__weft_thunk.0, ptr %weft.ctx, i64 %1)
