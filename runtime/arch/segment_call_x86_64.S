@@ -1,10 +1,12 @@
 /* arch: the linked-segment trampoline for x86-64 System V.
  *
- * void weft_segment_call(void (*fn)(void *), void *arg, void *top)
+ * void weft_segment_call(void (*fn)(void *), void *arg, void *top, int *busy)
  *
  * Runs fn(arg) with the stack pointer at `top` (the 16-byte aligned top of
  * a linked segment, see sched/segment_call.c), then returns on the caller's
- * stack. The frame is an ordinary rbp frame: the caller's rsp lives in rbp
+ * stack. Once the stack pointer is at `top` it stores 0 to *busy (a signal
+ * handler that calls onto a segment before that store must not use the
+ * thread's segments, see sched/segment_call.c). The frame is an ordinary rbp frame: the caller's rsp lives in rbp
  * (callee-saved, so fn and everything it calls preserve it or describe where
  * they saved it), and the CFI says CFA = rbp + 16. The unwinder (C++
  * exceptions, gdb, backtrace()) therefore steps from fn's frame on the
@@ -35,6 +37,7 @@ weft_segment_call:
         movq    %rdi, %rax
         movq    %rsi, %rdi
         movq    %rdx, %rsp
+        movl    $0, (%rcx)
         .size   weft_segment_call, .-weft_segment_call
         .type   __morestack, @function
 __morestack:

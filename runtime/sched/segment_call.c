@@ -26,13 +26,34 @@
  * segments above that frame stay linked (and the stack limit (%fs:0x70) names the
  * newest of them) until the next call here, which frees every linked
  * segment above the one the stack pointer is in, or until the thread exits.
+ *
+ * Signal handlers. A handler runs on the stack it interrupted, and if it was
+ * built with checkpoints it may call here itself, at any instruction of the
+ * call it interrupted. Two stretches of that call must not be entered again:
+ * while it takes a segment from the worker cache or gives one back (the
+ * cache's lists are half updated), and from the moment cur_lo and the stack
+ * limit name the new segment until the stack pointer is on it (the stack
+ * pointer is outside cur_lo's segment, which is what a longjmp leaves, so
+ * the nested call would free the segment about to be used). `seg_busy`, a
+ * word of the kernel thread, covers both: set on entry, cleared by the
+ * trampoline once the stack pointer is on the new segment, set again in the
+ * cleanup. A call that finds it set (a handler interrupted one of those
+ * stretches) runs fn on a segment of its own from mmap, leaves the thread's
+ * segment list alone and puts back exactly the stack limit it found. After
+ * fn returns and before the cleanup sets seg_busy, a nested call sees the
+ * stack pointer below the segment fn ran on, and frees it as a longjmp would
+ * have left it; the cleanup then finds nothing more to free.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sys/mman.h>
 
 #include "sched/sched.h"
 
-void weft_segment_call(void (*fn)(void *), void *arg, void *top) WEFT_HIDDEN;
+void weft_segment_call(void (*fn)(void *), void *arg, void *top, int *busy) WEFT_HIDDEN;
+
+/* Nonzero while this kernel thread is inside one of the stretches above. */
+static WEFT_TLS int seg_busy;
 
 static inline uintptr_t limit_of(const char *lo) {
   return (uintptr_t)lo + WEFT_SEG_CANARY + WEFT_SEG_REDZONE + WEFT_SEG_UNWIND_RESERVE;
@@ -95,10 +116,34 @@ struct seg_frame {
 static __attribute__((noinline)) void seg_leave(struct seg_frame *f) {
   struct weft_thread *t = f->t;
   if (!t) return;
+  seg_busy = 1;
   t->cur_lo = f->old_lo;
   t->cur_size = f->old_size;
   weft_stack_limit_set(limit_of(f->old_lo));
   weft_linked_segs_release(weft_cur_worker(), t, f->seg->prev);
+  seg_busy = 0;
+}
+
+/* A handler interrupted this kernel thread inside a call here: fn(arg) runs
+ * on a mapping of its own, touching neither the worker cache nor the
+ * thread's segments (mmap and munmap are async-signal-safe). seg_busy stays
+ * set, so calls fn makes come here too. */
+static __attribute__((noinline)) void call_in_handler(void (*fn)(void *), void *arg, int cls) {
+  size_t size = weft_seg_class_size(cls);
+  int saved = errno;
+  char *lo = (char *)mmap(0, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK,
+                          -1, 0);
+  if (lo == MAP_FAILED)
+    weft_fatal("weft: a signal handler needs a %zu-byte stack segment and mmap failed", size);
+  errno = saved;
+  uintptr_t limit = weft_stack_limit();
+  weft_stack_limit_set(limit_of(lo));
+  int ignored;
+  weft_segment_call(fn, arg, lo + size - WEFT_LINKED_SEG_HEADER, &ignored);
+  weft_stack_limit_set(limit);
+  saved = errno;
+  munmap(lo, size);
+  errno = saved;
 }
 
 void __weft_call_on_new_segment(void (*fn)(void *), void *arg, size_t bytes) {
@@ -110,10 +155,6 @@ void __weft_call_on_new_segment(void (*fn)(void *), void *arg, size_t bytes) {
     fn(arg);
     return;
   }
-  const void *sp = __builtin_frame_address(0);
-  if (WEFT_UNLIKELY(t->seg_top && !contains(t->cur_lo, t->cur_size, sp)))
-    reclaim_abandoned(t, sp);
-
   size_t over = WEFT_SEG_CANARY + WEFT_SEG_REDZONE + WEFT_SEG_UNWIND_RESERVE + WEFT_LINKED_SEG_HEADER;
   int cls = bytes > ((size_t)1 << 40) ? -1 : weft_seg_class(bytes + over < 4096 ? 4096 : bytes + over);
   if (cls < 0)
@@ -122,6 +163,14 @@ void __weft_call_on_new_segment(void (*fn)(void *), void *arg, size_t bytes) {
                (unsigned long long)t->id, bytes,
                weft_seg_class_size(WEFT_SEG_CLASSES - 1) - WEFT_SEG_CANARY -
                    WEFT_SEG_REDZONE - WEFT_SEG_UNWIND_RESERVE - WEFT_LINKED_SEG_HEADER);
+  if (WEFT_UNLIKELY(seg_busy)) {
+    call_in_handler(fn, arg, cls);
+    return;
+  }
+  seg_busy = 1;
+  const void *sp = __builtin_frame_address(0);
+  if (WEFT_UNLIKELY(t->seg_top && !contains(t->cur_lo, t->cur_size, sp)))
+    reclaim_abandoned(t, sp);
   struct weft_worker *w = weft_cur_worker();
   int saved = errno;
   char *lo = (char *)weft_seg_alloc(&w->segs, cls);
@@ -145,6 +194,6 @@ void __weft_call_on_new_segment(void (*fn)(void *), void *arg, size_t bytes) {
   t->cur_size = size;
   weft_stack_limit_set(limit_of(lo));
 #if defined(__x86_64__)
-  weft_segment_call(fn, arg, seg);
+  weft_segment_call(fn, arg, seg, &seg_busy); /* clears seg_busy once on the segment */
 #endif
 }
