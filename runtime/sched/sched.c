@@ -64,6 +64,18 @@ enum { ACT_NONE, ACT_PARK, ACT_READY, ACT_EXIT };
 #ifndef WAKE_BACKLOG
 #define WAKE_BACKLOG 4
 #endif
+/* Other workers take from a ring only a backlog at least this old (ns): a
+ * thread that spawns a batch and joins it runs the batch itself, in its
+ * caches, unless the batch takes longer than this. An idle worker that saw
+ * a backlog looks again every STEAL_AGE for LINGER_NS before it sleeps
+ * until woken, so a worker with a new backlog wakes nobody while one of
+ * them lingers. */
+#ifndef STEAL_AGE
+#define STEAL_AGE 50000
+#endif
+#ifndef LINGER_NS
+#define LINGER_NS 2000000
+#endif
 
 static WEFT_TLS struct weft_worker *tls_worker;
 
@@ -80,11 +92,13 @@ static struct {
   _Atomic int started;
   _Atomic int nidle;
   _Atomic int nspinning; /* woken workers still looking for work */
+  _Atomic int nlinger;   /* idle workers that look again every STEAL_AGE */
   _Atomic int poller_taken;
   _Atomic uint64_t next_id;
   _Atomic uint64_t spawned, exited; /* by kernel threads weft does not own */
   const struct weft_policy *_Atomic policy;
   size_t default_stack;
+  int default_class;
   weft_spinlock all_lock;
   struct weft_thread *all_head;
   weft_spinlock start_lock;
@@ -233,9 +247,19 @@ static struct weft_thread *rq_pop(struct weft_worker *w) {
     if (h == tl) return 0;
     struct weft_thread *t = atomic_load_explicit(&w->ring[h % WEFT_RQ_SIZE], memory_order_relaxed);
     if (atomic_compare_exchange_weak_explicit(&w->head, &h, h + 1, memory_order_release,
-                                              memory_order_relaxed))
+                                              memory_order_relaxed)) {
+      if (WEFT_UNLIKELY(tl - h <= WAKE_BACKLOG + 1) &&
+          atomic_load_explicit(&w->backlog_since, memory_order_relaxed))
+        atomic_store_explicit(&w->backlog_since, 0, memory_order_relaxed);
       return t;
+    }
   }
+}
+
+/* Whether other workers may take from v's ring now. */
+static int ring_stealable(struct weft_worker *v, int64_t now) {
+  int64_t since = atomic_load_explicit(&v->backlog_since, memory_order_relaxed);
+  return since && now - since >= STEAL_AGE && rq_len(v);
 }
 
 /* Take half of v's queue into w's (empty) queue; returns one to run. */
@@ -257,6 +281,11 @@ static struct weft_thread *rq_steal(struct weft_worker *w, struct weft_worker *v
   }
   atomic_fetch_add_explicit(&w->steals, n, memory_order_relaxed);
   for (uint32_t i = 0; i + 1 < n; i++) rq_push(w, batch[i]);
+  /* A backlog it took stays a backlog as old as it was. */
+  if (n - 1 > WAKE_BACKLOG && !atomic_load_explicit(&w->backlog_since, memory_order_relaxed))
+    atomic_store_explicit(&w->backlog_since,
+                          atomic_load_explicit(&v->backlog_since, memory_order_relaxed),
+                          memory_order_relaxed);
   return batch[n - 1];
 }
 
@@ -289,6 +318,16 @@ static void wake_idle_worker_from(int on_worker) {
 }
 
 static void wake_idle_worker(void) { wake_idle_worker_from(1); }
+
+/* w's ring just passed WAKE_BACKLOG: record when, and wake an idle worker
+ * unless one lingers (it will look once the backlog is STEAL_AGE old). */
+static __attribute__((noinline)) void backlog_begins(struct weft_worker *w) {
+  if (!atomic_load_explicit(&w->backlog_since, memory_order_relaxed))
+    atomic_store_explicit(&w->backlog_since, weft_now_ns(), memory_order_relaxed);
+  atomic_thread_fence(memory_order_seq_cst); /* pairs with idle_sleep's */
+  if (atomic_load_explicit(&rt.nlinger, memory_order_relaxed)) return;
+  wake_idle_worker();
+}
 
 void weft_sched_kick_poller(void) {
   if (atomic_load(&rt.poller_taken)) {
@@ -350,10 +389,22 @@ static struct weft_thread *prio_steal(struct weft_worker *w, struct weft_worker 
   return t;
 }
 
+/* t onto w's ring (w is the caller's worker). An idle worker is woken when
+ * the ring's backlog first passes WAKE_BACKLOG (or spills): a worker that
+ * goes idle later sees the backlog before it sleeps, so one wake-up per
+ * crossing is enough, and the pushes past it cost no fence. */
+static inline void ready_local(struct weft_worker *w, struct weft_thread *t) {
+  uint32_t n = rq_push(w, t);
+  if (WEFT_UNLIKELY(n > WAKE_BACKLOG) && rt.nworkers > 1) {
+    if (n == WEFT_RQ_SIZE) wake_idle_worker(); /* spilled to the global queue */
+    else if (n == WAKE_BACKLOG + 1) backlog_begins(w);
+  }
+}
+
 void weft_ready(struct weft_thread *t) {
   atomic_store_explicit(&t->state, WEFT_RUNNABLE, memory_order_relaxed);
   const struct weft_policy *p = atomic_load_explicit(&rt.policy, memory_order_relaxed);
-  struct weft_worker *w = weft_cur_worker();
+  struct weft_worker *w = tls_worker;
   if (p && p->priority && p->priority((weft_thread_t *)t,
                              atomic_load_explicit(&t->block_kind, memory_order_relaxed), p->arg) > 0) {
     if (w) {
@@ -363,7 +414,7 @@ void weft_ready(struct weft_thread *t) {
       wake_idle_worker_from(0);
     }
   } else if (w) {
-    if (rq_push(w, t) > WAKE_BACKLOG) wake_idle_worker();
+    ready_local(w, t);
   } else {
     queue_push(&rt.global, t);
     wake_idle_worker_from(0);
@@ -401,7 +452,7 @@ static __attribute__((noinline)) void after_switch(struct weft_transfer tr) {
     case ACT_READY:
       atomic_store_explicit(&prev->ctx_ready, 1, memory_order_release);
       atomic_store_explicit(&prev->state, WEFT_RUNNABLE, memory_order_relaxed);
-      if (rq_push(w, prev) > WAKE_BACKLOG && self) wake_idle_worker();
+      if (self) ready_local(w, prev); else rq_push(w, prev);
       break;
     case ACT_EXIT:
       thread_finish(w, prev);
@@ -517,33 +568,139 @@ void weft_yield(void) {
   switch_to(w, self, next, ACT_READY);
 }
 
-/* ---- threads ---------------------------------------------------------- */
+/* ---- threads ----------------------------------------------------------
+ *
+ * A thread's descriptor sits at the top of its segment. When a thread that
+ * a worker spawned is freed (joined, or finished detached), descriptor and
+ * segment go back to that worker's free list of its size class, still
+ * mapped and in its caches; the next spawn there takes them as they are and
+ * sets only the fields a new thread needs (no memset). A free on another
+ * worker hands the descriptor back through the spawning worker's
+ * remote_free stack, so each worker's all-threads list (for gdb) is changed
+ * by its own kernel thread only and needs no lock.
+ *
+ * Joining is one word, `join`: 0 while nobody waits, the joiner's waiter,
+ * WEFT_JOIN_DETACHED, WEFT_JOIN_EXTERNAL (a kernel thread that is no user
+ * thread waits on done_word), and WEFT_JOIN_DONE, which the finishing thread
+ * swaps in. `done` is set after that as the finisher's last touch of the
+ * descriptor, so a joiner that finds it set frees the thread at once,
+ * without a lock and without parking. */
 
-static void register_thread(struct weft_worker *w, struct weft_thread *t) {
-  weft_spinlock *lock = w ? &w->all_lock : &rt.all_lock;
-  struct weft_thread **head = w ? &w->all_head : &rt.all_head;
-  t->list_worker = w ? (int)w->index : -1;
-  weft_spin_lock(lock);
-  t->all_prev = 0;
-  t->all_next = *head;
-  if (*head) (*head)->all_prev = t;
-  *head = t;
-  weft_spin_unlock(lock);
+#define WEFT_JOIN_DONE ((uintptr_t)1)
+#define WEFT_JOIN_DETACHED ((uintptr_t)2)
+#define WEFT_JOIN_EXTERNAL ((uintptr_t)3)
+
+/* Free descriptors a worker keeps per class: up to 32 MiB of segments,
+ * between 2 and 256 of them. */
+static inline uint32_t free_threads_max(int cls) {
+  _Static_assert(WEFT_SEG_MIN_SHIFT + WEFT_SEG_CLASSES - 1 < 25, "classes up to 16 MiB");
+  return cls < 25 - WEFT_SEG_MIN_SHIFT - 8 ? 256 : 1u << (25 - WEFT_SEG_MIN_SHIFT - cls);
 }
 
-static void unregister_thread(struct weft_thread *t) {
-  struct weft_worker *w = t->list_worker >= 0 ? &rt.workers[t->list_worker] : 0;
-  weft_spinlock *lock = w ? &w->all_lock : &rt.all_lock;
-  struct weft_thread **head = w ? &w->all_head : &rt.all_head;
-  weft_spin_lock(lock);
+static void list_add(struct weft_worker *w, struct weft_thread *t) {
+  if (WEFT_LIKELY(w != 0)) {
+    t->list_worker = (int)w->index;
+    t->all_prev = 0;
+    t->all_next = w->all_head;
+    if (w->all_head) w->all_head->all_prev = t;
+    w->all_head = t;
+    return;
+  }
+  t->list_worker = -1;
+  weft_spin_lock(&rt.all_lock);
+  t->all_prev = 0;
+  t->all_next = rt.all_head;
+  if (rt.all_head) rt.all_head->all_prev = t;
+  rt.all_head = t;
+  weft_spin_unlock(&rt.all_lock);
+}
+
+/* Only on the kernel thread of the worker whose list holds t (or under
+ * rt.all_lock for the global list). */
+static void list_remove(struct weft_thread **head, struct weft_thread *t) {
   if (t->all_prev) t->all_prev->all_next = t->all_next; else *head = t->all_next;
   if (t->all_next) t->all_next->all_prev = t->all_prev;
-  weft_spin_unlock(lock);
 }
 
+/* t, spawned by w and unlinked from w's list, into w's free list. */
+static void free_local(struct weft_worker *w, struct weft_thread *t) {
+  int cls = t->seg_class;
+  if (WEFT_LIKELY(w->free_count[cls] < free_threads_max(cls))) {
+    t->rq_next = w->free_threads[cls];
+    w->free_threads[cls] = t;
+    w->free_count[cls]++;
+    return;
+  }
+  weft_seg_free(&w->segs, t->stack_lo, cls);
+}
+
+/* The descriptors other workers handed back to w. */
+static void drain_remote_free(struct weft_worker *w) {
+  if (!atomic_load_explicit(&w->remote_free, memory_order_relaxed)) return;
+  struct weft_thread *t = atomic_exchange_explicit(&w->remote_free, 0, memory_order_acquire);
+  while (t) {
+    struct weft_thread *next = t->rq_next;
+    list_remove(&w->all_head, t);
+    free_local(w, t);
+    t = next;
+  }
+}
+
+/* Everything w keeps free goes to the global segment lists. */
+static void reclaim_local(struct weft_worker *w) {
+  drain_remote_free(w);
+  for (int cls = 0; cls < WEFT_SEG_CLASSES; cls++) {
+    for (struct weft_thread *t = w->free_threads[cls], *next; t; t = next) {
+      next = t->rq_next;
+      weft_seg_free(0, t->stack_lo, cls);
+    }
+    w->free_threads[cls] = 0;
+    w->free_count[cls] = 0;
+  }
+  weft_seg_cache_flush(&w->segs);
+}
+
+/* The arena limit is reached: ask the other workers for the segments they
+ * keep free (threads joined there, their caches) and wait for them a
+ * little (a worker that runs a thread all that time does not answer). */
+static void reclaim_all(struct weft_worker *w) {
+  reclaim_local(w);
+  for (unsigned i = 0; i < rt.nworkers; i++) {
+    struct weft_worker *v = &rt.workers[i];
+    if (v == w) continue;
+    atomic_store(&v->reclaim, 1);
+    atomic_store(&v->sleep_word, 1);
+    weft_futex_wake(&v->sleep_word, 1);
+    if (atomic_load(&v->polling) && weft_poll_kick_hook) weft_poll_kick_hook();
+  }
+  int64_t until = weft_now_ns() + 20000000;
+  for (unsigned i = 0; i < rt.nworkers; i++) {
+    while (atomic_load(&rt.workers[i].reclaim) && weft_now_ns() < until)
+      syscall(SYS_sched_yield);
+  }
+}
+
+/* Frees a finished thread's descriptor and segment; w is the worker of the
+ * calling kernel thread (null if none). */
 static void free_thread(struct weft_worker *w, struct weft_thread *t) {
   t->magic = 0;
-  weft_seg_free(w ? &w->segs : 0, t->stack_lo, t->seg_class);
+  if (WEFT_UNLIKELY(t->list_worker < 0)) {
+    weft_spin_lock(&rt.all_lock);
+    list_remove(&rt.all_head, t);
+    weft_spin_unlock(&rt.all_lock);
+    weft_seg_free(w ? &w->segs : 0, t->stack_lo, t->seg_class);
+    return;
+  }
+  if (WEFT_LIKELY(w && (int)w->index == t->list_worker)) {
+    list_remove(&w->all_head, t);
+    free_local(w, t);
+    return;
+  }
+  struct weft_worker *home = &rt.workers[t->list_worker];
+  struct weft_thread *h = atomic_load_explicit(&home->remote_free, memory_order_relaxed);
+  do t->rq_next = h;
+  while (!atomic_compare_exchange_weak_explicit(&home->remote_free, &h, t, memory_order_release,
+                                                memory_order_relaxed));
 }
 
 static void thread_finish(struct weft_worker *w, struct weft_thread *t) {
@@ -551,28 +708,36 @@ static void thread_finish(struct weft_worker *w, struct weft_thread *t) {
   /* Linked segments it exited on (weft_exit inside __weft_call_on_new_segment)
    * or longjmp'd out of. */
   if (WEFT_UNLIKELY(t->seg_top != 0)) weft_linked_segs_release(w, t, 0);
-  unregister_thread(t);
   stat_inc(&w->exited);
-  weft_spin_lock(&t->jlock);
   atomic_store_explicit(&t->state, WEFT_DONE, memory_order_relaxed);
-  t->done = 1;
-  if (t->detached) {
-    weft_spin_unlock(&t->jlock);
+  uintptr_t j = atomic_exchange_explicit(&t->join, WEFT_JOIN_DONE, memory_order_acq_rel);
+  if (j == 0) {
+    __atomic_store_n(&t->done, 1, __ATOMIC_RELEASE);
+  } else if (j == WEFT_JOIN_DETACHED) {
     free_thread(w, t);
-    return;
-  }
-  if (t->joiner) weft_wake(t->joiner->thread, t->joiner->gen);
-  if (t->external_joiner) {
+  } else if (j == WEFT_JOIN_EXTERNAL) {
     atomic_store(&t->done_word, 1);
     weft_futex_wake(&t->done_word, 1);
+    __atomic_store_n(&t->done, 1, __ATOMIC_RELEASE);
+  } else {
+    /* The waiter lives on the joiner's stack, which stays put until the
+     * wake-up below; the joiner frees t only once woken. */
+    struct weft_waiter *wt = (struct weft_waiter *)j;
+    struct weft_thread *joiner = wt->thread;
+    uint64_t gen = wt->gen;
+    __atomic_store_n(&t->done, 1, __ATOMIC_RELEASE);
+    weft_wake(joiner, gen);
   }
-  weft_spin_unlock(&t->jlock);
 }
 
 static __attribute__((noreturn)) void thread_exit(void *result) {
   struct weft_thread *self = weft_current();
-  if (weft_exit_hook) weft_exit_hook(self);
-  self = weft_current();
+  /* The pthread layer's key destructors: only a thread that set a key
+   * has any. */
+  if (weft_exit_hook && self->specific) {
+    weft_exit_hook(self);
+    self = weft_current();
+  }
   self->result = result;
   struct weft_worker *w = weft_cur_worker();
   struct weft_thread *next = pick_next_fast(w);
@@ -582,37 +747,80 @@ static __attribute__((noreturn)) void thread_exit(void *result) {
 
 static void thread_entry(struct weft_transfer tr) {
   after_switch(tr);
-  struct weft_thread *self = weft_current();
+  struct weft_thread *self = tls_worker->current;
   void *r = self->fn(self->arg);
   thread_exit(r);
 }
 
-int weft_spawn_internal(struct weft_thread **out, size_t stack_size, int detached,
-                        void *(*fn)(void *), void *arg) {
-  weft_runtime_ensure();
-  /* The default is a whole segment size; an explicit size of a page or
-   * more is the usable stack, so the descriptor and canary come on top.
-   * Sizes past the largest class get the largest class. */
-  size_t need = stack_size ? stack_size + sizeof(struct weft_thread) + WEFT_SEG_CANARY +
-                                 WEFT_SEG_REDZONE
-                           : rt.default_stack;
-  /* A tiny request (under a page) is the whole segment: 1 KiB gives 1 KiB
-   * segments, descriptor included, for threads that barely use a stack. */
-  if (stack_size && stack_size < 4096) need = stack_size < 1024 ? 1024 : stack_size;
-  int cls = weft_seg_class(need);
-  if (cls < 0) cls = WEFT_SEG_CLASSES - 1;
-  struct weft_worker *w = weft_cur_worker();
+/* A fresh descriptor at the top of a new segment of class cls. */
+static struct weft_thread *thread_alloc(struct weft_worker *w, int cls, int *err) {
   int saved = errno;
   char *lo = (char *)weft_seg_alloc(w ? &w->segs : 0, cls);
   if (!lo) {
-    int e = errno;
+    *err = errno;
     errno = saved;
-    return e;
+    return 0;
   }
   size_t size = weft_seg_class_size(cls);
   struct weft_thread *t =
       (struct weft_thread *)(lo + size - ((sizeof(struct weft_thread) + 63) & ~(size_t)63));
   memset(t, 0, sizeof *t);
+  t->stack_lo = lo;
+  t->stack_size = size;
+  t->seg_class = cls;
+  list_add(w, t);
+  return t;
+}
+
+static inline __attribute__((always_inline)) int spawn(struct weft_thread **out,
+                                                       size_t stack_size, int detached,
+                                                       void *(*fn)(void *), void *arg) {
+  weft_runtime_ensure();
+  int cls = rt.default_class;
+  if (stack_size) {
+    /* An explicit size of a page or more is the usable stack, so the
+     * descriptor and canary come on top. A tiny request (under a page) is
+     * the whole segment: 1 KiB gives 1 KiB segments, descriptor included,
+     * for threads that barely use a stack. Sizes past the largest class get
+     * the largest class. */
+    size_t need = stack_size + sizeof(struct weft_thread) + WEFT_SEG_CANARY + WEFT_SEG_REDZONE;
+    if (stack_size < 4096) need = stack_size < 1024 ? 1024 : stack_size;
+    cls = weft_seg_class(need);
+    if (cls < 0) cls = WEFT_SEG_CLASSES - 1;
+  }
+  struct weft_worker *w = tls_worker;
+  struct weft_thread *t;
+  if (WEFT_LIKELY(w != 0)) {
+    if (WEFT_UNLIKELY(!w->free_threads[cls])) drain_remote_free(w);
+    t = w->free_threads[cls];
+  } else {
+    t = 0;
+  }
+  if (WEFT_LIKELY(t != 0)) {
+    w->free_threads[cls] = t->rq_next;
+    w->free_count[cls]--;
+    list_add(w, t);
+    atomic_store_explicit(&t->wake_token,
+                          atomic_load_explicit(&t->wake_token, memory_order_relaxed) & ~(uint64_t)1,
+                          memory_order_relaxed);
+    atomic_store_explicit(&t->block_kind, 0, memory_order_relaxed);
+    t->saved_errno = 0;
+    t->section_depth = 0;
+    t->result = 0;
+    t->done = 0;
+    atomic_store_explicit(&t->done_word, 0, memory_order_relaxed);
+    t->specific = 0;
+    t->seg_top = 0;
+    t->name[0] = 0;
+  } else {
+    int err;
+    t = thread_alloc(w, cls, &err);
+    if (WEFT_UNLIKELY(!t) && err == EAGAIN && w && rt.nworkers > 1) {
+      reclaim_all(w);
+      t = thread_alloc(w, cls, &err);
+    }
+    if (!t) return err;
+  }
   t->magic = WEFT_THREAD_MAGIC;
   if (w) {
     if (w->id_next == w->id_end) {
@@ -626,81 +834,99 @@ int weft_spawn_internal(struct weft_thread **out, size_t stack_size, int detache
   t->fn = fn;
   t->arg = arg;
   t->detached = detached;
-  t->stack_lo = lo;
-  t->stack_size = size;
-  t->seg_class = cls;
+  atomic_store_explicit(&t->join, detached ? WEFT_JOIN_DETACHED : 0, memory_order_relaxed);
+  char *lo = t->stack_lo;
   t->cur_lo = lo;
-  t->cur_size = size;
+  t->cur_size = t->stack_size;
   t->timer.index = -1;
   t->last_worker = -1;
   char *top = (char *)t;
   weft_fiber_init(&t->fiber, lo, (size_t)(top - lo), 0);
   t->ctx = make_fcontext(top, (size_t)(top - lo), thread_entry);
   atomic_store_explicit(&t->ctx_ready, 1, memory_order_relaxed);
-  if (w) stat_inc(&w->spawned); else atomic_fetch_add(&rt.spawned, 1);
-  register_thread(w, t);
   if (out) *out = t;
-  atomic_thread_fence(memory_order_release);
-  weft_ready(t);
+  if (WEFT_LIKELY(w != 0)) {
+    stat_inc(&w->spawned);
+    /* A new thread was blocked nowhere: the policy is not asked. The push
+     * publishes the descriptor to thieves (release). */
+    atomic_store_explicit(&t->state, WEFT_RUNNABLE, memory_order_relaxed);
+    ready_local(w, t);
+  } else {
+    atomic_fetch_add(&rt.spawned, 1);
+    atomic_thread_fence(memory_order_release);
+    weft_ready(t);
+  }
   return 0;
+}
+
+int weft_spawn_internal(struct weft_thread **out, size_t stack_size, int detached,
+                        void *(*fn)(void *), void *arg) {
+  return spawn(out, stack_size, detached, fn, arg);
 }
 
 int weft_spawn(weft_thread_t **thread, const weft_attr_t *attr, void *(*fn)(void *),
                void *arg) {
   struct weft_thread *t;
-  int r = weft_spawn_internal(&t, attr ? attr->stack_size : 0, attr ? attr->detached : 0,
-                              fn, arg);
+  int r = spawn(&t, attr ? attr->stack_size : 0, attr ? attr->detached : 0, fn, arg);
   if (r) return r;
   if (attr && attr->name) weft_set_name((weft_thread_t *)t, attr->name);
   if (thread) *thread = (weft_thread_t *)t;
   return 0;
 }
 
+/* After the finisher swapped in WEFT_JOIN_DONE: `done` follows within a few
+ * instructions (unless the kernel preempted the finisher there). */
+static void wait_done(struct weft_thread *t) {
+  for (unsigned spins = 0; !__atomic_load_n(&t->done, __ATOMIC_ACQUIRE);)
+    if (++spins < 128) weft_cpu_relax(); else syscall(SYS_sched_yield);
+}
+
 int weft_join(weft_thread_t *thread, void **result) {
   struct weft_thread *t = (struct weft_thread *)thread;
   if (!t || t->magic != WEFT_THREAD_MAGIC) return ESRCH;
-  struct weft_thread *self = weft_current();
+  struct weft_worker *w = tls_worker;
+  struct weft_thread *self = w ? w->current : 0;
   if (t == self) return EDEADLK;
-  weft_spin_lock(&t->jlock);
-  if (t->detached || t->joiner || t->external_joiner) {
-    weft_spin_unlock(&t->jlock);
-    return EINVAL;
-  }
-  if (!t->done) {
+  if (!__atomic_load_n(&t->done, __ATOMIC_ACQUIRE)) {
+    uintptr_t j = 0;
     if (self) {
       struct weft_waiter wt = {.thread = self};
       wt.gen = weft_arm_for(self, WEFT_BLOCK_JOIN);
-      t->joiner = &wt;
-      weft_spin_unlock(&t->jlock);
-      weft_park(WEFT_BLOCK_JOIN);
-    } else {
-      t->external_joiner = 1;
-      weft_spin_unlock(&t->jlock);
+      if (atomic_compare_exchange_strong_explicit(&t->join, &j, (uintptr_t)&wt,
+                                                  memory_order_acq_rel, memory_order_acquire)) {
+        weft_park(WEFT_BLOCK_JOIN);
+        w = tls_worker;
+      } else {
+        weft_unarm(self, wt.gen, WEFT_BLOCK_JOIN);
+        w = tls_worker;
+        if (j != WEFT_JOIN_DONE) return EINVAL;
+      }
+    } else if (atomic_compare_exchange_strong_explicit(&t->join, &j, WEFT_JOIN_EXTERNAL,
+                                                       memory_order_acq_rel,
+                                                       memory_order_acquire)) {
       while (atomic_load(&t->done_word) == 0) weft_futex_wait(&t->done_word, 0, 0);
+    } else if (j != WEFT_JOIN_DONE) {
+      return EINVAL;
     }
-    weft_spin_lock(&t->jlock); /* the finisher releases it after waking us */
+    wait_done(t);
   }
-  weft_spin_unlock(&t->jlock);
   if (result) *result = t->result;
-  free_thread(weft_cur_worker(), t);
+  free_thread(w, t);
   return 0;
 }
 
 int weft_detach(weft_thread_t *thread) {
   struct weft_thread *t = (struct weft_thread *)thread;
   if (!t || t->magic != WEFT_THREAD_MAGIC) return ESRCH;
-  weft_spin_lock(&t->jlock);
-  if (t->detached || t->joiner) {
-    weft_spin_unlock(&t->jlock);
-    return EINVAL;
-  }
-  if (t->done) {
-    weft_spin_unlock(&t->jlock);
-    free_thread(weft_cur_worker(), t);
+  uintptr_t j = 0;
+  if (atomic_compare_exchange_strong_explicit(&t->join, &j, WEFT_JOIN_DETACHED,
+                                              memory_order_acq_rel, memory_order_acquire)) {
+    t->detached = 1;
     return 0;
   }
-  t->detached = 1;
-  weft_spin_unlock(&t->jlock);
+  if (j != WEFT_JOIN_DONE) return EINVAL;
+  wait_done(t);
+  free_thread(tls_worker, t);
   return 0;
 }
 
@@ -774,15 +1000,35 @@ static int io_waiting(void) {
   return n > 0;
 }
 
-static int work_visible(void) {
+/* Work w may take now: its own, the global queues', and other workers'
+ * priority lists and rings old enough to steal from. */
+static int work_visible(struct weft_worker *w, int64_t now) {
   if (atomic_load_explicit(&rt.global.count, memory_order_relaxed) ||
       atomic_load_explicit(&rt.prio.count, memory_order_relaxed))
     return 1;
-  for (unsigned i = 0; i < rt.nworkers; i++)
-    if (rq_len(&rt.workers[i]) ||
-        atomic_load_explicit(&rt.workers[i].prio_count, memory_order_relaxed))
-      return 1;
+  for (unsigned i = 0; i < rt.nworkers; i++) {
+    struct weft_worker *v = &rt.workers[i];
+    if (atomic_load_explicit(&v->prio_count, memory_order_relaxed)) return 1;
+    if (v == w ? rq_len(v) != 0 : ring_stealable(v, now)) return 1;
+  }
   return 0;
+}
+
+/* The oldest backlog in another worker's ring (its start), 0 if none. */
+static int64_t oldest_backlog(struct weft_worker *w) {
+  int64_t oldest = 0;
+  for (unsigned i = 0; i < rt.nworkers; i++) {
+    struct weft_worker *v = &rt.workers[i];
+    int64_t since = v == w ? 0 : atomic_load_explicit(&v->backlog_since, memory_order_relaxed);
+    if (since && (!oldest || since < oldest)) oldest = since;
+  }
+  return oldest;
+}
+
+static void linger_stop(struct weft_worker *w) {
+  if (!w->lingering) return;
+  w->lingering = 0;
+  atomic_fetch_sub(&rt.nlinger, 1);
 }
 
 static struct weft_thread *take_work(struct weft_worker *w) {
@@ -798,9 +1044,14 @@ static struct weft_thread *take_work(struct weft_worker *w) {
   if ((t = prio_pop(w))) return t;
   if (rt.nworkers > 1) {
     unsigned start = w->rng = w->rng * 1103515245u + 12345u;
+    int64_t now = 0;
     for (unsigned i = 0; i < rt.nworkers; i++) {
       struct weft_worker *v = &rt.workers[(start + i) % rt.nworkers];
-      if (v != w && ((t = prio_steal(w, v)) || (t = rq_steal(w, v)))) return t;
+      if (v == w) continue;
+      if ((t = prio_steal(w, v))) return t;
+      if (!atomic_load_explicit(&v->backlog_since, memory_order_relaxed)) continue;
+      if (!now) now = weft_now_ns();
+      if (ring_stealable(v, now) && (t = rq_steal(w, v))) return t;
     }
   }
   return 0;
@@ -828,7 +1079,7 @@ static int idle_spin(struct weft_worker *w) {
   int64_t until = weft_now_ns() + IDLE_SPIN_NS;
   do {
     for (int i = 0; i < 64; i++) {
-      if (work_visible()) return 1;
+      if (work_visible(w, weft_now_ns())) return 1;
       weft_cpu_relax();
     }
     if (io_waiting() && weft_poll_hook && !atomic_load(&rt.poller_taken)) {
@@ -836,7 +1087,7 @@ static int idle_spin(struct weft_worker *w) {
       if (atomic_compare_exchange_strong(&rt.poller_taken, &zero, 1)) {
         weft_poll_hook(0);
         atomic_store(&rt.poller_taken, 0);
-        if (work_visible()) return 1;
+        if (work_visible(w, weft_now_ns())) return 1;
       }
     }
   } while (weft_now_ns() < until);
@@ -853,13 +1104,38 @@ static void idle_sleep(struct weft_worker *w) {
   w->polling = want_poll && atomic_compare_exchange_strong(&rt.poller_taken, &zero, 1);
   atomic_store(&w->idle, 1);
   atomic_fetch_add(&rt.nidle, 1);
+  if (rt.nworkers > 1 && !w->lingering) {
+    w->lingering = 1;
+    atomic_fetch_add(&rt.nlinger, 1);
+  }
   atomic_thread_fence(memory_order_seq_cst);
-  if (!work_visible()) {
+  int64_t now = weft_now_ns();
+  /* Linger: sleep at most until the oldest backlog elsewhere may be
+   * stolen, or STEAL_AGE, for LINGER_NS after a backlog was last seen;
+   * then stop lingering (after which a new backlog wakes this worker). */
+  int64_t linger = -1;
+  if (w->lingering) {
+    int64_t oldest = oldest_backlog(w);
+    if (oldest) w->linger_until = now + LINGER_NS;
+    if (now < w->linger_until) {
+      linger = oldest ? oldest + STEAL_AGE - now : STEAL_AGE;
+      if (linger < 1000) linger = 1000;
+    } else {
+      linger_stop(w);
+      atomic_thread_fence(memory_order_seq_cst); /* pairs with backlog_begins' */
+      if (oldest_backlog(w)) linger = STEAL_AGE;
+    }
+  }
+  if (!work_visible(w, now) && !atomic_load(&w->reclaim)) {
     if (w->polling) {
       int64_t next = weft_timer_next();
-      int64_t timeout = next == INT64_MAX ? -1 : next - weft_now_ns();
+      int64_t timeout = next == INT64_MAX ? -1 : next - now;
       if (next != INT64_MAX && timeout < 0) timeout = 0;
+      if (linger >= 0 && (timeout < 0 || linger < timeout)) timeout = linger;
       weft_poll_hook(timeout);
+    } else if (linger >= 0) {
+      struct timespec ts = {0, (long)linger};
+      weft_futex_wait(&w->sleep_word, 0, &ts);
     } else {
       weft_futex_wait(&w->sleep_word, 0, 0);
     }
@@ -878,16 +1154,26 @@ static void settle(struct weft_worker *w) {
   if (atomic_load_explicit(&w->woken, memory_order_relaxed) && atomic_exchange(&w->woken, 0)) {
     atomic_fetch_sub(&rt.nspinning, 1);
     /* Pass the baton: there may be more work than this worker takes. */
-    if (work_visible()) wake_idle_worker();
+    if (work_visible(w, weft_now_ns())) wake_idle_worker();
   }
 }
 
 static __attribute__((noreturn)) void worker_loop(struct weft_worker *w) {
   for (;;) {
+    if (WEFT_UNLIKELY(atomic_load_explicit(&w->reclaim, memory_order_relaxed))) {
+      reclaim_local(w);
+      atomic_store(&w->reclaim, 0);
+    }
     poll_now(w);
     struct weft_thread *t = take_work(w);
     settle(w);
     if (t) {
+      if (WEFT_UNLIKELY(w->lingering)) {
+        /* Busy now: a backlog elsewhere needs another worker. */
+        linger_stop(w);
+        atomic_thread_fence(memory_order_seq_cst);
+        if (oldest_backlog(w)) wake_idle_worker();
+      }
       switch_to(w, 0, t, ACT_NONE);
       w = tls_worker;
       continue;
@@ -956,6 +1242,8 @@ static void runtime_init(void) {
   if (n > WEFT_MAX_WORKERS) n = WEFT_MAX_WORKERS;
   rt.nworkers = (unsigned)n;
   rt.default_stack = env_size("WEFT_STACK_SIZE", 256 * 1024);
+  rt.default_class = weft_seg_class(rt.default_stack);
+  if (rt.default_class < 0) rt.default_class = WEFT_SEG_CLASSES - 1;
   rt.workers = (struct weft_worker *)aligned_alloc(WEFT_CACHELINE,
                                                    sizeof(struct weft_worker) * rt.nworkers);
   memset(rt.workers, 0, sizeof(struct weft_worker) * rt.nworkers);
@@ -1051,25 +1339,27 @@ void weft_stats(struct weft_stats *out) {
   memset(out, 0, sizeof *out);
   uint64_t spawned = atomic_load(&rt.spawned), exited = atomic_load(&rt.exited);
   int64_t blocked[WEFT_BLOCK_KINDS] = {0};
-  for (int i = -1; i < (int)rt.nworkers; i++) {
-    weft_spinlock *lock = i < 0 ? &rt.all_lock : &rt.workers[i].all_lock;
-    weft_spin_lock(lock);
-    for (struct weft_thread *t = i < 0 ? rt.all_head : rt.workers[i].all_head; t; t = t->all_next) {
-      switch (atomic_load_explicit(&t->state, memory_order_relaxed)) {
-      case WEFT_RUNNING: out->running++; break;
-      case WEFT_RUNNABLE: out->runnable++; break;
-      case WEFT_BLOCKED: out->blocked++; break;
-      default: break;
-      }
-    }
-    weft_spin_unlock(lock);
-    if (i < 0) continue;
+  uint64_t runnable = (uint64_t)atomic_load_explicit(&rt.global.count, memory_order_relaxed) +
+                      (uint64_t)atomic_load_explicit(&rt.prio.count, memory_order_relaxed);
+  for (unsigned i = 0; i < rt.nworkers; i++) {
     struct weft_worker *w = &rt.workers[i];
     spawned += atomic_load_explicit(&w->spawned, memory_order_relaxed);
     exited += atomic_load_explicit(&w->exited, memory_order_relaxed);
     for (int k = 0; k < WEFT_BLOCK_KINDS; k++)
       blocked[k] += atomic_load_explicit(&w->blocked[k], memory_order_relaxed);
+    runnable += rq_len(w) + (uint64_t)atomic_load_explicit(&w->prio_count, memory_order_relaxed);
   }
+  /* From counters, not by walking the threads: the counts are read one
+   * after the other while threads change state, so they are a snapshot
+   * only when the program is quiet. */
+  uint64_t live = spawned - exited, nblocked = 0;
+  for (int k = 0; k < WEFT_BLOCK_KINDS; k++) nblocked += blocked[k] > 0 ? (uint64_t)blocked[k] : 0;
+  if (nblocked > live) nblocked = live;
+  if (runnable > live - nblocked) runnable = live - nblocked;
+  out->blocked = nblocked;
+  out->runnable = runnable;
+  out->running = live - nblocked - runnable;
+  if (out->running > rt.nworkers) out->running = rt.nworkers;
   out->spawned = spawned;
   out->live = spawned - exited;
   for (int k = 0; k < WEFT_BLOCK_KINDS; k++) out->blocked_by_kind[k] = blocked[k] > 0 ? (uint64_t)blocked[k] : 0;

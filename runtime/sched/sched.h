@@ -70,10 +70,12 @@ struct weft_thread {
   void *(*fn)(void *);
   void *arg;
   void *result;
-  weft_spinlock jlock;             /* guards the join fields below */
-  int detached, done, external_joiner;
-  _Atomic uint32_t done_word;
-  struct weft_waiter *joiner;
+  /* Join protocol (sched.c): 0, WEFT_JOIN_DETACHED, WEFT_JOIN_EXTERNAL, the
+   * joining thread's waiter, or WEFT_JOIN_DONE once the thread finished. */
+  _Atomic uintptr_t join;
+  int detached;
+  int done;                        /* finished: written last, with release */
+  _Atomic uint32_t done_word;      /* futex of a joiner that is no user thread */
   struct weft_timer timer;
   void **specific;                 /* pthread keys, allocated on first use */
   char *stack_lo;
@@ -85,6 +87,9 @@ struct weft_thread {
   char *cur_lo;
   size_t cur_size;
   struct weft_linked_seg *seg_top; /* newest linked segment, null on the base */
+  /* The live threads, for gdb: each in the list of the worker that spawned
+   * it, which only that worker's kernel thread changes (no lock), or in
+   * the global list (locked) if no worker spawned it. */
   struct weft_thread *all_next, *all_prev;
   int list_worker;                 /* whose all-threads list holds it; -1: global */
   struct weft_fiber fiber;
@@ -129,8 +134,19 @@ struct weft_worker {
   _Atomic int64_t blocked[WEFT_BLOCK_KINDS];
   _Atomic int64_t io_waiters;
   uint64_t id_next, id_end;        /* a block of thread ids */
-  weft_spinlock all_lock;          /* the threads spawned here, for gdb/stats */
-  struct weft_thread *all_head;
+  struct weft_thread *all_head;    /* the live threads spawned here (gdb) */
+  /* Descriptors of finished threads spawned here, with their segments,
+   * per size class: a spawn takes one back as it is (mapped and warm).
+   * Other workers hand theirs back through remote_free. */
+  struct weft_thread *free_threads[WEFT_SEG_CLASSES];
+  uint32_t free_count[WEFT_SEG_CLASSES];
+  struct weft_thread *_Atomic remote_free;
+  _Atomic int reclaim;             /* asked to give its free segments back */
+  /* When its ring's backlog (more than WAKE_BACKLOG threads) began, 0 if
+   * none: other workers steal from the ring only once it is STEAL_AGE old. */
+  _Atomic int64_t backlog_since;
+  int lingering;                   /* idle, looking again every STEAL_AGE */
+  int64_t linger_until;
   struct weft_seg_cache segs;
   _Atomic int idle;
   _Atomic int woken;               /* woken and not yet settled: spinning */

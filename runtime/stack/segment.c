@@ -40,8 +40,10 @@
 
 #include "arch/cpu.h"
 
-#include "arch/cpu.h"
-#ifdef WEFT_TSAN
+/* Address space reserved per class; a build may set it smaller (valgrind
+ * refuses reservations of terabytes). */
+#ifdef ARENA_SPAN
+#elif defined(WEFT_TSAN)
 #define ARENA_SPAN ((size_t)1 << 36) /* TSan leaves less address space to the program */
 #else
 #define ARENA_SPAN ((size_t)1 << 41) /* 2 TiB of address space per class */
@@ -73,9 +75,9 @@ static void **link_of(void *lo, int cls) {
 }
 
 int weft_seg_class(size_t bytes) {
-  for (int c = 0; c < WEFT_SEG_CLASSES; c++)
-    if (weft_seg_class_size(c) >= bytes) return c;
-  return -1;
+  if (bytes <= weft_seg_class_size(0)) return 0;
+  int c = 64 - __builtin_clzll((unsigned long long)bytes - 1) - WEFT_SEG_MIN_SHIFT;
+  return c < WEFT_SEG_CLASSES ? c : -1;
 }
 
 static size_t parse_size(const char *s) {
@@ -202,6 +204,23 @@ void weft_seg_free(struct weft_seg_cache *cache, void *lo, int cls) {
   a->free_head = head;
   a->free_count += n;
   weft_spin_unlock(&a->lock);
+}
+
+void weft_seg_cache_flush(struct weft_seg_cache *cache) {
+  for (int cls = 0; cls < WEFT_SEG_CLASSES; cls++) {
+    void *head = cache->head[cls];
+    if (!head) continue;
+    void *tail = head;
+    while (*link_of(tail, cls)) tail = *link_of(tail, cls);
+    struct arena *a = &arenas[cls];
+    weft_spin_lock(&a->lock);
+    *link_of(tail, cls) = a->free_head;
+    a->free_head = head;
+    a->free_count += cache->count[cls];
+    weft_spin_unlock(&a->lock);
+    cache->head[cls] = 0;
+    cache->count[cls] = 0;
+  }
 }
 
 size_t weft_seg_arena_bytes(void) { return atomic_load(&carved_bytes); }

@@ -31,6 +31,8 @@ static inline size_t weft_seg_class_size(int cls) {
  * null (callers that are not workers). */
 void *weft_seg_alloc(struct weft_seg_cache *cache, int cls);
 void weft_seg_free(struct weft_seg_cache *cache, void *lo, int cls);
+/* Moves every segment of the cache to the global lists (for other workers). */
+void weft_seg_cache_flush(struct weft_seg_cache *cache);
 /* Nonzero if the canary at the low end of the segment is intact. A stack
  * that grows down into the canary writes its highest word first, so that
  * is the word checked on every switch. */
