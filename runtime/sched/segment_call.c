@@ -22,10 +22,19 @@
  * cache keeps freed segments (up to 64 MiB per class), so calling across a
  * boundary in a loop maps nothing after the first call.
  *
- * longjmp out of fn to a frame on an older segment skips the cleanup: the
- * segments above that frame stay linked (and the stack limit (%fs:0x70) names the
- * newest of them) until the next call here, which frees every linked
- * segment above the one the stack pointer is in, or until the thread exits.
+ * longjmp out of fn to a frame on an older segment skips the cleanup.
+ * libweft therefore defines longjmp, _longjmp, siglongjmp and
+ * __longjmp_chk (weak, so that a static link that pulls in libc's keeps
+ * libc's): each reads the stack pointer the jmp_buf restores (glibc keeps
+ * it mangled with the pointer guard at %fs:0x30), frees the linked
+ * segments above the segment it lies in, names that segment in cur_lo and
+ * the stack limit, and then jumps with libc's function. Without that the
+ * limit kept naming the newest segment; where that lies below the target
+ * in memory, every checkpoint passes and the code can run off the bottom
+ * of the segment it jumped to. A jump that bypasses these (libc's own
+ * calls) leaves the segments linked until the next call here, which frees
+ * every linked segment above the one the stack pointer is in, or until
+ * the thread exits.
  *
  * Signal handlers. A handler runs on the stack it interrupted, and if it was
  * built with checkpoints it may call here itself, at any instruction of the
@@ -45,7 +54,9 @@
  * have left it; the cleanup then finds nothing more to free.
  */
 #define _GNU_SOURCE
+#include <dlfcn.h>
 #include <errno.h>
+#include <setjmp.h>
 #include <sys/mman.h>
 
 #include "sched/sched.h"
@@ -196,4 +207,64 @@ void __weft_call_on_new_segment(void (*fn)(void *), void *arg, size_t bytes) {
 #if defined(__x86_64__)
   weft_segment_call(fn, arg, seg, &seg_busy); /* clears seg_busy once on the segment */
 #endif
+}
+
+/* ---- longjmp out of linked segments -------------------------------------- */
+
+typedef void (*jump_fn)(struct __jmp_buf_tag *, int) __attribute__((noreturn));
+static jump_fn real_longjmp, real_siglongjmp, real_longjmp_chk;
+
+__attribute__((constructor)) static void find_real_jumps(void) {
+  real_longjmp = (jump_fn)dlsym(RTLD_NEXT, "longjmp");
+  real_siglongjmp = (jump_fn)dlsym(RTLD_NEXT, "siglongjmp");
+  real_longjmp_chk = (jump_fn)dlsym(RTLD_NEXT, "__longjmp_chk");
+}
+
+/* The stack pointer a jmp_buf restores (glibc x86-64: slot 6, xor'ed with
+ * the pointer guard at %fs:0x30 and then rotated left by 17). */
+static uintptr_t jmpbuf_sp(const struct __jmp_buf_tag *env) {
+  uintptr_t v = (uintptr_t)env->__jmpbuf[6], guard;
+  __asm__("movq %%fs:0x30, %0" : "=r"(guard));
+  return ((v >> 17) | (v << 47)) ^ guard;
+}
+
+/* Before a jump to `env`: free the linked segments above the one it lands
+ * on and name that one in cur_lo and the stack limit. */
+static void leave_segments_for(const struct __jmp_buf_tag *env) {
+#if defined(__x86_64__)
+  struct weft_thread *t = weft_current();
+  if (!t || !t->seg_top || weft_stack_limit() == 0) return;
+  const void *sp = (const void *)jmpbuf_sp(env);
+  if (contains(t->cur_lo, t->cur_size, sp)) return;
+  seg_busy = 1;
+  reclaim_abandoned(t, sp);
+  seg_busy = 0;
+#else
+  (void)env;
+#endif
+}
+
+/* libc's function. (A program linked with -static cannot link libweft,
+ * which defines __libc_start_main, so dlsym always finds it.) */
+static __attribute__((noreturn)) void jump(jump_fn real, struct __jmp_buf_tag *env, int val) {
+  if (!real) weft_fatal("weft: longjmp: libc's longjmp/siglongjmp not found by dlsym");
+  real(env, val);
+}
+
+#define EXPORT_WEAK __attribute__((visibility("default"), weak))
+EXPORT_WEAK void longjmp(struct __jmp_buf_tag env[1], int val) {
+  leave_segments_for(env);
+  jump(real_longjmp, env, val);
+}
+EXPORT_WEAK void _longjmp(struct __jmp_buf_tag env[1], int val) {
+  leave_segments_for(env);
+  jump(real_longjmp, env, val);
+}
+EXPORT_WEAK void siglongjmp(struct __jmp_buf_tag env[1], int val) {
+  leave_segments_for(env);
+  jump(real_siglongjmp, env, val);
+}
+EXPORT_WEAK void __longjmp_chk(struct __jmp_buf_tag env[1], int val) {
+  leave_segments_for(env);
+  jump(real_longjmp_chk ? real_longjmp_chk : real_longjmp, env, val);
 }
