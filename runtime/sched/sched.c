@@ -102,6 +102,11 @@ static struct {
   weft_spinlock all_lock;
   struct weft_thread *all_head;
   weft_spinlock start_lock;
+  /* Join and detach requests of kernel threads that are no workers, when
+   * there is one worker (see "threads" below). */
+  weft_spinlock ext_lock;
+  struct ext_claim *ext_head;
+  _Atomic int ext_count;
 } rt;
 
 /* Read by the gdb extension: the threads spawned by each worker, and by
@@ -393,12 +398,15 @@ static struct weft_thread *prio_steal(struct weft_worker *w, struct weft_worker 
  * the ring's backlog first passes WAKE_BACKLOG (or spills): a worker that
  * goes idle later sees the backlog before it sleeps, so one wake-up per
  * crossing is enough, and the pushes past it cost no fence. */
-static inline void ready_local(struct weft_worker *w, struct weft_thread *t) {
+static __attribute__((noinline)) void backlog_grows(struct weft_worker *w, uint32_t n) {
+  if (rt.nworkers == 1) return;
+  if (n == WEFT_RQ_SIZE) wake_idle_worker(); /* spilled to the global queue */
+  else if (n == WAKE_BACKLOG + 1) backlog_begins(w);
+}
+static inline __attribute__((always_inline)) void ready_local(struct weft_worker *w,
+                                                              struct weft_thread *t) {
   uint32_t n = rq_push(w, t);
-  if (WEFT_UNLIKELY(n > WAKE_BACKLOG) && rt.nworkers > 1) {
-    if (n == WEFT_RQ_SIZE) wake_idle_worker(); /* spilled to the global queue */
-    else if (n == WAKE_BACKLOG + 1) backlog_begins(w);
-  }
+  if (WEFT_UNLIKELY(n == WAKE_BACKLOG + 1 || n == WEFT_RQ_SIZE)) backlog_grows(w, n);
 }
 
 void weft_ready(struct weft_thread *t) {
@@ -584,11 +592,57 @@ void weft_yield(void) {
  * thread waits on done_word), and WEFT_JOIN_DONE, which the finishing thread
  * swaps in. `done` is set after that as the finisher's last touch of the
  * descriptor, so a joiner that finds it set frees the thread at once,
- * without a lock and without parking. */
+ * without a lock and without parking. With one worker every user thread
+ * runs on its kernel thread, so the finisher reads and writes `join`
+ * without a locked instruction; a kernel thread that is no worker then
+ * does not change `join` itself but asks the worker to (ext_claim). */
 
 #define WEFT_JOIN_DONE ((uintptr_t)1)
 #define WEFT_JOIN_DETACHED ((uintptr_t)2)
 #define WEFT_JOIN_EXTERNAL ((uintptr_t)3)
+
+struct ext_claim {
+  struct ext_claim *next;
+  struct weft_thread *t;
+  uintptr_t want, seen;
+  _Atomic uint32_t replied;
+};
+
+/* Sets t->join to `want` if it is 0; returns what it was. */
+static uintptr_t join_claim(struct weft_thread *t, uintptr_t want, int on_worker) {
+  uintptr_t j = 0;
+  if (on_worker || rt.nworkers > 1) {
+    atomic_compare_exchange_strong_explicit(&t->join, &j, want, memory_order_acq_rel,
+                                            memory_order_acquire);
+    return j;
+  }
+  struct ext_claim c = {.t = t, .want = want};
+  weft_spin_lock(&rt.ext_lock);
+  c.next = rt.ext_head;
+  rt.ext_head = &c;
+  atomic_fetch_add(&rt.ext_count, 1);
+  weft_spin_unlock(&rt.ext_lock);
+  wake_idle_worker_from(0);
+  while (!atomic_load_explicit(&c.replied, memory_order_acquire))
+    weft_futex_wait(&c.replied, 0, 0);
+  return c.seen;
+}
+
+/* On the one worker: the claims kernel threads asked for. */
+static void ext_claims_run(void) {
+  weft_spin_lock(&rt.ext_lock);
+  struct ext_claim *c = rt.ext_head;
+  rt.ext_head = 0;
+  atomic_store(&rt.ext_count, 0);
+  weft_spin_unlock(&rt.ext_lock);
+  while (c) {
+    struct ext_claim *next = c->next;
+    c->seen = join_claim(c->t, c->want, 1);
+    atomic_store_explicit(&c->replied, 1, memory_order_release);
+    weft_futex_wake(&c->replied, 1);
+    c = next;
+  }
+}
 
 /* Free descriptors a worker keeps per class: up to 32 MiB of segments,
  * between 2 and 256 of them. */
@@ -623,15 +677,15 @@ static void list_remove(struct weft_thread **head, struct weft_thread *t) {
 }
 
 /* t, spawned by w and unlinked from w's list, into w's free list. */
-static void free_local(struct weft_worker *w, struct weft_thread *t) {
+static inline void free_local(struct weft_worker *w, struct weft_thread *t) {
   int cls = t->seg_class;
   if (WEFT_LIKELY(w->free_count[cls] < free_threads_max(cls))) {
     t->rq_next = w->free_threads[cls];
     w->free_threads[cls] = t;
     w->free_count[cls]++;
-    return;
+  } else {
+    weft_seg_free(&w->segs, t->stack_lo, cls);
   }
-  weft_seg_free(&w->segs, t->stack_lo, cls);
 }
 
 /* The descriptors other workers handed back to w. */
@@ -680,20 +734,28 @@ static void reclaim_all(struct weft_worker *w) {
   }
 }
 
+static void free_thread_slow(struct weft_worker *w, struct weft_thread *t);
+
 /* Frees a finished thread's descriptor and segment; w is the worker of the
  * calling kernel thread (null if none). */
-static void free_thread(struct weft_worker *w, struct weft_thread *t) {
+static inline __attribute__((always_inline)) void free_thread(struct weft_worker *w,
+                                                              struct weft_thread *t) {
   t->magic = 0;
+  if (WEFT_LIKELY(w && (int)w->index == t->list_worker)) {
+    list_remove(&w->all_head, t);
+    free_local(w, t);
+  } else {
+    free_thread_slow(w, t);
+  }
+}
+
+static __attribute__((noinline)) void free_thread_slow(struct weft_worker *w,
+                                                       struct weft_thread *t) {
   if (WEFT_UNLIKELY(t->list_worker < 0)) {
     weft_spin_lock(&rt.all_lock);
     list_remove(&rt.all_head, t);
     weft_spin_unlock(&rt.all_lock);
     weft_seg_free(w ? &w->segs : 0, t->stack_lo, t->seg_class);
-    return;
-  }
-  if (WEFT_LIKELY(w && (int)w->index == t->list_worker)) {
-    list_remove(&w->all_head, t);
-    free_local(w, t);
     return;
   }
   struct weft_worker *home = &rt.workers[t->list_worker];
@@ -710,7 +772,13 @@ static void thread_finish(struct weft_worker *w, struct weft_thread *t) {
   if (WEFT_UNLIKELY(t->seg_top != 0)) weft_linked_segs_release(w, t, 0);
   stat_inc(&w->exited);
   atomic_store_explicit(&t->state, WEFT_DONE, memory_order_relaxed);
-  uintptr_t j = atomic_exchange_explicit(&t->join, WEFT_JOIN_DONE, memory_order_acq_rel);
+  uintptr_t j;
+  if (rt.nworkers == 1) {
+    j = atomic_load_explicit(&t->join, memory_order_relaxed);
+    atomic_store_explicit(&t->join, WEFT_JOIN_DONE, memory_order_relaxed);
+  } else {
+    j = atomic_exchange_explicit(&t->join, WEFT_JOIN_DONE, memory_order_acq_rel);
+  }
   if (j == 0) {
     __atomic_store_n(&t->done, 1, __ATOMIC_RELEASE);
   } else if (j == WEFT_JOIN_DETACHED) {
@@ -731,15 +799,16 @@ static void thread_finish(struct weft_worker *w, struct weft_thread *t) {
 }
 
 static __attribute__((noreturn)) void thread_exit(void *result) {
-  struct weft_thread *self = weft_current();
+  struct weft_worker *w = weft_cur_worker();
+  struct weft_thread *self = w->current;
   /* The pthread layer's key destructors: only a thread that set a key
    * has any. */
-  if (weft_exit_hook && self->specific) {
+  if (WEFT_UNLIKELY(weft_exit_hook && self->specific)) {
     weft_exit_hook(self);
-    self = weft_current();
+    w = weft_cur_worker(); /* they may block and move it */
+    self = w->current;
   }
   self->result = result;
-  struct weft_worker *w = weft_cur_worker();
   struct weft_thread *next = pick_next_fast(w);
   switch_to(w, self, next, ACT_EXIT);
   __builtin_unreachable();
@@ -752,8 +821,14 @@ static void thread_entry(struct weft_transfer tr) {
   thread_exit(r);
 }
 
-/* A fresh descriptor at the top of a new segment of class cls. */
-static struct weft_thread *thread_alloc(struct weft_worker *w, int cls, int *err) {
+/* A fresh descriptor near the top of a new segment of class cls, `slack`
+ * bytes of which the thread does not need. Segments are aligned to their
+ * size, so descriptors (and the stack tops below them) at the very top
+ * would all fall into the same cache sets: each goes 64 bytes times the
+ * segment's colour (0-15) lower, as far as the slack allows. (Sixteen
+ * colours keep a small thread's descriptor and stack in one page.) */
+static struct weft_thread *thread_alloc(struct weft_worker *w, int cls, size_t slack,
+                                        int *err) {
   int saved = errno;
   char *lo = (char *)weft_seg_alloc(w ? &w->segs : 0, cls);
   if (!lo) {
@@ -762,8 +837,11 @@ static struct weft_thread *thread_alloc(struct weft_worker *w, int cls, int *err
     return 0;
   }
   size_t size = weft_seg_class_size(cls);
+  size_t colour = (((uintptr_t)lo >> (WEFT_SEG_MIN_SHIFT + cls)) & 15) * 64;
+  if (colour > slack) colour = slack & ~(size_t)63;
   struct weft_thread *t =
-      (struct weft_thread *)(lo + size - ((sizeof(struct weft_thread) + 63) & ~(size_t)63));
+      (struct weft_thread *)(lo + size - ((sizeof(struct weft_thread) + 63) & ~(size_t)63) -
+                             colour);
   memset(t, 0, sizeof *t);
   t->stack_lo = lo;
   t->stack_size = size;
@@ -777,6 +855,7 @@ static inline __attribute__((always_inline)) int spawn(struct weft_thread **out,
                                                        void *(*fn)(void *), void *arg) {
   weft_runtime_ensure();
   int cls = rt.default_class;
+  size_t slack = weft_seg_class_size(cls) / 64; /* a default stack is the whole segment */
   if (stack_size) {
     /* An explicit size of a page or more is the usable stack, so the
      * descriptor and canary come on top. A tiny request (under a page) is
@@ -787,6 +866,7 @@ static inline __attribute__((always_inline)) int spawn(struct weft_thread **out,
     if (stack_size < 4096) need = stack_size < 1024 ? 1024 : stack_size;
     cls = weft_seg_class(need);
     if (cls < 0) cls = WEFT_SEG_CLASSES - 1;
+    slack = weft_seg_class_size(cls) > need ? weft_seg_class_size(cls) - need : 0;
   }
   struct weft_worker *w = tls_worker;
   struct weft_thread *t;
@@ -804,20 +884,20 @@ static inline __attribute__((always_inline)) int spawn(struct weft_thread **out,
                           atomic_load_explicit(&t->wake_token, memory_order_relaxed) & ~(uint64_t)1,
                           memory_order_relaxed);
     atomic_store_explicit(&t->block_kind, 0, memory_order_relaxed);
+    /* Left as a new thread needs them by the last one's exit: `specific`
+     * (the key destructors clear it), `seg_top` (its linked segments are
+     * freed), `result` (set at exit). */
     t->saved_errno = 0;
     t->section_depth = 0;
-    t->result = 0;
     t->done = 0;
     atomic_store_explicit(&t->done_word, 0, memory_order_relaxed);
-    t->specific = 0;
-    t->seg_top = 0;
     t->name[0] = 0;
   } else {
     int err;
-    t = thread_alloc(w, cls, &err);
+    t = thread_alloc(w, cls, slack, &err);
     if (WEFT_UNLIKELY(!t) && err == EAGAIN && w && rt.nworkers > 1) {
       reclaim_all(w);
-      t = thread_alloc(w, cls, &err);
+      t = thread_alloc(w, cls, slack, &err);
     }
     if (!t) return err;
   }
@@ -888,22 +968,19 @@ int weft_join(weft_thread_t *thread, void **result) {
   struct weft_thread *self = w ? w->current : 0;
   if (t == self) return EDEADLK;
   if (!__atomic_load_n(&t->done, __ATOMIC_ACQUIRE)) {
-    uintptr_t j = 0;
+    uintptr_t j;
     if (self) {
       struct weft_waiter wt = {.thread = self};
       wt.gen = weft_arm_for(self, WEFT_BLOCK_JOIN);
-      if (atomic_compare_exchange_strong_explicit(&t->join, &j, (uintptr_t)&wt,
-                                                  memory_order_acq_rel, memory_order_acquire)) {
+      j = join_claim(t, (uintptr_t)&wt, 1);
+      if (j == 0) {
         weft_park(WEFT_BLOCK_JOIN);
-        w = tls_worker;
       } else {
         weft_unarm(self, wt.gen, WEFT_BLOCK_JOIN);
-        w = tls_worker;
         if (j != WEFT_JOIN_DONE) return EINVAL;
       }
-    } else if (atomic_compare_exchange_strong_explicit(&t->join, &j, WEFT_JOIN_EXTERNAL,
-                                                       memory_order_acq_rel,
-                                                       memory_order_acquire)) {
+      w = tls_worker;
+    } else if ((j = join_claim(t, WEFT_JOIN_EXTERNAL, w != 0)) == 0) {
       while (atomic_load(&t->done_word) == 0) weft_futex_wait(&t->done_word, 0, 0);
     } else if (j != WEFT_JOIN_DONE) {
       return EINVAL;
@@ -918,9 +995,8 @@ int weft_join(weft_thread_t *thread, void **result) {
 int weft_detach(weft_thread_t *thread) {
   struct weft_thread *t = (struct weft_thread *)thread;
   if (!t || t->magic != WEFT_THREAD_MAGIC) return ESRCH;
-  uintptr_t j = 0;
-  if (atomic_compare_exchange_strong_explicit(&t->join, &j, WEFT_JOIN_DETACHED,
-                                              memory_order_acq_rel, memory_order_acquire)) {
+  uintptr_t j = join_claim(t, WEFT_JOIN_DETACHED, tls_worker != 0);
+  if (j == 0) {
     t->detached = 1;
     return 0;
   }
@@ -1004,7 +1080,8 @@ static int io_waiting(void) {
  * priority lists and rings old enough to steal from. */
 static int work_visible(struct weft_worker *w, int64_t now) {
   if (atomic_load_explicit(&rt.global.count, memory_order_relaxed) ||
-      atomic_load_explicit(&rt.prio.count, memory_order_relaxed))
+      atomic_load_explicit(&rt.prio.count, memory_order_relaxed) ||
+      atomic_load_explicit(&rt.ext_count, memory_order_relaxed))
     return 1;
   for (unsigned i = 0; i < rt.nworkers; i++) {
     struct weft_worker *v = &rt.workers[i];
@@ -1160,6 +1237,8 @@ static void settle(struct weft_worker *w) {
 
 static __attribute__((noreturn)) void worker_loop(struct weft_worker *w) {
   for (;;) {
+    if (WEFT_UNLIKELY(atomic_load_explicit(&rt.ext_count, memory_order_relaxed)))
+      ext_claims_run();
     if (WEFT_UNLIKELY(atomic_load_explicit(&w->reclaim, memory_order_relaxed))) {
       reclaim_local(w);
       atomic_store(&w->reclaim, 0);

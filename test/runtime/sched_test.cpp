@@ -1,5 +1,8 @@
 // Scheduler, threads, timers, stacks, statistics and sections (weft's C API).
+#include <dlfcn.h>
 #include <gtest/gtest.h>
+#include <pthread.h>
+#include <time.h>
 
 #include <atomic>
 #include <cerrno>
@@ -65,6 +68,59 @@ TEST(Sched, JoinErrors) {
   ASSERT_EQ(weft_spawn(&t, nullptr, add_one, nullptr), 0);
   EXPECT_EQ(weft_join(weft_self(), nullptr), EDEADLK);
   ASSERT_EQ(weft_join(t, nullptr), 0);
+}
+
+// A kernel thread weft does not run (libc's pthread_create) spawns, joins
+// and detaches user threads: with one worker it asks the worker to claim
+// the join word for it, with several it claims it itself.
+weft_sem_t foreign_gate;
+std::atomic<int> foreign_stage;
+void *gated(void *) {
+  weft_sem_wait(&foreign_gate);
+  return (void *)7;
+}
+void *quick(void *) { return (void *)5; }
+void *foreign_joiner(void *) {
+  weft_thread_t *a, *b, *c;
+  long ok = weft_self() == nullptr;
+  ok &= weft_spawn(&a, nullptr, gated, nullptr) == 0;
+  ok &= weft_spawn(&b, nullptr, quick, nullptr) == 0;
+  ok &= weft_spawn(&c, nullptr, gated, nullptr) == 0;
+  ok &= weft_detach(c) == 0;
+  struct timespec pause = {0, 20000000};
+  nanosleep(&pause, nullptr); // b finishes meanwhile
+  void *r = nullptr;
+  ok &= weft_join(b, &r) == 0 && r == (void *)5;
+  foreign_stage = 1; // main opens the gate: a is still running
+  ok &= weft_join(a, &r) == 0 && r == (void *)7;
+  foreign_stage = 2 + (int)ok;
+  return nullptr;
+}
+
+TEST(Sched, JoinAndDetachFromAKernelThread) {
+  using create_fn = int (*)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+  using join_fn = int (*)(pthread_t, void **);
+  create_fn create = &pthread_create;
+  join_fn join = &pthread_join;
+  Dl_info where;
+  void *libc = dlopen("libc.so.6", RTLD_NOW | RTLD_NOLOAD);
+  ASSERT_NE(libc, nullptr);
+  if (dladdr((void *)create, &where) && strstr(where.dli_fname, "libweft")) {
+    create = (create_fn)dlsym(libc, "pthread_create");
+    join = (join_fn)dlsym(libc, "pthread_join");
+  }
+  weft_sem_init(&foreign_gate, 0);
+  foreign_stage = 0;
+  pthread_t th;
+  ASSERT_EQ(create(&th, nullptr, foreign_joiner, nullptr), 0);
+  while (foreign_stage.load() == 0) weft_sleep(1000000);
+  weft_sem_post(&foreign_gate);
+  weft_sem_post(&foreign_gate);
+  // libc's join would block this worker, which the user threads need.
+  while (foreign_stage.load() < 2) weft_sleep(1000000);
+  ASSERT_EQ(join(th, nullptr), 0);
+  EXPECT_EQ(foreign_stage.load(), 3);
+  dlclose(libc);
 }
 
 std::vector<int> order;
