@@ -33,9 +33,15 @@
  *
  * Idle workers sleep in the kernel: one of them (the poller) in
  * epoll_pwait2 with the next timer's deadline, the others in futex_wait.
- * A worker that makes a thread runnable wakes an idle one when its own
- * queue already holds other work, or when the thread went to a global queue;
- * a lone hand-off (signal then wait) therefore makes no system call.
+ * A worker that makes a thread runnable wakes an idle one when its ring's
+ * backlog passes WAKE_BACKLOG threads, or when the thread went to a global
+ * queue; a lone hand-off (signal then wait) therefore makes no system call.
+ * Other workers take from a ring only a backlog STEAL_AGE (50 us) old: a
+ * thread that spawns a batch and joins it runs the batch on its own worker,
+ * in its caches, when that takes less time, and gets help when it takes
+ * more. A worker that went idle while some ring had a backlog lingers: it
+ * sleeps with a timeout and looks again (every STEAL_AGE, for LINGER_NS),
+ * and while one lingers a new backlog wakes nobody.
  *
  * On each switch the canary of the thread being left is checked (see
  * stack/segment.c), errno is saved and restored (it lives in the kernel
@@ -52,6 +58,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -246,17 +253,28 @@ static struct weft_thread *rq_pop(struct weft_worker *w) {
     atomic_store_explicit(&w->head, h + 1, memory_order_relaxed);
     return t;
   }
+  /* Thieves take from the front too, so the owner claims with a
+   * compare-and-swap: up to 8 threads at once (at most half of the ring,
+   * so that as many stay within thieves' reach). */
+  if (w->claimed_next < w->claimed_end) return w->claimed[w->claimed_next++];
   for (;;) {
     uint32_t h = atomic_load_explicit(&w->head, memory_order_acquire);
     uint32_t tl = atomic_load_explicit(&w->tail, memory_order_relaxed);
     if (h == tl) return 0;
-    struct weft_thread *t = atomic_load_explicit(&w->ring[h % WEFT_RQ_SIZE], memory_order_relaxed);
-    if (atomic_compare_exchange_weak_explicit(&w->head, &h, h + 1, memory_order_release,
+    uint32_t n = tl - h, k = n / 2;
+    if (k > 8) k = 8;
+    if (k < 1) k = 1;
+    if (n > WEFT_RQ_SIZE) continue; /* inconsistent read */
+    for (uint32_t i = 0; i < k; i++)
+      w->claimed[i] = atomic_load_explicit(&w->ring[(h + i) % WEFT_RQ_SIZE], memory_order_relaxed);
+    if (atomic_compare_exchange_weak_explicit(&w->head, &h, h + k, memory_order_release,
                                               memory_order_relaxed)) {
-      if (WEFT_UNLIKELY(tl - h <= WAKE_BACKLOG + 1) &&
+      if (WEFT_UNLIKELY(n - k <= WAKE_BACKLOG) &&
           atomic_load_explicit(&w->backlog_since, memory_order_relaxed))
         atomic_store_explicit(&w->backlog_since, 0, memory_order_relaxed);
-      return t;
+      w->claimed_next = 1;
+      w->claimed_end = k;
+      return w->claimed[0];
     }
   }
 }
@@ -474,7 +492,7 @@ static void switch_to(struct weft_worker *w, struct weft_thread *prev,
                       struct weft_thread *next, int action) {
   if (prev) {
     if (WEFT_UNLIKELY(!weft_seg_canary_ok(prev->cur_lo))) overflow_abort(prev);
-    prev->saved_errno = *w->errno_ptr;
+    if (action != ACT_EXIT) prev->saved_errno = *w->errno_ptr;
   }
   if (next) {
     /* A few instructions, unless the kernel preempted the parking worker
@@ -596,6 +614,11 @@ void weft_yield(void) {
  * runs on its kernel thread, so the finisher reads and writes `join`
  * without a locked instruction; a kernel thread that is no worker then
  * does not change `join` itself but asks the worker to (ext_claim). */
+
+_Static_assert(offsetof(struct weft_thread, fn) == 64 &&
+                   offsetof(struct weft_thread, all_next) == 128 &&
+                   offsetof(struct weft_thread, stack_size) <= 192,
+               "the hot fields of a descriptor fill its first three cache lines");
 
 #define WEFT_JOIN_DONE ((uintptr_t)1)
 #define WEFT_JOIN_DETACHED ((uintptr_t)2)
@@ -769,7 +792,11 @@ static void thread_finish(struct weft_worker *w, struct weft_thread *t) {
   weft_fiber_destroy(&t->fiber);
   /* Linked segments it exited on (weft_exit inside __weft_call_on_new_segment)
    * or longjmp'd out of. */
-  if (WEFT_UNLIKELY(t->seg_top != 0)) weft_linked_segs_release(w, t, 0);
+  if (WEFT_UNLIKELY(t->seg_top != 0)) {
+    weft_linked_segs_release(w, t, 0);
+    t->cur_lo = t->stack_lo;
+    t->cur_size = t->stack_size;
+  }
   stat_inc(&w->exited);
   atomic_store_explicit(&t->state, WEFT_DONE, memory_order_relaxed);
   uintptr_t j;
@@ -846,6 +873,10 @@ static struct weft_thread *thread_alloc(struct weft_worker *w, int cls, size_t s
   t->stack_lo = lo;
   t->stack_size = size;
   t->seg_class = cls;
+  t->cur_lo = lo;
+  t->cur_size = size;
+  t->timer.index = -1;
+  weft_fiber_init(&t->fiber, lo, (size_t)((char *)t - lo), 0);
   list_add(w, t);
   return t;
 }
@@ -886,12 +917,17 @@ static inline __attribute__((always_inline)) int spawn(struct weft_thread **out,
     atomic_store_explicit(&t->block_kind, 0, memory_order_relaxed);
     /* Left as a new thread needs them by the last one's exit: `specific`
      * (the key destructors clear it), `seg_top` (its linked segments are
-     * freed), `result` (set at exit). */
+     * freed), cur_lo and cur_size (back on the base segment), the timer
+     * (not queued; a stale index of -2 comes with a stale generation),
+     * `result` (set at exit), and, but for the sanitizers, the fiber. */
     t->saved_errno = 0;
     t->section_depth = 0;
     t->done = 0;
     atomic_store_explicit(&t->done_word, 0, memory_order_relaxed);
     t->name[0] = 0;
+#if defined(WEFT_ASAN) || defined(WEFT_TSAN)
+    weft_fiber_init(&t->fiber, t->stack_lo, (size_t)((char *)t - t->stack_lo), 0);
+#endif
   } else {
     int err;
     t = thread_alloc(w, cls, slack, &err);
@@ -915,14 +951,9 @@ static inline __attribute__((always_inline)) int spawn(struct weft_thread **out,
   t->arg = arg;
   t->detached = detached;
   atomic_store_explicit(&t->join, detached ? WEFT_JOIN_DETACHED : 0, memory_order_relaxed);
-  char *lo = t->stack_lo;
-  t->cur_lo = lo;
-  t->cur_size = t->stack_size;
-  t->timer.index = -1;
   t->last_worker = -1;
   char *top = (char *)t;
-  weft_fiber_init(&t->fiber, lo, (size_t)(top - lo), 0);
-  t->ctx = make_fcontext(top, (size_t)(top - lo), thread_entry);
+  t->ctx = make_fcontext(top, (size_t)(top - t->cur_lo), thread_entry);
   atomic_store_explicit(&t->ctx_ready, 1, memory_order_relaxed);
   if (out) *out = t;
   if (WEFT_LIKELY(w != 0)) {

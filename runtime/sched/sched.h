@@ -55,7 +55,11 @@ struct weft_timer {
   struct weft_thread *thread;
 };
 
+/* A user thread's descriptor, at the top of its segment (64-byte aligned).
+ * The fields a spawn, a switch, an exit and a join touch fill the first
+ * three cache lines; the rest come after. */
 struct weft_thread {
+  /* line 0 */
   void *ctx;                       /* saved fcontext while not running */
   _Atomic int ctx_ready;           /* ctx is saved and may be resumed */
   uint32_t magic;
@@ -67,33 +71,36 @@ struct weft_thread {
   int saved_errno;
   int last_worker;
   unsigned section_depth;
+  int detached;
+  /* line 1 */
   void *(*fn)(void *);
   void *arg;
   void *result;
   /* Join protocol (sched.c): 0, WEFT_JOIN_DETACHED, WEFT_JOIN_EXTERNAL, the
    * joining thread's waiter, or WEFT_JOIN_DONE once the thread finished. */
   _Atomic uintptr_t join;
-  int detached;
   int done;                        /* finished: written last, with release */
   _Atomic uint32_t done_word;      /* futex of a joiner that is no user thread */
-  struct weft_timer timer;
-  void **specific;                 /* pthread keys, allocated on first use */
-  char *stack_lo;
-  size_t stack_size;
-  int seg_class;
   /* The segment the thread runs on now: its base segment (stack_lo) or the
    * newest linked segment (see segment_call.c). The switch path sets
    * the stack limit (%fs:0x70) from cur_lo and checks the canary there. */
   char *cur_lo;
   size_t cur_size;
-  struct weft_linked_seg *seg_top; /* newest linked segment, null on the base */
+  int list_worker;                 /* whose all-threads list holds it; -1: global */
+  int seg_class;
+  /* line 2 */
   /* The live threads, for gdb: each in the list of the worker that spawned
    * it, which only that worker's kernel thread changes (no lock), or in
    * the global list (locked) if no worker spawned it. */
   struct weft_thread *all_next, *all_prev;
-  int list_worker;                 /* whose all-threads list holds it; -1: global */
-  struct weft_fiber fiber;
   char name[16];
+  void **specific;                 /* pthread keys, allocated on first use */
+  struct weft_linked_seg *seg_top; /* newest linked segment, null on the base */
+  char *stack_lo;
+  /* cold */
+  size_t stack_size;
+  struct weft_timer timer;
+  struct weft_fiber fiber;
 };
 
 struct weft_worker;
@@ -146,6 +153,10 @@ struct weft_worker {
    * none: other workers steal from the ring only once it is STEAL_AGE old. */
   _Atomic int64_t backlog_since;
   int lingering;                   /* idle, looking again every STEAL_AGE */
+  /* Threads taken off the front of its ring with one compare-and-swap, to
+   * run next (owner only; out of reach of thieves). */
+  struct weft_thread *claimed[8];
+  uint32_t claimed_next, claimed_end;
   int64_t linger_until;
   struct weft_seg_cache segs;
   _Atomic int idle;
