@@ -851,8 +851,9 @@ static void thread_entry(struct weft_transfer tr) {
 /* A fresh descriptor near the top of a new segment of class cls, `slack`
  * bytes of which the thread does not need. Segments are aligned to their
  * size, so descriptors (and the stack tops below them) at the very top
- * would all fall into the same cache sets: each goes 64 bytes times the
- * segment's colour (0-15) lower, as far as the slack allows. (Sixteen
+ * would all sit at one offset in their page, and the L1 cache, indexed by
+ * that offset, would hold few of them at a time: each goes 128 bytes times
+ * the segment's colour (0-15) lower, as far as the slack allows. (Sixteen
  * colours keep a small thread's descriptor and stack in one page.) */
 static struct weft_thread *thread_alloc(struct weft_worker *w, int cls, size_t slack,
                                         int *err) {
@@ -864,7 +865,7 @@ static struct weft_thread *thread_alloc(struct weft_worker *w, int cls, size_t s
     return 0;
   }
   size_t size = weft_seg_class_size(cls);
-  size_t colour = (((uintptr_t)lo >> (WEFT_SEG_MIN_SHIFT + cls)) & 15) * 64;
+  size_t colour = (((uintptr_t)lo >> (WEFT_SEG_MIN_SHIFT + cls)) & 15) * 128;
   if (colour > slack) colour = slack & ~(size_t)63;
   struct weft_thread *t =
       (struct weft_thread *)(lo + size - ((sizeof(struct weft_thread) + 63) & ~(size_t)63) -
