@@ -30,6 +30,10 @@ namespace {
 bool canInstrument(const CallBase &CB) {
   if (isa<CallBrInst>(CB))
     return false;
+  // setjmp and vfork return twice: made on a segment that is gone when they
+  // return again, they would return into a dead frame.
+  if (CB.hasFnAttr(Attribute::ReturnsTwice))
+    return false;
   if (const auto *CI = dyn_cast<CallInst>(&CB))
     if (CI->isMustTailCall())
       return false;

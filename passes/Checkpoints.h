@@ -20,8 +20,9 @@
 // An invoke keeps its landing pad: the slow path invokes the runtime with
 // the same unwind destination, and C++ exceptions cross the segment
 // boundary (the runtime's trampoline carries CFI). Calls that cannot go
-// through a thunk are left unchecked: musttail calls, callbr, and calls
-// with inalloca or preallocated arguments or operand bundles.
+// through a thunk are left unchecked: musttail calls, callbr, calls with
+// inalloca or preallocated arguments or operand bundles, and calls that
+// return twice (setjmp, vfork).
 //
 //===----------------------------------------------------------------------===//
 #ifndef WEFT_PASSES_CHECKPOINTS_H

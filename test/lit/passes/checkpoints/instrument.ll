@@ -1,4 +1,5 @@
 ; RUN: %opt_weft -passes='weft-checkpoints' -S %s | FileCheck %s
+; RUN: %opt_weft -passes='weft-checkpoints' -S %s | FileCheck %s --check-prefix=JMP
 ; Each checkpointed call gets the check (the limit at %fs:0x70) and an
 ; out-of-line slow path through the runtime;
 ; the thunk makes the call exactly as written.
@@ -97,3 +98,17 @@ define void @kinds(ptr %fmt, ptr %b) {
 ; CHECK: call void @takes_byval(ptr byval(%struct.big) align 8
 ; CHECK-LABEL: define internal void @__weft_thunk.4(ptr %0)
 ; CHECK: call void @makes_sret(ptr sret(%struct.big) align 8
+
+; A call that returns twice (setjmp) is never moved to another segment: it
+; would return the second time into a frame that is gone.
+declare i32 @_setjmp(ptr) returns_twice
+declare i32 @mystery_setjmp(ptr) returns_twice
+define i32 @jumps(ptr %buf) {
+  %a = call i32 @_setjmp(ptr %buf)
+  %b = call i32 @mystery_setjmp(ptr %buf) returns_twice
+  %s = add i32 %a, %b
+  ret i32 %s
+}
+; JMP-LABEL: define i32 @jumps(
+; JMP-NOT: weft.low
+; JMP: ret i32

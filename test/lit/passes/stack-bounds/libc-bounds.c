@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -56,6 +57,10 @@ int __vsnprintf_chk(char *, size_t, int, size_t, const char *, va_list);
 int __vsprintf_chk(char *, int, size_t, const char *, va_list);
 
 static volatile long sink;
+static jmp_buf jb;
+static sigjmp_buf sjb;
+int _setjmp(struct __jmp_buf_tag *);
+int __sigsetjmp(struct __jmp_buf_tag *, int);
 static char a[1 << 16], b[1 << 16];
 static void fill(char *s, size_t n, char c) {
   memset(s, c, n - 1);
@@ -147,6 +152,10 @@ static void *m_strndup(size_t n) { fill(b, sizeof b, 'x'); return strndup(b, n);
   X(strspn, (fill(a, sizeof a, 'a'), fill(b, 256, 'a'), sink = strspn(a, "abcdefghijklmnopqrstuvwxyz"))) \
   X(strcspn, (fill(a, sizeof a, 'a'), sink = strcspn(a, "bcdefghijklmnopqrstuvwxyz0123456789"))) \
   X(strpbrk, (fill(a, sizeof a, 'a'), sink = (long)strpbrk(a, "bcdefghijklmnopqrstuvwxyz"))) \
+  X(setjmp, sink = setjmp(jb))                                                       \
+  X(_setjmp, sink = _setjmp(jb))                                                     \
+  X(sigsetjmp, sink = sigsetjmp(sjb, 1))                                             \
+  X(__sigsetjmp, sink = __sigsetjmp(sjb, 1))                                         \
   X(__ctype_b_loc, sink = (long)*__ctype_b_loc())                                    \
   X(__ctype_tolower_loc, sink = (long)*__ctype_tolower_loc())                        \
   X(__ctype_toupper_loc, sink = (long)*__ctype_toupper_loc())                        \
