@@ -253,28 +253,19 @@ static struct weft_thread *rq_pop(struct weft_worker *w) {
     atomic_store_explicit(&w->head, h + 1, memory_order_relaxed);
     return t;
   }
-  /* Thieves take from the front too, so the owner claims with a
-   * compare-and-swap: up to 8 threads at once (at most half of the ring,
-   * so that as many stay within thieves' reach). */
-  if (w->claimed_next < w->claimed_end) return w->claimed[w->claimed_next++];
   for (;;) {
     uint32_t h = atomic_load_explicit(&w->head, memory_order_acquire);
     uint32_t tl = atomic_load_explicit(&w->tail, memory_order_relaxed);
     if (h == tl) return 0;
-    uint32_t n = tl - h, k = n / 2;
-    if (k > 8) k = 8;
-    if (k < 1) k = 1;
-    if (n > WEFT_RQ_SIZE) continue; /* inconsistent read */
-    for (uint32_t i = 0; i < k; i++)
-      w->claimed[i] = atomic_load_explicit(&w->ring[(h + i) % WEFT_RQ_SIZE], memory_order_relaxed);
-    if (atomic_compare_exchange_weak_explicit(&w->head, &h, h + k, memory_order_release,
+    struct weft_thread *t = atomic_load_explicit(&w->ring[h % WEFT_RQ_SIZE], memory_order_relaxed);
+    if (atomic_compare_exchange_weak_explicit(&w->head, &h, h + 1, memory_order_release,
                                               memory_order_relaxed)) {
-      if (WEFT_UNLIKELY(n - k <= WAKE_BACKLOG) &&
+      /* A backlog lasts until the ring is empty: what is left of it after
+       * a batch of long-running threads began stays within thieves' reach. */
+      if (WEFT_UNLIKELY(tl - h == 1) &&
           atomic_load_explicit(&w->backlog_since, memory_order_relaxed))
         atomic_store_explicit(&w->backlog_since, 0, memory_order_relaxed);
-      w->claimed_next = 1;
-      w->claimed_end = k;
-      return w->claimed[0];
+      return t;
     }
   }
 }

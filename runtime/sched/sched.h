@@ -149,14 +149,11 @@ struct weft_worker {
   uint32_t free_count[WEFT_SEG_CLASSES];
   struct weft_thread *_Atomic remote_free;
   _Atomic int reclaim;             /* asked to give its free segments back */
-  /* When its ring's backlog (more than WAKE_BACKLOG threads) began, 0 if
-   * none: other workers steal from the ring only once it is STEAL_AGE old. */
+  /* When its ring's backlog began (it passed WAKE_BACKLOG threads and has
+   * not been empty since), 0 if none: other workers steal from the ring
+   * only once it is STEAL_AGE old. */
   _Atomic int64_t backlog_since;
   int lingering;                   /* idle, looking again every STEAL_AGE */
-  /* Threads taken off the front of its ring with one compare-and-swap, to
-   * run next (owner only; out of reach of thieves). */
-  struct weft_thread *claimed[8];
-  uint32_t claimed_next, claimed_end;
   int64_t linger_until;
   struct weft_seg_cache segs;
   _Atomic int idle;

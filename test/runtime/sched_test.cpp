@@ -123,6 +123,27 @@ TEST(Sched, JoinAndDetachFromAKernelThread) {
   dlclose(libc);
 }
 
+// Threads that run long without a blocking point, spawned as a batch that
+// the spawner then joins: other workers take part of the batch (once it
+// has waited in the spawner's queue for a while).
+std::atomic<unsigned> burn_workers;
+void *burn(void *) {
+  burn_workers |= 1u << (weft_current_worker() & 31);
+  int64_t until = weft_now() + 20000000;
+  while (weft_now() < until) {
+  }
+  return nullptr;
+}
+
+TEST(Sched, LongThreadsOfABatchSpreadOverWorkers) {
+  if (weft_workers() == 1) GTEST_SKIP() << "one worker";
+  burn_workers = 0;
+  std::vector<weft_thread_t *> ts(6);
+  for (auto &t : ts) ASSERT_EQ(weft_spawn(&t, nullptr, burn, nullptr), 0);
+  for (auto *t : ts) weft_join(t, nullptr);
+  EXPECT_GT(__builtin_popcount(burn_workers.load()), 1);
+}
+
 std::vector<int> order;
 void *yielder(void *arg) {
   for (int i = 0; i < 3; i++) {
