@@ -269,15 +269,24 @@ BasicBlock *withoutRuntime(BasicBlock *SlowBB, BasicBlock *CheckBB, BasicBlock *
   return Linked;
 }
 
+/// The slow path a site calls, and the operands of that call: the call's
+/// own, then the size of the segment to link.
+Function *slowPathFor(const CallShape &Shape, uint64_t Need, SlowPaths &Paths, Site &S,
+                      SmallVectorImpl<Value *> &Operands) {
+  auto [Thunk, Slow] = Paths.get(Shape);
+  S.Thunk = Thunk;
+  Operands.assign(Shape.Operands.begin(), Shape.Operands.end());
+  Operands.push_back(segmentBytes(Shape.Caller->getContext(), Need, Thunk));
+  return Slow;
+}
+
 /// A check before a call site.
 Site instrumentCall(CallBase &CB, uint64_t Need, SlowPaths &Paths) {
   LLVMContext &C = CB.getContext();
   CallShape Shape = CallShape::of(CB);
   Site S;
-  auto [Thunk, Slow] = Paths.get(Shape);
-  S.Thunk = Thunk;
-  SmallVector<Value *, 8> Operands(Shape.Operands);
-  Operands.push_back(segmentBytes(C, Need, Thunk));
+  SmallVector<Value *, 8> Operands;
+  Function *Slow = slowPathFor(Shape, Need, Paths, S, Operands);
 
   IRBuilder<> B(&CB);
   Value *Low;
@@ -395,10 +404,8 @@ Site instrumentEntry(Function &F, uint64_t Need, SlowPaths &Paths) {
   LLVMContext &C = F.getContext();
   CallShape Shape = CallShape::entryOf(F);
   Site Out;
-  auto [Thunk, Slow] = Paths.get(Shape);
-  Out.Thunk = Thunk;
-  SmallVector<Value *, 8> Operands(Shape.Operands);
-  Operands.push_back(segmentBytes(C, Need, Thunk));
+  SmallVector<Value *, 8> Operands;
+  Function *Slow = slowPathFor(Shape, Need, Paths, Out, Operands);
 
   BasicBlock *From = nullptr;
   BasicBlock *To = entryCheckEdge(F, From);
