@@ -191,17 +191,23 @@ typedef struct { int state; } weft_once_t;
 #define WEFT_RWLOCK_INITIALIZER {{0}}
 #define WEFT_ONCE_INIT {0}
 
+/* The stack the mutex and condition-variable calls use, parking and the
+ * switch to another thread included, for the plugin's linked stacks: a call
+ * to them needs no checkpoint of its own. About 300 bytes are used;
+ * test/lit/e2e/sync-stack-bound.c measures it and checks the bound. */
+#define WEFT_SYNC_STACK_BOUND 1024
+
 int weft_mutex_init(weft_mutex_t *m);
-int weft_mutex_lock(weft_mutex_t *m);
-int weft_mutex_trylock(weft_mutex_t *m);
+int weft_mutex_lock(weft_mutex_t *m) WEFT_STACK_BOUND(WEFT_SYNC_STACK_BOUND);
+int weft_mutex_trylock(weft_mutex_t *m) WEFT_STACK_BOUND(WEFT_SYNC_STACK_BOUND);
 /* `deadline_ns`: CLOCK_MONOTONIC time in ns; ETIMEDOUT after it. */
 int weft_mutex_timedlock(weft_mutex_t *m, int64_t deadline_ns);
-int weft_mutex_unlock(weft_mutex_t *m);
+int weft_mutex_unlock(weft_mutex_t *m) WEFT_STACK_BOUND(WEFT_SYNC_STACK_BOUND);
 int weft_cond_init(weft_cond_t *c);
-int weft_cond_wait(weft_cond_t *c, weft_mutex_t *m);
+int weft_cond_wait(weft_cond_t *c, weft_mutex_t *m) WEFT_STACK_BOUND(WEFT_SYNC_STACK_BOUND);
 int weft_cond_timedwait(weft_cond_t *c, weft_mutex_t *m, int64_t deadline_ns);
-int weft_cond_signal(weft_cond_t *c);
-int weft_cond_broadcast(weft_cond_t *c);
+int weft_cond_signal(weft_cond_t *c) WEFT_STACK_BOUND(WEFT_SYNC_STACK_BOUND);
+int weft_cond_broadcast(weft_cond_t *c) WEFT_STACK_BOUND(WEFT_SYNC_STACK_BOUND);
 int weft_rwlock_rdlock(weft_rwlock_t *l);
 int weft_rwlock_wrlock(weft_rwlock_t *l);
 int weft_rwlock_tryrdlock(weft_rwlock_t *l);

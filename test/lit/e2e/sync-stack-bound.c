@@ -1,0 +1,78 @@
+// WEFT_SYNC_STACK_BOUND (weft/weft.h), the bound the mutex and condition
+// variable calls carry for the plugin's linked stacks, holds: a thread
+// paints the stack below it, locks, waits on a condition variable (parking
+// and switching away), is signalled, unlocks; the bytes it touched below
+// the caller, measured while it is parked and after it finished, stay
+// within the bound. And with the bound, calls to them need no checkpoint.
+// RUN: %clang -O2 -I%weft_include %s $(weft-config --libs) -o %t
+// RUN: env WEFT_WORKERS=1 %t | FileCheck %s
+// RUN: env WEFT_WORKERS=2 %t | FileCheck %s
+// CHECK: parked: {{[1-9][0-9]*}} bytes, finished: {{[1-9][0-9]*}} bytes, bound 1024: within
+// RUN: rm -rf %t.report && %clang_weft -O2 -fplugin-arg-weft-linked-stacks -fplugin-arg-weft-report=%t.report -c %s -o %t.o
+// RUN: python3 -c "import json,sys; [print(f['name'], 'checkpoints', f['checkpoints']) for f in json.load(open(sys.argv[1]))['functions'] if f['name'] == 'body']" %t.report/sync-stack-bound.c.weft.json | FileCheck %s --check-prefix=PLUGIN
+// PLUGIN: body checkpoints 0
+#include <stdint.h>
+#include <stdio.h>
+
+#include "weft/weft.h"
+
+enum { PAINT = 16384 };
+static weft_mutex_t m = WEFT_MUTEX_INITIALIZER;
+static weft_cond_t c = WEFT_COND_INITIALIZER;
+static volatile uintptr_t top;
+static volatile int ready, go;
+
+// Fills the stack below its caller with a pattern.
+__attribute__((noinline)) static void paint(void) {
+  volatile char buf[PAINT + 1024];
+  for (size_t i = 0; i < sizeof buf; i++)
+    buf[i] = (char)0xA5;
+}
+__attribute__((noinline)) static uintptr_t here(void) {
+  return (uintptr_t)__builtin_frame_address(0);
+}
+// Bytes below `top` that no longer hold the pattern.
+static size_t touched(void) {
+  const volatile unsigned char *p = (const volatile unsigned char *)(top - PAINT);
+  size_t i = 0;
+  while (i < PAINT && p[i] == 0xA5)
+    i++;
+  return PAINT - i;
+}
+__attribute__((noinline)) void body(void) {
+  weft_mutex_lock(&m);
+  ready = 1;
+  while (!go)
+    weft_cond_wait(&c, &m);
+  weft_mutex_unlock(&m);
+  weft_mutex_lock(&m);
+  weft_cond_signal(&c);
+  weft_cond_broadcast(&c);
+  weft_mutex_unlock(&m);
+}
+static void *waiter(void *arg) {
+  (void)arg;
+  paint();
+  top = here();
+  body();
+  return NULL;
+}
+
+int main(void) {
+  weft_thread_t *t;
+  if (weft_spawn(&t, NULL, waiter, NULL) != 0)
+    return 1;
+  while (!ready)
+    weft_yield();
+  weft_mutex_lock(&m);
+  size_t parked = touched();
+  go = 1;
+  weft_cond_signal(&c);
+  weft_mutex_unlock(&m);
+  weft_join(t, NULL);
+  size_t finished = touched();
+  size_t most = parked > finished ? parked : finished;
+  printf("parked: %zu bytes, finished: %zu bytes, bound %d: %s\n", parked, finished,
+         WEFT_SYNC_STACK_BOUND, most <= WEFT_SYNC_STACK_BOUND ? "within" : "OVER");
+  return most <= WEFT_SYNC_STACK_BOUND ? 0 : 1;
+}
