@@ -54,10 +54,14 @@ Value *loadStackLimit(IRBuilder<> &B) {
   return B.CreateLoad(I64, Slot, "weft.limit");
 }
 
+/// The attributes of the checked function that its thunk and slow path
+/// must share, because they change the code generated for them.
+constexpr const char *CodegenAttrs[] = {"frame-pointer", "target-cpu", "target-features"};
+
 void copyCodegenAttrs(const Function &From, Function &To) {
   if (From.hasFnAttribute(Attribute::UWTable))
     To.addFnAttr(From.getFnAttribute(Attribute::UWTable));
-  for (StringRef A : {"frame-pointer", "target-cpu", "target-features"})
+  for (StringRef A : CodegenAttrs)
     if (From.hasFnAttribute(A))
       To.addFnAttr(From.getFnAttribute(A));
 }
@@ -209,7 +213,7 @@ public:
   };
   Pair get(const CallShape &S) {
     std::string Codegen;
-    for (StringRef A : {"frame-pointer", "target-cpu", "target-features"})
+    for (StringRef A : CodegenAttrs)
       Codegen += S.Caller->getFnAttribute(A).getValueAsString().str() + ";";
     Codegen += S.Caller->hasFnAttribute(Attribute::UWTable) ? "u" : "";
     Key K{S.FnType, S.Callee, S.Attrs.getRawPointer(), S.CC, S.NoThrow, Codegen};
@@ -230,19 +234,13 @@ private:
   unsigned Next = 0;
 };
 
-/// The size of the segment a check's slow path links: the callee's need
-/// and the thunk's frame (an estimate until the frames are measured).
-Value *segmentBytes(LLVMContext &C, uint64_t Need, Function *Thunk) {
-  return ConstantInt::get(Type::getInt64Ty(C),
-                          Need + frameBound(*Thunk).value_or(LargeSegmentBytes));
-}
-
 /// The constant a check compares with: the limit already keeps
 /// StackLimitSlack bytes free below it, so smaller needs compare the stack
 /// pointer itself (`cmp %fs:0x70, %rsp`).
 uint64_t checkedBytes(uint64_t Need) { return Need > StackLimitSlack ? Need - StackLimitSlack : 0; }
 
-/// `sp - (need - slack) < limit`, before `Before`; returns the subtraction.
+/// `sp - (need - slack) < limit` at B's insertion point: sets Low to the
+/// comparison and returns the subtraction, whose constant run() sets again.
 Instruction *emitCheck(IRBuilder<> &B, uint64_t Need, Value *&Low) {
   Type *I64 = B.getInt64Ty();
   Value *SP = B.CreatePtrToInt(B.CreateStackSave(), I64);
@@ -270,13 +268,15 @@ BasicBlock *withoutRuntime(BasicBlock *SlowBB, BasicBlock *CheckBB, BasicBlock *
 }
 
 /// The slow path a site calls, and the operands of that call: the call's
-/// own, then the size of the segment to link.
+/// own, then the size of the segment to link (the need for now; run() sets
+/// it, with the thunk's frame, once the frames of the instrumented code
+/// are known).
 Function *slowPathFor(const CallShape &Shape, uint64_t Need, SlowPaths &Paths, Site &S,
                       SmallVectorImpl<Value *> &Operands) {
   auto [Thunk, Slow] = Paths.get(Shape);
   S.Thunk = Thunk;
   Operands.assign(Shape.Operands.begin(), Shape.Operands.end());
-  Operands.push_back(segmentBytes(Shape.Caller->getContext(), Need, Thunk));
+  Operands.push_back(ConstantInt::get(Type::getInt64Ty(Shape.Caller->getContext()), Need));
   return Slow;
 }
 
@@ -350,7 +350,8 @@ bool canCheckEntry(const Function &F, const StackFacts &SF) {
   return true;
 }
 
-/// Whether any call (not an intrinsic) is reachable from BB.
+/// Whether any call (Calls.h: not an intrinsic or inline assembly) is
+/// reachable from BB.
 bool reachesCall(BasicBlock *BB) {
   SmallPtrSet<BasicBlock *, 16> Seen;
   SmallVector<BasicBlock *, 16> Work{BB};
@@ -359,7 +360,7 @@ bool reachesCall(BasicBlock *BB) {
     if (!Seen.insert(B).second)
       continue;
     for (Instruction &I : *B)
-      if (auto *CB = dyn_cast<CallBase>(&I); CB && !isa<IntrinsicInst>(CB))
+      if (auto *CB = dyn_cast<CallBase>(&I); CB && !isIgnoredCall(*CB))
         return true;
     for (BasicBlock *S : successors(B))
       Work.push_back(S);
@@ -456,23 +457,12 @@ PreservedAnalyses CheckpointsPass::run(Module &M, ModuleAnalysisManager &) {
       M.getNamedMetadata(LinkedStacksMD))
     return PreservedAnalyses::all();
   // Frames as the backend makes them, if it can say.
-  auto Measure = [&](StringMap<uint64_t> &Sizes) {
-    if (!Codegen)
-      return false;
-    std::string Err;
-    if (codegenFrameSizes(M, *Codegen, Sizes, Err))
-      return true;
-    if (Sink)
-      Sink->report(Severity::Warning, SourceLoc(),
-                   "weft: cannot measure stack frames with the backend (" + Err +
-                       "); checkpoints use the estimate from the IR");
-    return false;
-  };
+  const char *Fallback = "checkpoints use the estimate from the IR";
   StringMap<uint64_t> Before;
-  bool Exact = Measure(Before);
+  const StringMap<uint64_t> *Exact = measureFrames(M, Codegen.get(), Before, Sink.get(), Fallback);
   std::vector<Site> Sites;
   {
-    StackBounds Stack(M, MaxPath, MinChunk, Exact ? &Before : nullptr);
+    StackBounds Stack(M, MaxPath, MinChunk, Exact);
     // Functions re-entered around a cycle get an entry check when they can
     // (canCheckEntry); the calls into them then need none.
     SetVector<Function *> Entries;
@@ -509,8 +499,9 @@ PreservedAnalyses CheckpointsPass::run(Module &M, ModuleAnalysisManager &) {
 
   // What each checkpoint needs, on the frames of the instrumented code.
   StringMap<uint64_t> After;
-  Exact = Exact && Measure(After);
-  StackBounds Final(M, MaxPath, MinChunk, Exact ? &After : nullptr);
+  if (Exact)
+    Exact = measureFrames(M, Codegen.get(), After, Sink.get(), Fallback);
+  StackBounds Final(M, MaxPath, MinChunk, Exact);
   Type *I64 = Type::getInt64Ty(M.getContext());
   for (const Site &S : Sites) {
     uint64_t Need;

@@ -1,6 +1,8 @@
 //===- CodegenFrames.cpp --------------------------------------------------===//
 #include "CodegenFrames.h"
 
+#include "Diagnostics.h"
+
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/IR/DebugInfo.h"
@@ -151,6 +153,21 @@ bool codegenFrameSizes(const Module &M, const CodegenConfig &Config, StringMap<u
   }
   PM.run(*Clone);
   return readStackSizes(StringRef(Object.data(), Object.size()), Sizes, Err);
+}
+
+const StringMap<uint64_t> *measureFrames(const Module &M, const CodegenConfig *Config,
+                                         StringMap<uint64_t> &Sizes, DiagnosticSink *Sink,
+                                         const char *Fallback) {
+  if (!Config)
+    return nullptr;
+  std::string Err;
+  if (codegenFrameSizes(M, *Config, Sizes, Err))
+    return &Sizes;
+  if (Sink)
+    Sink->report(Severity::Warning, SourceLoc(),
+                 "weft: cannot measure stack frames with the backend (" + Err + "); " +
+                     Fallback);
+  return nullptr;
 }
 
 } // namespace weft

@@ -30,6 +30,8 @@ class Module;
 
 namespace weft {
 
+class DiagnosticSink;
+
 /// How the compiler will generate code for the module.
 struct CodegenConfig {
   std::string CPU;      ///< -target-cpu; functions' own attributes win
@@ -48,6 +50,13 @@ struct FrameSizes {
 /// backend cannot emit an object) returns false and sets Error.
 bool codegenFrameSizes(const llvm::Module &M, const CodegenConfig &Config,
                        llvm::StringMap<uint64_t> &Sizes, std::string &Error);
+
+/// The frame sizes the passes use: measured into `Sizes` when there is a
+/// Config and the backend can say, else null (the IR estimate), with a
+/// warning through `Sink` that ends in `Fallback` if measuring failed.
+const llvm::StringMap<uint64_t> *measureFrames(const llvm::Module &M, const CodegenConfig *Config,
+                                               llvm::StringMap<uint64_t> &Sizes,
+                                               DiagnosticSink *Sink, const char *Fallback);
 
 } // namespace weft
 

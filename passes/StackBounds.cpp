@@ -200,43 +200,40 @@ namespace {
 /// The functions of one strongly connected component, ordered so that a
 /// function comes after every member it calls unless that member is cut:
 /// a set of cut functions that leaves no cycle (every cycle of calls holds
-/// one, as Capriccio asks of checkpoints). Cut greedily: a function that
-/// calls itself, else the one with the most calls in and out among those
-/// left in cycles. `Fixed` cuts given functions first (and only those, if
-/// they suffice).
+/// one, as Capriccio asks of checkpoints). Functions already in `Cut` stay
+/// cut; more are cut greedily while cycles remain: a function that calls
+/// itself, else the one with the most calls in and out among those left.
 std::vector<Function *> orderComponent(ArrayRef<Function *> Members,
                                        SmallPtrSetImpl<const Function *> &Cut) {
   SmallPtrSet<const Function *, 16> In(Members.begin(), Members.end());
-  DenseMap<const Function *, SmallVector<Function *, 4>> Callees;
+  DenseMap<const Function *, SmallVector<Function *, 4>> Callees, Callers;
   for (Function *F : Members)
     for (Instruction &I : instructions(*F))
       if (auto *CB = dyn_cast<CallBase>(&I); CB && !isIgnoredCall(*CB))
-        if (Function *G = directCallee(*CB); G && In.count(G) && !G->hasFnAttribute(SlowPathAttr))
+        if (Function *G = directCallee(*CB);
+            G && In.count(G) && !G->hasFnAttribute(SlowPathAttr)) {
           Callees[F].push_back(G);
-  for (;;) {
-    // Kahn's algorithm on the calls into functions not cut, callees first.
-    DenseMap<const Function *, unsigned> Pending;
-    for (Function *F : Members)
-      for (Function *G : Callees[F])
-        if (!Cut.count(G))
-          ++Pending[F];
-    std::vector<Function *> Order;
-    SmallPtrSet<const Function *, 16> Done;
-    for (Function *F : Members)
-      if (!Pending[F])
-        Order.push_back(F), Done.insert(F);
-    for (size_t I = 0; I < Order.size(); ++I)
-      for (Function *F : Members)
-        if (!Done.count(F)) {
-          unsigned Left = 0;
-          for (Function *G : Callees[F])
-            if (!Cut.count(G) && !Done.count(G))
-              ++Left;
-          if (!Left)
-            Order.push_back(F), Done.insert(F);
+          Callers[G].push_back(F);
         }
+  for (;;) {
+    // Kahn's algorithm over the calls into functions not cut, callees
+    // first: a function is ready when every such call of its is done.
+    DenseMap<const Function *, unsigned> Pending;
+    std::vector<Function *> Order;
+    for (Function *F : Members) {
+      for (Function *G : Callees[F])
+        Pending[F] += !Cut.count(G);
+      if (!Pending[F])
+        Order.push_back(F);
+    }
+    for (size_t I = 0; I < Order.size(); ++I)
+      if (!Cut.count(Order[I]))
+        for (Function *H : Callers[Order[I]])
+          if (--Pending[H] == 0)
+            Order.push_back(H);
     if (Order.size() == Members.size())
       return Order;
+    SmallPtrSet<const Function *, 16> Done(Order.begin(), Order.end());
     // Cut one function still in a cycle.
     Function *Best = nullptr;
     uint64_t BestScore = 0;

@@ -76,18 +76,11 @@ PreservedAnalyses WeftFinishPass::run(Module &M, ModuleAnalysisManager &MAM) {
   if (!Report && Opts.GraphDir.empty())
     return PreservedAnalyses::all();
   StringMap<uint64_t> Measured;
-  const StringMap<uint64_t> *Exact = nullptr;
-  if (Final && Final->Known) {
-    Exact = &Final->Sizes;
-  } else if (Codegen) {
-    std::string Err;
-    if (codegenFrameSizes(M, *Codegen, Measured, Err))
-      Exact = &Measured;
-    else
-      Sink->report(Severity::Warning, SourceLoc(),
-                   "weft: cannot measure stack frames with the backend (" + Err +
-                       "); the report's frame_bytes are the estimate from the IR");
-  }
+  const StringMap<uint64_t> *Exact =
+      Final && Final->Known
+          ? &Final->Sizes
+          : measureFrames(M, Codegen.get(), Measured, Sink.get(),
+                          "the report's frame_bytes are the estimate from the IR");
   StackBounds Stack(M, Opts.MaxPath, Opts.MinChunk, Exact);
   if (Report) {
     addStackBounds(*Pending->Report, Stack);
