@@ -493,17 +493,10 @@ void *foreign_thread(void *arg) {
 }
 
 TEST(FileIo, OffAUserThreadCallsAreTheKernels) {
-  using create_fn = int (*)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
-  using join_fn = int (*)(pthread_t, void **);
-  create_fn create = &pthread_create;
-  join_fn join = &pthread_join;
-  Dl_info where;
-  void *libc = dlopen("libc.so.6", RTLD_NOW | RTLD_NOLOAD);
-  ASSERT_NE(libc, nullptr);
-  if (dladdr((void *)create, &where) && strstr(where.dli_fname, "libweft")) {
-    create = (create_fn)dlsym(libc, "pthread_create");
-    join = (join_fn)dlsym(libc, "pthread_join");
-  }
+  call::kernel_threads kernel;
+  ASSERT_NE(kernel.libc, nullptr);
+  auto create = kernel.create;
+  auto join = kernel.join;
   temp_file f;
   ASSERT_GE(f.fd, 0);
   fill_uncached(f.fd, 1000, 2);
@@ -515,7 +508,6 @@ TEST(FileIo, OffAUserThreadCallsAreTheKernels) {
   ASSERT_EQ(join(th, &r), 0);
   EXPECT_EQ((long)r, 1);
   EXPECT_EQ(lseek(f.fd, 0, SEEK_END), 1004);
-  dlclose(libc);
 }
 
 } // namespace

@@ -10,6 +10,8 @@
 #define WEFT_TEST_INTERPOSED_H
 
 #include <dlfcn.h>
+#include <pthread.h>
+#include <string.h>
 #include <poll.h>
 #include <sys/epoll.h>
 #include <sys/select.h>
@@ -50,6 +52,31 @@ WEFT_CALL(epoll_wait)
 WEFT_CALL(recv)
 WEFT_CALL(clock_nanosleep)
 #undef WEFT_CALL
+
+// libc's own pthread_create and pthread_join, for tests that need a kernel
+// thread weft does not run: where libweft's pthread layer is linked it
+// interposes them, so they are looked up in libc itself.
+struct kernel_threads {
+  using create_fn = int (*)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+  using join_fn = int (*)(pthread_t, void **);
+  create_fn create = &::pthread_create;
+  join_fn join = &::pthread_join;
+  void *libc = dlopen("libc.so.6", RTLD_NOW | RTLD_NOLOAD);
+
+  kernel_threads() {
+    Dl_info where;
+    if (libc && dladdr((void *)create, &where) && strstr(where.dli_fname, "libweft")) {
+      create = (create_fn)dlsym(libc, "pthread_create");
+      join = (join_fn)dlsym(libc, "pthread_join");
+    }
+  }
+  ~kernel_threads() {
+    if (libc)
+      dlclose(libc);
+  }
+  kernel_threads(const kernel_threads &) = delete;
+  kernel_threads &operator=(const kernel_threads &) = delete;
+};
 } // namespace call
 
 #endif

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "weft/weft.h"
+#include "interposed.h"
 
 namespace {
 
@@ -98,17 +99,10 @@ void *foreign_joiner(void *) {
 }
 
 TEST(Sched, JoinAndDetachFromAKernelThread) {
-  using create_fn = int (*)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
-  using join_fn = int (*)(pthread_t, void **);
-  create_fn create = &pthread_create;
-  join_fn join = &pthread_join;
-  Dl_info where;
-  void *libc = dlopen("libc.so.6", RTLD_NOW | RTLD_NOLOAD);
-  ASSERT_NE(libc, nullptr);
-  if (dladdr((void *)create, &where) && strstr(where.dli_fname, "libweft")) {
-    create = (create_fn)dlsym(libc, "pthread_create");
-    join = (join_fn)dlsym(libc, "pthread_join");
-  }
+  call::kernel_threads kernel;
+  ASSERT_NE(kernel.libc, nullptr);
+  auto create = kernel.create;
+  auto join = kernel.join;
   weft_sem_init(&foreign_gate, 0);
   foreign_stage = 0;
   pthread_t th;
@@ -120,7 +114,6 @@ TEST(Sched, JoinAndDetachFromAKernelThread) {
   while (foreign_stage.load() < 2) weft_sleep(1000000);
   ASSERT_EQ(join(th, nullptr), 0);
   EXPECT_EQ(foreign_stage.load(), 3);
-  dlclose(libc);
 }
 
 // Threads that run long without a blocking point, spawned as a batch that
