@@ -661,8 +661,8 @@ static void ext_claims_run(void) {
 /* Free descriptors a worker keeps per class: up to 32 MiB of segments,
  * between 2 and 256 of them. */
 static inline uint32_t free_threads_max(int cls) {
-  _Static_assert(WEFT_SEG_MIN_SHIFT + WEFT_SEG_CLASSES - 1 < 25, "classes up to 16 MiB");
-  return cls < 25 - WEFT_SEG_MIN_SHIFT - 8 ? 256 : 1u << (25 - WEFT_SEG_MIN_SHIFT - cls);
+  size_t n = ((size_t)32 << 20) / weft_seg_class_size(cls);
+  return n > 256 ? 256 : n < 2 ? 2 : (uint32_t)n;
 }
 
 static void list_add(struct weft_worker *w, struct weft_thread *t) {
@@ -840,8 +840,8 @@ static void thread_entry(struct weft_transfer tr) {
 }
 
 /* A fresh descriptor near the top of a new segment of class cls, `slack`
- * bytes of which the thread does not need. Segments are aligned to their
- * size, so descriptors (and the stack tops below them) at the very top
+ * bytes of which the thread does not need. A segment lies at a multiple of
+ * its size in its arena, so descriptors (and the stack tops below them) at the very top
  * would all sit at one offset in their page, and the L1 cache, indexed by
  * that offset, would hold few of them at a time: each goes 128 bytes times
  * the segment's colour (0-15) lower, as far as the slack allows. (Sixteen
@@ -856,7 +856,7 @@ static struct weft_thread *thread_alloc(struct weft_worker *w, int cls, size_t s
     return 0;
   }
   size_t size = weft_seg_class_size(cls);
-  size_t colour = (((uintptr_t)lo >> (WEFT_SEG_MIN_SHIFT + cls)) & 15) * 128;
+  size_t colour = (((uintptr_t)lo / size) & 15) * 128;
   if (colour > slack) colour = slack & ~(size_t)63;
   struct weft_thread *t =
       (struct weft_thread *)(lo + size - ((sizeof(struct weft_thread) + 63) & ~(size_t)63) -

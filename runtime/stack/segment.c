@@ -1,7 +1,7 @@
 /* stack: the segment allocator.
  *
- * Every user thread runs on a segment: a power-of-two block of 1 KiB to
- * 8 MiB. Segments are never mapped one by one (Linux allows 65,530 mappings
+ * Every user thread runs on a segment: a block of 1 KiB to 8 MiB, in size
+ * classes two per octave (1, 1.5, 2, 3, 4, 6 KiB, ...). Segments are never mapped one by one (Linux allows 65,530 mappings
  * per process and a pthread costs at least two). Instead each size class
  * owns one arena: a single MAP_NORESERVE reservation of ARENA_SPAN bytes
  * made the first time the class is used, carved by a bump pointer. Memory
@@ -76,7 +76,9 @@ static void **link_of(void *lo, int cls) {
 
 int weft_seg_class(size_t bytes) {
   if (bytes <= weft_seg_class_size(0)) return 0;
-  int c = 64 - __builtin_clzll((unsigned long long)bytes - 1) - WEFT_SEG_MIN_SHIFT;
+  /* The power of two at or above `bytes`, or the class halfway below it. */
+  int c = 2 * (64 - __builtin_clzll((unsigned long long)bytes - 1) - WEFT_SEG_MIN_SHIFT);
+  if (bytes <= weft_seg_class_size(c - 1)) c--;
   return c < WEFT_SEG_CLASSES ? c : -1;
 }
 
@@ -231,7 +233,7 @@ int weft_seg_owner(const void *addr, void **lo, int *cls) {
     if (b && (const char *)addr >= b && (const char *)addr < b + ARENA_SPAN) {
       size_t size = weft_seg_class_size(c);
       size_t off = (size_t)((const char *)addr - b);
-      if (lo) *lo = b + (off & ~(size - 1));
+      if (lo) *lo = b + off - off % size;
       if (cls) *cls = c;
       return 1;
     }

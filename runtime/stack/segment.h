@@ -6,7 +6,11 @@
 #include <stdint.h>
 
 #define WEFT_SEG_MIN_SHIFT 10 /* 1 KiB */
-#define WEFT_SEG_CLASSES 14   /* 1 KiB .. 8 MiB, powers of two */
+/* Two classes per octave, 1 KiB .. 8 MiB: 1, 1.5, 2, 3, 4, 6, 8 KiB, ... A
+ * thread whose first segment the plugin sized (sched.c) wastes at most a
+ * third of it; 1.5 KiB holds a small thread blocked on a condition
+ * variable. */
+#define WEFT_SEG_CLASSES 27
 #define WEFT_SEG_CANARY 64    /* bytes at the low end that must stay zero */
 #define WEFT_SEG_REDZONE 256  /* slack between the stack limit and the canary */
 /* Room the stack limit keeps below it for code that runs without a
@@ -23,8 +27,9 @@ struct weft_seg_cache {
 
 /* The size class that holds `bytes`, or -1 if larger than the largest. */
 int weft_seg_class(size_t bytes);
+/* Even classes are powers of two, odd ones halfway (times 1.5) between. */
 static inline size_t weft_seg_class_size(int cls) {
-  return (size_t)1 << (WEFT_SEG_MIN_SHIFT + cls);
+  return ((size_t)2 + (cls & 1)) << (WEFT_SEG_MIN_SHIFT - 1 + (cls >> 1));
 }
 /* A segment of class `cls` (its low address), or null with errno set to
  * EAGAIN (arena limit reached) or ENOMEM (no address space). `cache` may be
