@@ -51,6 +51,7 @@
  */
 #define _GNU_SOURCE
 #include "sched/sched.h"
+#include "stack/needs.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -446,7 +447,7 @@ static void overflow_abort(struct weft_thread *t) {
              "a larger stack (weft_attr_t.stack_size, pthread_attr_setstacksize or "
              "WEFT_STACK_SIZE) or build it with the weft plugin.",
              (unsigned long long)t->id, t->name[0] ? " (" : "", t->name,
-             t->name[0] ? ")" : "", t->cur_size, (void *)t->cur_lo,
+             t->name[0] ? ")" : "", (size_t)t->cur_size, (void *)t->cur_lo,
              (void *)(t->cur_lo + t->cur_size));
 }
 
@@ -493,7 +494,7 @@ static void switch_to(struct weft_worker *w, struct weft_thread *prev,
     atomic_store_explicit(&next->ctx_ready, 0, memory_order_relaxed);
     atomic_store_explicit(&next->state, WEFT_RUNNING, memory_order_relaxed);
     next->last_worker = (int)w->index;
-    weft_stack_limit_set((uintptr_t)next->cur_lo + WEFT_SEG_CANARY + WEFT_SEG_REDZONE + WEFT_SEG_UNWIND_RESERVE);
+    weft_stack_limit_set((uintptr_t)next->cur_lo + next->cur_guard);
   } else {
     weft_stack_limit_set(0);
   }
@@ -786,7 +787,8 @@ static void thread_finish(struct weft_worker *w, struct weft_thread *t) {
   if (WEFT_UNLIKELY(t->seg_top != 0)) {
     weft_linked_segs_release(w, t, 0);
     t->cur_lo = t->stack_lo;
-    t->cur_size = t->stack_size;
+    t->cur_size = (uint32_t)t->stack_size;
+    t->cur_guard = t->base_guard;
   }
   stat_inc(&w->exited);
   atomic_store_explicit(&t->state, WEFT_DONE, memory_order_relaxed);
@@ -816,13 +818,20 @@ static void thread_finish(struct weft_worker *w, struct weft_thread *t) {
   }
 }
 
+static void run_exit_hook(void *t) { weft_exit_hook((struct weft_thread *)t); }
+
 static __attribute__((noreturn)) void thread_exit(void *result) {
   struct weft_worker *w = weft_cur_worker();
   struct weft_thread *self = w->current;
   /* The pthread layer's key destructors: only a thread that set a key
    * has any. */
   if (WEFT_UNLIKELY(weft_exit_hook && self->specific)) {
-    weft_exit_hook(self);
+    /* Destructors of unknown stack use: a first segment sized to the
+     * thread's own code has no room for them. */
+    if (self->base_guard != WEFT_SEG_GUARD && self->seg_top == 0)
+      __weft_call_on_new_segment(run_exit_hook, self, 64 * 1024);
+    else
+      weft_exit_hook(self);
     w = weft_cur_worker(); /* they may block and move it */
     self = w->current;
   }
@@ -846,6 +855,24 @@ static void thread_entry(struct weft_transfer tr) {
  * that offset, would hold few of them at a time: each goes 128 bytes times
  * the segment's colour (0-15) lower, as far as the slack allows. (Sixteen
  * colours keep a small thread's descriptor and stack in one page.) */
+#define DESCRIPTOR_BYTES ((sizeof(struct weft_thread) + 63) & ~(size_t)63)
+static struct weft_thread *thread_init(struct weft_worker *w, char *lo, int cls, size_t slack) {
+  size_t size = weft_seg_class_size(cls);
+  size_t colour = (((uintptr_t)lo / size) & 15) * 128;
+  if (colour > slack) colour = slack & ~(size_t)63;
+  struct weft_thread *t = (struct weft_thread *)(lo + size - DESCRIPTOR_BYTES - colour);
+  memset(t, 0, sizeof *t);
+  t->stack_lo = lo;
+  t->stack_size = size;
+  t->seg_class = cls;
+  t->cur_lo = lo;
+  t->cur_size = (uint32_t)size;
+  t->timer.index = -1;
+  weft_fiber_init(&t->fiber, lo, (size_t)((char *)t - lo), 0);
+  list_add(w, t);
+  return t;
+}
+
 static struct weft_thread *thread_alloc(struct weft_worker *w, int cls, size_t slack,
                                         int *err) {
   int saved = errno;
@@ -855,22 +882,40 @@ static struct weft_thread *thread_alloc(struct weft_worker *w, int cls, size_t s
     errno = saved;
     return 0;
   }
-  size_t size = weft_seg_class_size(cls);
-  size_t colour = (((uintptr_t)lo / size) & 15) * 128;
-  if (colour > slack) colour = slack & ~(size_t)63;
-  struct weft_thread *t =
-      (struct weft_thread *)(lo + size - ((sizeof(struct weft_thread) + 63) & ~(size_t)63) -
-                             colour);
-  memset(t, 0, sizeof *t);
-  t->stack_lo = lo;
-  t->stack_size = size;
-  t->seg_class = cls;
-  t->cur_lo = lo;
-  t->cur_size = size;
-  t->timer.index = -1;
-  weft_fiber_init(&t->fiber, lo, (size_t)((char *)t - lo), 0);
-  list_add(w, t);
-  return t;
+  return thread_init(w, lo, cls, slack);
+}
+
+/* Bytes of a thread's base segment the runtime itself uses, around the
+ * entry function's stack pointer: above it (fcontext's start frame and
+ * thread_entry's), and below it for the calls the runtime makes on the
+ * thread's stack before fn starts (after_switch) and after it returns
+ * (thread_exit: the switch away). test/lit/e2e/first-segment.c measures
+ * them. __weft_call_on_new_segment's frames below the limit, up to the
+ * switch to a new segment, count in the reserve. */
+#define ENTRY_ABOVE 128
+#define ENTRY_CHAIN 512
+#define SEGMENT_CALL_STACK 512
+
+/* A first segment sized from the plugin's table (stack/needs.c) for a
+ * thread started on fn with no stack size asked for: its class, the bytes
+ * of it the thread does not need, and the distance from its low end to
+ * the stack limit. Left as they are (the default) when fn is in no table
+ * or would need a segment no smaller than the default. */
+static __attribute__((noinline)) void first_segment(void *(*fn)(void *), int *cls,
+                                                    size_t *slack, uint32_t *guard) {
+  const struct weft_stack_need *n = weft_stack_need_of((const void *)fn);
+  if (!n) return;
+  size_t reserve = n->reserve == WEFT_STACK_NEED_UNWINDS ? WEFT_SEG_UNWIND_RESERVE
+                   : n->reserve ? (size_t)n->reserve + SEGMENT_CALL_STACK
+                                : 0;
+  size_t below = WEFT_SEG_CANARY + WEFT_SEG_REDZONE + reserve;
+  size_t above = ENTRY_ABOVE + (n->stack > ENTRY_CHAIN ? n->stack : ENTRY_CHAIN);
+  size_t need = below + above + DESCRIPTOR_BYTES;
+  int c = weft_seg_class(need);
+  if (c < 0 || c >= rt.default_class) return;
+  *cls = c;
+  *slack = weft_seg_class_size(c) - need;
+  *guard = (uint32_t)below;
 }
 
 static inline __attribute__((always_inline)) int spawn(struct weft_thread **out,
@@ -879,7 +924,10 @@ static inline __attribute__((always_inline)) int spawn(struct weft_thread **out,
   weft_runtime_ensure();
   int cls = rt.default_class;
   size_t slack = weft_seg_class_size(cls) / 64; /* a default stack is the whole segment */
-  if (stack_size) {
+  uint32_t guard = WEFT_SEG_GUARD;
+  if (!stack_size) {
+    if (WEFT_UNLIKELY(weft_stack_needs_present())) first_segment(fn, &cls, &slack, &guard);
+  } else {
     /* An explicit size of a page or more is the usable stack, so the
      * descriptor and canary come on top. A tiny request (under a page) is
      * the whole segment: 1 KiB gives 1 KiB segments, descriptor included,
@@ -899,7 +947,15 @@ static inline __attribute__((always_inline)) int spawn(struct weft_thread **out,
   } else {
     t = 0;
   }
-  if (WEFT_LIKELY(t != 0)) {
+  /* A free descriptor placed for a thread that needed less of the segment
+   * than this one (a larger colour) is placed again. */
+  if (WEFT_UNLIKELY(t != 0) &&
+      WEFT_UNLIKELY((size_t)((char *)t - t->stack_lo) + slack + DESCRIPTOR_BYTES <
+                    weft_seg_class_size(cls))) {
+    w->free_threads[cls] = t->rq_next;
+    w->free_count[cls]--;
+    t = thread_init(w, t->stack_lo, cls, slack);
+  } else if (WEFT_LIKELY(t != 0)) {
     w->free_threads[cls] = t->rq_next;
     w->free_count[cls]--;
     list_add(w, t);
@@ -930,6 +986,8 @@ static inline __attribute__((always_inline)) int spawn(struct weft_thread **out,
     if (!t) return err;
   }
   t->magic = WEFT_THREAD_MAGIC;
+  t->base_guard = guard;
+  t->cur_guard = guard;
   if (w) {
     if (w->id_next == w->id_end) {
       w->id_next = atomic_fetch_add_explicit(&rt.next_id, 1024, memory_order_relaxed) + 1;

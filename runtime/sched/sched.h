@@ -83,9 +83,11 @@ struct weft_thread {
   _Atomic uint32_t done_word;      /* futex of a joiner that is no user thread */
   /* The segment the thread runs on now: its base segment (stack_lo) or the
    * newest linked segment (see segment_call.c). The switch path sets
-   * the stack limit (%fs:0x70) from cur_lo and checks the canary there. */
+   * the stack limit (%fs:0x70) to cur_lo + cur_guard and checks the canary
+   * at cur_lo. */
   char *cur_lo;
-  size_t cur_size;
+  uint32_t cur_size;
+  uint32_t cur_guard;
   int list_worker;                 /* whose all-threads list holds it; -1: global */
   int seg_class;
   /* line 2 */
@@ -99,6 +101,7 @@ struct weft_thread {
   char *stack_lo;
   /* cold */
   size_t stack_size;
+  uint32_t base_guard;             /* cur_guard on the base segment */
   struct weft_timer timer;
   struct weft_fiber fiber;
 };

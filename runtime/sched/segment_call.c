@@ -66,9 +66,9 @@ void weft_segment_call(void (*fn)(void *), void *arg, void *top, int *busy) WEFT
 /* Nonzero while this kernel thread is inside one of the stretches above. */
 static WEFT_TLS int seg_busy;
 
-static inline uintptr_t limit_of(const char *lo) {
-  return (uintptr_t)lo + WEFT_SEG_CANARY + WEFT_SEG_REDZONE + WEFT_SEG_UNWIND_RESERVE;
-}
+/* The stack limit on a linked segment (a base segment may keep a smaller
+ * reserve: its thread's base_guard). */
+static inline uintptr_t limit_of(const char *lo) { return (uintptr_t)lo + WEFT_SEG_GUARD; }
 
 static inline int contains(const char *lo, size_t size, const void *p) {
   return (const char *)p >= lo && (const char *)p < lo + size;
@@ -96,28 +96,33 @@ static __attribute__((noinline)) void reclaim_abandoned(struct weft_thread *t, c
   struct weft_linked_seg *s = t->seg_top;
   char *lo = t->stack_lo;
   size_t size = t->stack_size;
+  uint32_t guard = t->base_guard;
   for (s = s->prev;; s = s->prev) {
     if (s) {
       lo = s->lo;
       size = weft_seg_class_size(s->cls);
+      guard = WEFT_SEG_GUARD;
     } else {
       lo = t->stack_lo;
       size = t->stack_size;
+      guard = t->base_guard;
     }
     if (contains(lo, size, sp)) break;
     if (!s) return;
   }
   weft_linked_segs_release(weft_cur_worker(), t, s);
   t->cur_lo = lo;
-  t->cur_size = size;
-  weft_stack_limit_set(limit_of(lo));
+  t->cur_size = (uint32_t)size;
+  t->cur_guard = guard;
+  weft_stack_limit_set((uintptr_t)lo + guard);
 }
 
 struct seg_frame {
   struct weft_thread *t;
   struct weft_linked_seg *seg;
   char *old_lo;
-  size_t old_size;
+  uint32_t old_size;
+  uint32_t old_guard;
 };
 
 /* Runs when __weft_call_on_new_segment's frame is left, normally or by a C++
@@ -130,7 +135,8 @@ static __attribute__((noinline)) void seg_leave(struct seg_frame *f) {
   seg_busy = 1;
   t->cur_lo = f->old_lo;
   t->cur_size = f->old_size;
-  weft_stack_limit_set(limit_of(f->old_lo));
+  t->cur_guard = f->old_guard;
+  weft_stack_limit_set((uintptr_t)f->old_lo + f->old_guard);
   weft_linked_segs_release(weft_cur_worker(), t, f->seg->prev);
   seg_busy = 0;
 }
@@ -166,14 +172,13 @@ void __weft_call_on_new_segment(void (*fn)(void *), void *arg, size_t bytes) {
     fn(arg);
     return;
   }
-  size_t over = WEFT_SEG_CANARY + WEFT_SEG_REDZONE + WEFT_SEG_UNWIND_RESERVE + WEFT_LINKED_SEG_HEADER;
+  size_t over = WEFT_SEG_GUARD + WEFT_LINKED_SEG_HEADER;
   int cls = bytes > ((size_t)1 << 40) ? -1 : weft_seg_class(bytes + over < 4096 ? 4096 : bytes + over);
   if (cls < 0)
     weft_fatal("weft: user thread %llu asked for a %zu-byte stack segment; the largest "
                "is %zu bytes",
                (unsigned long long)t->id, bytes,
-               weft_seg_class_size(WEFT_SEG_CLASSES - 1) - WEFT_SEG_CANARY -
-                   WEFT_SEG_REDZONE - WEFT_SEG_UNWIND_RESERVE - WEFT_LINKED_SEG_HEADER);
+               weft_seg_class_size(WEFT_SEG_CLASSES - 1) - WEFT_SEG_GUARD - WEFT_LINKED_SEG_HEADER);
   if (WEFT_UNLIKELY(seg_busy)) {
     call_in_handler(fn, arg, cls);
     return;
@@ -199,10 +204,11 @@ void __weft_call_on_new_segment(void (*fn)(void *), void *arg, size_t bytes) {
   seg->cls = cls;
 
   struct seg_frame frame __attribute__((cleanup(seg_leave))) = {t, seg, t->cur_lo,
-                                                                 t->cur_size};
+                                                                 t->cur_size, t->cur_guard};
   t->seg_top = seg;
   t->cur_lo = lo;
-  t->cur_size = size;
+  t->cur_size = (uint32_t)size;
+  t->cur_guard = WEFT_SEG_GUARD;
   weft_stack_limit_set(limit_of(lo));
 #if defined(__x86_64__)
   weft_segment_call(fn, arg, seg, &seg_busy); /* clears seg_busy once on the segment */

@@ -18,6 +18,9 @@
  * calls _Unwind_Resume from its own frame, and that takes several KiB),
  * signal handlers, uninstrumented callees. */
 #define WEFT_SEG_UNWIND_RESERVE 16384
+/* From a segment's low end to its stack limit, reserve included; a first
+ * segment the plugin sized may keep a smaller reserve (sched.c). */
+#define WEFT_SEG_GUARD (WEFT_SEG_CANARY + WEFT_SEG_REDZONE + WEFT_SEG_UNWIND_RESERVE)
 
 /* A per-worker cache of free segments, one list per size class. */
 struct weft_seg_cache {

@@ -105,6 +105,21 @@ void __weft_section_leave(struct weft_section_guard *guard) __attribute__((nothr
  * small. On a thread the runtime does not own it just calls fn(arg). */
 void __weft_call_on_new_segment(void (*fn)(void *), void *arg, size_t bytes);
 
+/* What a thread started on `fn` needs of its first segment, computed by the
+ * weft plugin with linked stacks: `stack` bytes above the stack limit and
+ * `reserve` bytes below it (WEFT_STACK_NEED_UNWINDS: the full reserve, for
+ * the C++ unwinder). A constructor the plugin emits in each object file
+ * registers its table; a thread spawned with no stack size on a function in
+ * a table gets a first segment of that size (docs/plugin.md, "First
+ * segments"). */
+struct weft_stack_need {
+  const void *fn;
+  uint32_t stack;
+  uint32_t reserve;
+};
+#define WEFT_STACK_NEED_UNWINDS 0xFFFFFFFFu
+void __weft_register_stack_needs(const struct weft_stack_need *table, size_t n);
+
 /* Threads. Every function returns 0 or an errno value unless it says
  * otherwise; none of them sets errno. */
 typedef struct weft_thread weft_thread_t;

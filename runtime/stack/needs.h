@@ -1,0 +1,14 @@
+/* stack: the plugin's table of entry-function stack needs. See needs.c. */
+#ifndef WEFT_STACK_NEEDS_H
+#define WEFT_STACK_NEEDS_H
+
+#include "weft/weft.h"
+
+#include "arch/cpu.h"
+
+/* The entry of `fn` in the registered tables, or null. */
+const struct weft_stack_need *weft_stack_need_of(const void *fn) WEFT_HIDDEN;
+/* Nonzero once a table was registered (one load on the spawn path). */
+int weft_stack_needs_present(void) WEFT_HIDDEN;
+
+#endif
