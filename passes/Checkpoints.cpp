@@ -16,6 +16,7 @@
 #include "llvm/IR/Module.h"
 #include "llvm/TargetParser/Triple.h"
 #include "llvm/Transforms/Utils/BasicBlockUtils.h"
+#include "llvm/Transforms/Utils/ModuleUtils.h"
 
 #include <map>
 #include <string>
@@ -81,6 +82,57 @@ Function *callOnNewSegment(Module &M) {
   if (F->isDeclaration())
     F->setLinkage(GlobalValue::ExternalWeakLinkage);
   return F;
+}
+
+/// The table of first-segment needs (runtime/stack/needs.c) of the
+/// functions a thread can start on, the address-taken ones whose reach is
+/// all bounded or checked: {function, stack above the limit, reserve below
+/// it or ~0 for the unwinder's}. A constructor registers it with the
+/// runtime, through a weak reference so that the code runs without libweft.
+void emitStackNeeds(Module &M, const StackBounds &Final) {
+  LLVMContext &C = M.getContext();
+  auto *Ptr = PointerType::getUnqual(C);
+  auto *I32 = Type::getInt32Ty(C);
+  auto *I64 = Type::getInt64Ty(C);
+  auto *EntryTy = StructType::get(C, {Ptr, I32, I32});
+  std::vector<Constant *> Entries;
+  for (Function &F : M) {
+    if (F.isDeclaration() || F.getName().starts_with("__weft_") || !F.hasAddressTaken())
+      continue;
+    const StackFacts *SF = Final.facts(F);
+    if (!SF || !SF->FirstSegmentKnown || SF->PathBytes >= UINT32_MAX ||
+        SF->ReserveBytes >= UINT32_MAX)
+      continue;
+    uint64_t Reserve = SF->Unwinds ? UINT32_MAX : SF->ReserveBytes;
+    Entries.push_back(ConstantStruct::get(
+        EntryTy, {&F, ConstantInt::get(I32, SF->PathBytes), ConstantInt::get(I32, Reserve)}));
+  }
+  if (Entries.empty())
+    return;
+  auto *TableTy = ArrayType::get(EntryTy, Entries.size());
+  auto *Table = new GlobalVariable(M, TableTy, /*isConstant=*/true, GlobalValue::PrivateLinkage,
+                                   ConstantArray::get(TableTy, Entries), "__weft_stack_needs");
+  auto *Register = cast<Function>(
+      M.getOrInsertFunction(StackNeedsRegisterName,
+                            FunctionType::get(Type::getVoidTy(C), {Ptr, I64}, false))
+          .getCallee());
+  if (Register->isDeclaration())
+    Register->setLinkage(GlobalValue::ExternalWeakLinkage);
+  Function *Ctor = Function::Create(FunctionType::get(Type::getVoidTy(C), false),
+                                    GlobalValue::InternalLinkage,
+                                    std::string(StackNeedsRegisterName) + ".ctor", M);
+  Ctor->addFnAttr(Attribute::NoUnwind);
+  BasicBlock *Entry = BasicBlock::Create(C, "entry", Ctor);
+  BasicBlock *Call = BasicBlock::Create(C, "register", Ctor);
+  BasicBlock *Done = BasicBlock::Create(C, "done", Ctor);
+  IRBuilder<> B(Entry);
+  B.CreateCondBr(B.CreateIsNotNull(Register), Call, Done);
+  B.SetInsertPoint(Call);
+  B.CreateCall(Register, {Table, ConstantInt::get(I64, Entries.size())});
+  B.CreateBr(Done);
+  B.SetInsertPoint(Done);
+  B.CreateRetVoid();
+  appendToGlobalCtors(M, Ctor, 65535);
 }
 
 /// A call to be made on a new segment: at a call site, the call as
@@ -487,8 +539,6 @@ PreservedAnalyses CheckpointsPass::run(Module &M, ModuleAnalysisManager &) {
           Calls.push_back({CP.Call, CP.NeedBytes ? CP.NeedBytes : LargeSegmentBytes});
       }
     }
-    if (Calls.empty() && Entries.empty())
-      return PreservedAnalyses::all();
     SlowPaths Paths;
     for (auto [CB, Need] : Calls)
       Sites.push_back(instrumentCall(*CB, Need, Paths));
@@ -499,8 +549,10 @@ PreservedAnalyses CheckpointsPass::run(Module &M, ModuleAnalysisManager &) {
 
   // What each checkpoint needs, on the frames of the instrumented code.
   StringMap<uint64_t> After;
-  if (Exact)
+  if (Exact && !Sites.empty())
     Exact = measureFrames(M, Codegen.get(), After, Sink.get(), Fallback);
+  else if (Exact)
+    After = Before; // nothing was inserted
   StackBounds Final(M, MaxPath, MinChunk, Exact);
   Type *I64 = Type::getInt64Ty(M.getContext());
   for (const Site &S : Sites) {
@@ -525,6 +577,7 @@ PreservedAnalyses CheckpointsPass::run(Module &M, ModuleAnalysisManager &) {
     S.Room->setOperand(1, ConstantInt::get(I64, checkedBytes(Need)));
     S.SlowCall->setArgOperand(S.SlowCall->arg_size() - 1, ConstantInt::get(I64, Segment));
   }
+  emitStackNeeds(M, Final);
   if (Exact && this->Final) {
     this->Final->Sizes = std::move(After);
     this->Final->Known = true;

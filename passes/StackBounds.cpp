@@ -3,6 +3,7 @@
 
 #include "Annotations.h"
 #include "Calls.h"
+#include "Checkpoints.h"
 
 #include "llvm/ADT/SCCIterator.h"
 #include "llvm/ADT/STLExtras.h"
@@ -193,6 +194,64 @@ StackBounds::StackBounds(Module &M, uint64_t MaxPath, uint64_t MinChunk,
     }
   }
   placeCheckpoints(CG);
+  if (Instrumented)
+    firstSegments(CG);
+}
+
+void StackBounds::firstSegments(CallGraph &CG) {
+  // Bottom-up over the components: what a function reaches is the union
+  // of what its component's members do and what their callees reach.
+  for (scc_iterator<CallGraph *> It = scc_begin(&CG); !It.isAtEnd(); ++It) {
+    bool Known = true, Unwinds = false;
+    uint64_t Reserve = 0;
+    std::vector<StackFacts *> Members;
+    for (CallGraphNode *N : *It) {
+      Function *F = N->getFunction();
+      if (!F || F->isDeclaration())
+        continue;
+      StackFacts &SF = Facts[F];
+      Members.push_back(&SF);
+      if (F->hasFnAttribute(SlowPathAttr))
+        continue; // runs below the limit; its callers count it
+      Known &= SF.FrameBytes.has_value();
+      uint64_t Slow = 0;
+      bool Checked = F->hasFnAttribute(EntryCheckAttr);
+      for (Instruction &I : instructions(*F)) {
+        if (isa<LandingPadInst>(I) || isa<ResumeInst>(I))
+          Unwinds = true;
+        auto *CB = dyn_cast<CallBase>(&I);
+        if (!CB || isIgnoredCall(*CB))
+          continue;
+        Function *G = directCallee(*CB);
+        if (G && G->hasFnAttribute(SlowPathAttr)) {
+          Slow = std::max(Slow, callCost(Facts[G]));
+          continue;
+        }
+        bool Marked = CB->hasMetadata(CheckpointMD);
+        Checked |= Marked;
+        if (!G || G->isDeclaration()) {
+          // Unchecked and of unknown use: the runtime's own calls, or a
+          // call CheckpointsPass could not instrument.
+          Known &= Marked || (G && externalBound(*G).has_value());
+          continue;
+        }
+        if (G == F || llvm::is_contained(*It, CG[G]))
+          continue;
+        const StackFacts &GF = Facts[G];
+        Known &= GF.FirstSegmentKnown;
+        Unwinds |= GF.Unwinds;
+        Reserve = std::max(Reserve, GF.ReserveBytes);
+      }
+      if (Checked)
+        Reserve = std::max(Reserve, StackLimitSlack + Slow +
+                                        (F->hasFnAttribute(EntryCheckAttr) ? callCost(SF) : 0));
+    }
+    for (StackFacts *SF : Members) {
+      SF->FirstSegmentKnown = Known;
+      SF->ReserveBytes = Reserve;
+      SF->Unwinds = Unwinds;
+    }
+  }
 }
 
 namespace {
@@ -376,7 +435,15 @@ void StackBounds::print(raw_ostream &OS) const {
       OS << *SF->SubtreeBytes;
     else
       OS << "unbounded (" << SF->Unbounded << ")";
-    OS << ", path " << SF->PathBytes << "\n";
+    OS << ", path " << SF->PathBytes;
+    if (Instrumented && SF->FirstSegmentKnown) {
+      OS << ", first segment: stack " << SF->PathBytes << ", reserve ";
+      if (SF->Unwinds)
+        OS << "unwinder";
+      else
+        OS << SF->ReserveBytes;
+    }
+    OS << "\n";
     for (const Checkpoint &C : SF->Checkpoints) {
       OS << "  checkpoint before ";
       const Function *G = directCallee(*C.Call);

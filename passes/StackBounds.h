@@ -84,6 +84,17 @@ struct StackFacts {
   /// Longest path from the function's entry to the next checkpoint.
   uint64_t PathBytes = 0;
   std::vector<Checkpoint> Checkpoints;
+  /// For a thread started on the function, on instrumented code (the
+  /// plugin's table of first-segment needs, runtime/stack/needs.c): every
+  /// call it can reach is bounded or checked, so PathBytes above the stack
+  /// limit and ReserveBytes below it are all its first segment needs.
+  bool FirstSegmentKnown = false;
+  /// Below the limit: the slack a passed check leaves, the slow path of a
+  /// failed one, the frame of a function checked at its entry (the
+  /// runtime adds its own frames); 0 when nothing reachable is checked.
+  uint64_t ReserveBytes = 0;
+  /// Reaches a C++ cleanup or handler: the unwinder runs on the segment.
+  bool Unwinds = false;
 };
 
 class StackBounds {
@@ -101,6 +112,7 @@ public:
 
 private:
   void placeCheckpoints(llvm::CallGraph &CG);
+  void firstSegments(llvm::CallGraph &CG);
 
   llvm::Module &M;
   uint64_t MaxPath, MinChunk;

@@ -138,7 +138,20 @@ EXPORT int pthread_getattr_np(pthread_t th, pthread_attr_t *attr) {
   if (is_weft(th)) {
     struct weft_thread *t = (struct weft_thread *)th;
     pthread_attr_init(attr);
-    pthread_attr_setstack(attr, t->stack_lo, (size_t)((char *)t - t->stack_lo));
+    size_t size = (size_t)((char *)t - t->stack_lo);
+    if (pthread_attr_setstack(attr, t->stack_lo, size) != 0) {
+      /* Under PTHREAD_STACK_MIN (a first segment sized by the plugin):
+       * glibc 2.36's struct pthread_attr keeps the stack's top at offset
+       * 24, its size at 32, and flags at 8 (ATTR_FLAG_STACKADDR 0x8). */
+      unsigned char *raw = (unsigned char *)attr;
+      void *top = (char *)t;
+      int flags;
+      memcpy(raw + 24, &top, sizeof top);
+      memcpy(raw + 32, &size, sizeof size);
+      memcpy(&flags, raw + 8, sizeof flags);
+      flags |= 0x8;
+      memcpy(raw + 8, &flags, sizeof flags);
+    }
     if (t->detached) pthread_attr_setdetachstate(attr, PTHREAD_CREATE_DETACHED);
     return 0;
   }

@@ -210,7 +210,7 @@ typedef struct { int state; } weft_once_t;
  * switch to another thread included, for the plugin's linked stacks: a call
  * to them needs no checkpoint of its own. About 300 bytes are used;
  * test/lit/e2e/sync-stack-bound.c measures it and checks the bound. */
-#define WEFT_SYNC_STACK_BOUND 1024
+#define WEFT_SYNC_STACK_BOUND 512
 
 int weft_mutex_init(weft_mutex_t *m);
 int weft_mutex_lock(weft_mutex_t *m) WEFT_STACK_BOUND(WEFT_SYNC_STACK_BOUND);

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 enum { STACK = 1 << 20 };
 static unsigned char *stack;
@@ -111,6 +112,151 @@ static void *m_reallocarray(size_t n) { return reallocarray(malloc(8), n, 40); }
 static void *m_strdup(size_t n) { fill(b, n % 60000 + 2, 'x'); return strdup(b); }
 static void *m_strndup(size_t n) { fill(b, sizeof b, 'x'); return strndup(b, n); }
 
+// The mutex and condition-variable calls on their slow paths: a lock held
+// by another thread for a moment (the futex wait), an unlock that wakes a
+// waiter, a wait that another thread signals, a timed wait that times out,
+// a signal to a waiting thread. These probes start other threads first
+// (which takes kilobytes of stack), so they measure the call alone: paint
+// the stack below their frame, make the call, count what it touched.
+enum { BELOW = 16384 };
+static long self_measured = -1;
+__attribute__((noinline)) static void paint_below(void) {
+  volatile unsigned char buf[BELOW];
+  for (size_t i = 0; i < sizeof buf; i++)
+    buf[i] = 0xA5;
+}
+__attribute__((noinline)) static uintptr_t sp_here(void) {
+  return (uintptr_t)__builtin_frame_address(0);
+}
+__attribute__((noinline)) static void note_use(uintptr_t top) {
+  const volatile unsigned char *p = (const volatile unsigned char *)(top - BELOW);
+  size_t i = 0;
+  while (i < BELOW && p[i] == 0xA5)
+    i++;
+  if ((long)(BELOW - i) > self_measured)
+    self_measured = (long)(BELOW - i);
+}
+#define MEASURE(call)                                                                \
+  do {                                                                               \
+    paint_below();                                                                   \
+    uintptr_t top_ = sp_here();                                                      \
+    call;                                                                            \
+    note_use(top_);                                                                  \
+  } while (0)
+static pthread_mutex_t pm = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pc = PTHREAD_COND_INITIALIZER;
+static volatile int pflag;
+static void pause_ms(long ms) {
+  struct timespec ts = {0, ms * 1000000};
+  nanosleep(&ts, NULL);
+}
+static void *holder(void *a) {
+  (void)a;
+  pthread_mutex_lock(&pm);
+  pflag = 1;
+  pause_ms(5);
+  pthread_mutex_unlock(&pm);
+  return NULL;
+}
+static void *signaller(void *a) {
+  (void)a;
+  pause_ms(5);
+  pthread_mutex_lock(&pm);
+  pflag = 1;
+  pthread_cond_signal(&pc);
+  pthread_mutex_unlock(&pm);
+  return NULL;
+}
+static void *waiter(void *a) {
+  (void)a;
+  pthread_mutex_lock(&pm);
+  pflag = 1;
+  while (pflag != 2)
+    pthread_cond_wait(&pc, &pm);
+  pthread_mutex_unlock(&pm);
+  return NULL;
+}
+static pthread_t other(void *(*fn)(void *)) {
+  pthread_t t;
+  pflag = 0;
+  if (pthread_create(&t, NULL, fn, NULL))
+    abort();
+  return t;
+}
+static long contended_lock(int (*lock)(pthread_mutex_t *)) {
+  pthread_t t = other(holder);
+  while (!pflag)
+    ;
+  long r;
+  MEASURE(r = lock(&pm));
+  pthread_mutex_unlock(&pm);
+  pthread_join(t, NULL);
+  return r;
+}
+static void *locker(void *a) {
+  (void)a;
+  pflag = 1;
+  pthread_mutex_lock(&pm);
+  pthread_mutex_unlock(&pm);
+  return NULL;
+}
+static long unlock_with_waiter(void) {
+  pthread_mutex_lock(&pm);
+  pthread_t t = other(locker);
+  while (!pflag)
+    ;
+  pause_ms(2); // the locker is in the futex wait
+  long r;
+  MEASURE(r = pthread_mutex_unlock(&pm));
+  pthread_join(t, NULL);
+  return r;
+}
+static int trylock_then_lock(pthread_mutex_t *m) {
+  return pthread_mutex_trylock(m) ? pthread_mutex_lock(m) : 0;
+}
+static long signalled_wait(int timed) {
+  pthread_t t = other(signaller);
+  pthread_mutex_lock(&pm);
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  ts.tv_sec += 10;
+  long r = 0;
+  while (!pflag)
+    MEASURE(r = timed ? pthread_cond_timedwait(&pc, &pm, &ts) : pthread_cond_wait(&pc, &pm));
+  pthread_mutex_unlock(&pm);
+  pthread_join(t, NULL);
+  return r;
+}
+static long timed_out(void) {
+  pthread_mutex_lock(&pm);
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  ts.tv_nsec += 2000000;
+  if (ts.tv_nsec >= 1000000000)
+    ts.tv_sec++, ts.tv_nsec -= 1000000000;
+  long r;
+  MEASURE(r = pthread_cond_timedwait(&pc, &pm, &ts));
+  pthread_mutex_unlock(&pm);
+  return r;
+}
+static long wake(int all) {
+  pthread_t t = other(waiter);
+  for (;;) {
+    pthread_mutex_lock(&pm);
+    if (pflag == 1)
+      break;
+    pthread_mutex_unlock(&pm);
+    pause_ms(1);
+  }
+  pflag = 2;
+  pthread_mutex_unlock(&pm);
+  pause_ms(1); // the waiter is back in the futex wait
+  long r;
+  MEASURE(r = all ? pthread_cond_broadcast(&pc) : pthread_cond_signal(&pc));
+  pthread_join(t, NULL);
+  return r;
+}
+
 #define FMT "%s %d %ld %f %e %g %Lf %x %p %*.*s|%.4000Lf", "abc", 1, 2L, 1e300, 1e-300, \
             3.3, 1e4000L, 5, (void *)a, 10, 5, "abcdefgh", 1e-4000L
 
@@ -190,7 +336,14 @@ static void *m_strndup(size_t n) { fill(b, sizeof b, 'x'); return strndup(b, n);
   X(__snprintf_chk, sink = __snprintf_chk(b, sizeof b, 1, sizeof b, FMT))            \
   X(__sprintf_chk, sink = __sprintf_chk(b, 1, sizeof b, FMT))                        \
   X(__vsnprintf_chk, sink = vsc(b, sizeof b, FMT))                                   \
-  X(__vsprintf_chk, sink = vspc(b, FMT))
+  X(__vsprintf_chk, sink = vspc(b, FMT))                                            \
+  X(pthread_mutex_lock, sink = contended_lock(pthread_mutex_lock))                   \
+  X(pthread_mutex_trylock, sink = contended_lock(trylock_then_lock))                 \
+  X(pthread_mutex_unlock, sink = unlock_with_waiter())                 \
+  X(pthread_cond_wait, sink = signalled_wait(0))                                     \
+  X(pthread_cond_timedwait, (sink = signalled_wait(1), sink += timed_out()))         \
+  X(pthread_cond_signal, sink = wake(0))                                             \
+  X(pthread_cond_broadcast, sink = wake(1))
 
 #define DEFINE(fn, code) \
   static void probe_##fn(void) { code; }
@@ -202,8 +355,11 @@ static size_t base;
 static int probed, over, missing;
 static void check(const char *name, void (*probe)(void), size_t bound) {
   touched(probe); // the first call may allocate (malloc's arenas, locale data)
+  self_measured = -1;
   size_t used = touched(probe);
   size_t own = used > base ? used - base : 0;
+  if (self_measured >= 0)
+    own = (size_t)self_measured;
   probed++;
   printf("%-20s used %6zu bound %6zu\n", name, own, bound);
   if (own > bound) {
