@@ -209,10 +209,10 @@ void StackBounds::firstSegments(CallGraph &CG) {
       Function *F = N->getFunction();
       if (!F || F->isDeclaration())
         continue;
-      StackFacts &SF = Facts[F];
-      Members.push_back(&SF);
       if (F->hasFnAttribute(SlowPathAttr))
         continue; // runs below the limit; its callers count it
+      StackFacts &SF = Facts[F];
+      Members.push_back(&SF);
       Known &= SF.FrameBytes.has_value();
       uint64_t Slow = 0;
       bool Checked = F->hasFnAttribute(EntryCheckAttr);
