@@ -41,13 +41,13 @@
 
 #include "arch/cpu.h"
 
-struct need_set {
+struct weft_need_set {
   size_t mask; /* slots - 1, a power of two minus one */
   size_t count;
   struct weft_stack_need slot[];
 };
 
-static struct need_set *_Atomic current;
+struct weft_need_set *_Atomic weft_stack_needs;
 static weft_spinlock reg_lock;
 
 /* Nonzero if the object holding `addr` resolves its symbols at load time. */
@@ -70,7 +70,7 @@ static size_t hash(const void *fn, size_t mask) {
   return (size_t)(h >> 32) & mask;
 }
 
-static void insert(struct need_set *s, const struct weft_stack_need *e) {
+static void insert(struct weft_need_set *s, const struct weft_stack_need *e) {
   size_t i = hash(e->fn, s->mask);
   while (s->slot[i].fn && s->slot[i].fn != e->fn) i = (i + 1) & s->mask;
   if (!s->slot[i].fn) s->count++;
@@ -80,10 +80,10 @@ static void insert(struct need_set *s, const struct weft_stack_need *e) {
 void __weft_register_stack_needs(const struct weft_stack_need *table, size_t n) {
   if (!table || n == 0 || !binds_now(table)) return;
   weft_spin_lock(&reg_lock);
-  struct need_set *old = atomic_load_explicit(&current, memory_order_relaxed);
+  struct weft_need_set *old = atomic_load_explicit(&weft_stack_needs, memory_order_relaxed);
   size_t want = (old ? old->count : 0) + n, slots = 16;
   while (slots < 2 * want) slots *= 2;
-  struct need_set *s = (struct need_set *)calloc(1, sizeof *s + slots * sizeof s->slot[0]);
+  struct weft_need_set *s = (struct weft_need_set *)calloc(1, sizeof *s + slots * sizeof s->slot[0]);
   if (!s) { /* no memory: threads keep default first segments */
     weft_spin_unlock(&reg_lock);
     return;
@@ -94,19 +94,15 @@ void __weft_register_stack_needs(const struct weft_stack_need *table, size_t n) 
       if (old->slot[i].fn) insert(s, &old->slot[i]);
   for (size_t i = 0; i < n; i++)
     if (table[i].fn) insert(s, &table[i]);
-  atomic_store_explicit(&current, s, memory_order_release);
+  atomic_store_explicit(&weft_stack_needs, s, memory_order_release);
   weft_spin_unlock(&reg_lock);
 }
 
 const struct weft_stack_need *weft_stack_need_of(const void *fn) {
-  struct need_set *s = atomic_load_explicit(&current, memory_order_acquire);
+  struct weft_need_set *s = atomic_load_explicit(&weft_stack_needs, memory_order_acquire);
   if (!s) return 0;
   for (size_t i = hash(fn, s->mask);; i = (i + 1) & s->mask) {
     if (s->slot[i].fn == fn) return &s->slot[i];
     if (!s->slot[i].fn) return 0;
   }
-}
-
-int weft_stack_needs_present(void) {
-  return atomic_load_explicit(&current, memory_order_relaxed) != 0;
 }
