@@ -5,9 +5,12 @@
 #include "Diagnostics.h"
 #include "StackBounds.h"
 
+#include "llvm/ADT/SCCIterator.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/Analysis/CallGraph.h"
 #include "llvm/IR/CFG.h"
+#include "llvm/IR/InstIterator.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Instructions.h"
@@ -16,6 +19,7 @@
 #include "llvm/IR/Module.h"
 #include "llvm/TargetParser/Triple.h"
 #include "llvm/Transforms/Utils/BasicBlockUtils.h"
+#include "llvm/Transforms/Utils/Cloning.h"
 #include "llvm/Transforms/Utils/ModuleUtils.h"
 
 #include <map>
@@ -501,6 +505,60 @@ Site instrumentEntry(Function &F, uint64_t Need, SlowPaths &Paths) {
   return Out;
 }
 
+/// How many levels of a self-recursive function one entry check covers. A
+/// check per call is what a naive fib pays most for (2-3 instructions on a
+/// body of a dozen), so a small function that only recurses into itself is
+/// unrolled: copies F.weft.1 .. F.weft.(K-1) without the check, F calling
+/// the first, each the next and the last F again, and F's check asks for
+/// the K levels' path. K is the largest power of two up to 8 whose levels
+/// fit in max-path and whose copies add at most 400 IR instructions (the
+/// cost is code size), so only small functions are unrolled.
+constexpr unsigned RecursionUnroll = 8;
+constexpr size_t UnrollMaxInstructions = 400;
+
+unsigned unrollFactor(const Function &F, uint64_t PathBytes, uint64_t MaxPath,
+                      const SmallPtrSetImpl<const Function *> &SelfOnly) {
+  if (!SelfOnly.count(&F))
+    return 1;
+  for (unsigned K = RecursionUnroll; K > 1; K /= 2)
+    if (K * PathBytes <= MaxPath && (K - 1) * F.getInstructionCount() <= UnrollMaxInstructions)
+      return K;
+  return 1;
+}
+
+/// The unrolling above; the copies' call-site checks join Sites, so their
+/// constants are patched with the others.
+void unrollRecursion(Function &F, unsigned K, std::vector<Site> &Sites) {
+  std::vector<Function *> Chain{&F};
+  size_t Own = Sites.size();
+  for (unsigned I = 1; I < K; ++I) {
+    ValueToValueMapTy VMap;
+    Function *Copy = CloneFunction(&F, VMap);
+    Copy->setName(F.getName() + ".weft." + std::to_string(I));
+    Copy->setLinkage(GlobalValue::InternalLinkage);
+    Copy->setVisibility(GlobalValue::DefaultVisibility);
+    Copy->setDSOLocal(true);
+    Copy->setComdat(F.getComdat());
+    for (size_t J = 0; J < Own; ++J) {
+      const Site &S = Sites[J];
+      if (!S.Call || S.Call->getFunction() != &F)
+        continue;
+      Site C = S;
+      C.Call = cast<CallBase>(VMap[S.Call]);
+      C.Room = cast<Instruction>(VMap[S.Room]);
+      C.SlowCall = cast<CallBase>(VMap[S.SlowCall]);
+      Sites.push_back(C);
+    }
+    Chain.push_back(Copy);
+  }
+  for (size_t I = 0; I < Chain.size(); ++I) {
+    Function *Next = Chain[(I + 1) % Chain.size()];
+    for (Instruction &Inst : instructions(*Chain[I]))
+      if (auto *CB = dyn_cast<CallBase>(&Inst); CB && CB->getCalledOperand() == &F)
+        CB->setCalledFunction(Next);
+  }
+}
+
 } // namespace
 
 PreservedAnalyses CheckpointsPass::run(Module &M, ModuleAnalysisManager &) {
@@ -542,6 +600,17 @@ PreservedAnalyses CheckpointsPass::run(Module &M, ModuleAnalysisManager &) {
     SlowPaths Paths;
     for (auto [CB, Need] : Calls)
       Sites.push_back(instrumentCall(*CB, Need, Paths));
+    SmallPtrSet<const Function *, 16> SelfOnly; // alone in their cycle
+    {
+      CallGraph CG(M);
+      for (scc_iterator<CallGraph *> It = scc_begin(&CG); !It.isAtEnd(); ++It)
+        if (It->size() == 1 && It.hasCycle())
+          if (Function *F = (*It)[0]->getFunction())
+            SelfOnly.insert(F);
+    }
+    for (Function *F : Entries)
+      if (unsigned K = unrollFactor(*F, Stack.facts(*F)->PathBytes, MaxPath, SelfOnly); K > 1)
+        unrollRecursion(*F, K, Sites);
     for (Function *F : Entries)
       Sites.push_back(instrumentEntry(*F, Stack.facts(*F)->PathBytes, Paths));
   }

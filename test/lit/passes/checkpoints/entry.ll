@@ -35,10 +35,13 @@ done:
 ; CHECK: [[LINKED]]:
 ; CHECK-NEXT: [[R:%.*]] = tail call i32 @__weft_slow.{{[0-9]+}}(i32 %n, i64 {{[0-9]+}})
 ; CHECK-NEXT: ret i32 [[R]]
-; The recursive call itself is left as it was.
+; The recursive call itself is left as it was, but for its callee: a small
+; function that recurses only into itself is unrolled, so that one check
+; covers eight levels: rec calls a copy without the check, rec.weft.1,
+; which calls rec.weft.2, ..., and rec.weft.7 calls rec again.
 ; CHECK: again:
 ; CHECK-NEXT: %m = sub i32 %n, 1
-; CHECK-NEXT: %r = call i32 @rec(i32 %m)
+; CHECK-NEXT: %r = call i32 @rec.weft.1(i32 %m)
 ; CHECK-NEXT: ret i32 %r
 
 define void @stores(ptr %p, i32 %n) {
@@ -67,7 +70,7 @@ done:
 ; CHECK: entry:
 ; CHECK-NEXT: store i32 %n, ptr %p
 ; CHECK-NOT: weft.low
-; CHECK: call void @stores(ptr %p, i32 %m)
+; CHECK: call void @stores.weft.1(ptr %p, i32 %m)
 ; CHECK-NOT: !weft.checkpoint
 
 define i32 @ping(i32 %n) {
@@ -107,6 +110,15 @@ define void @big(i32 %n) {
 ; CHECK: call void @__weft_slow.{{[0-9]+}}(i32 %m, i64 {{[0-9]+}})
 ; CHECK: [[FAST]]:
 ; CHECK-NEXT: call void @big(i32 %m), !weft.checkpoint
+
+; The copies: no check, each calling the next, the last the checked one.
+; CHECK-LABEL: define internal i32 @rec.weft.1(i32 %n)
+; CHECK-NOT: weft.low
+; CHECK: call i32 @rec.weft.2(i32 %m)
+; CHECK-LABEL: define internal i32 @rec.weft.7(i32 %n)
+; CHECK-NOT: weft.low
+; CHECK: call i32 @rec(i32 %m)
+; CHECK-NOT: @rec.weft.8
 
 ; The slow path of an entry check runs a thunk that calls the function
 ; itself, with its arguments.

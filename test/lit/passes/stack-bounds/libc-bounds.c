@@ -97,7 +97,7 @@ static long vspc(char *out, const char *fmt, ...) {
   return r;
 }
 static long allocs(void *(*one)(size_t)) {
-  void *p[512];
+  static void *p[512]; // not on the stack: the probe measures the calls
   long r = 0;
   for (int i = 0; i < 512; i++) p[i] = one((size_t)i * 977 + 1);
   for (int i = 0; i < 512; i++) r += p[i] != NULL, free(p[i]);
@@ -354,12 +354,18 @@ static void baseline(void) { sink = 0; }
 static size_t base;
 static int probed, over, missing;
 static void check(const char *name, void (*probe)(void), size_t bound) {
-  touched(probe); // the first call may allocate (malloc's arenas, locale data)
-  self_measured = -1;
-  size_t used = touched(probe);
-  size_t own = used > base ? used - base : 0;
-  if (self_measured >= 0)
-    own = (size_t)self_measured;
+  // Twice, keeping the larger: the first call may set things up (a
+  // thread's malloc arena, locale data), which the bound must cover too.
+  size_t own = 0;
+  for (int round = 0; round < 2; round++) {
+    self_measured = -1;
+    size_t used = touched(probe);
+    size_t this_one = used > base ? used - base : 0;
+    if (self_measured >= 0)
+      this_one = (size_t)self_measured;
+    if (this_one > own)
+      own = this_one;
+  }
   probed++;
   printf("%-20s used %6zu bound %6zu\n", name, own, bound);
   if (own > bound) {
