@@ -510,10 +510,13 @@ Site instrumentEntry(Function &F, uint64_t Need, SlowPaths &Paths) {
 /// body of a dozen), so a small function that only recurses into itself is
 /// unrolled: copies F.weft.1 .. F.weft.(K-1) without the check, F calling
 /// the first, each the next and the last F again, and F's check asks for
-/// the K levels' path. K is the largest power of two up to 8 whose levels
+/// the K levels' path. K is the largest power of two up to 16 whose levels
 /// fit in max-path and whose copies add at most 400 IR instructions (the
 /// cost is code size), so only small functions are unrolled.
-constexpr unsigned RecursionUnroll = 8;
+constexpr unsigned RecursionUnroll = 16;
+/// The largest need of a call a function checked at its entry leaves to
+/// that check (a call to malloc: 16 KiB).
+constexpr uint64_t FoldBytes = 16 * 1024;
 constexpr size_t UnrollMaxInstructions = 400;
 
 unsigned unrollFactor(const Function &F, uint64_t PathBytes, uint64_t MaxPath,
@@ -592,6 +595,12 @@ PreservedAnalyses CheckpointsPass::run(Module &M, ModuleAnalysisManager &) {
         continue;
       for (const Checkpoint &CP : SF->Checkpoints) {
         if (CP.Why == Checkpoint::Recursion && Entries.count(directCallee(*CP.Call)))
+          continue;
+        // A function checked at its entry asks there for what its calls of
+        // known use need too (the need of its own entry check then covers
+        // them, see below), up to FoldBytes: one check instead of two.
+        if (CP.Why == Checkpoint::MaxPath && CP.NeedBytes && CP.NeedBytes <= FoldBytes &&
+            Entries.count(&F))
           continue;
         if (canInstrument(*CP.Call))
           Calls.push_back({CP.Call, CP.NeedBytes ? CP.NeedBytes : LargeSegmentBytes});
