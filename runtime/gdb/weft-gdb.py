@@ -12,6 +12,9 @@ KINDS = ["none", "io", "accept", "connect", "poll", "sleep", "process", "file",
          "join", "mutex", "cond", "rwlock", "barrier", "semaphore", "channel", "once"]
 
 
+MAGIC = 0x77656674  # WEFT_THREAD_MAGIC; 0 on a free descriptor a worker keeps listed
+
+
 def _threads():
     heads = [gdb.parse_and_eval("*weft_gdb_all_threads")]
     workers = gdb.parse_and_eval("*weft_gdb_workers")
@@ -20,7 +23,8 @@ def _threads():
     for t in heads:
         seen = 0
         while int(t) != 0 and seen < 10000000:
-            yield t
+            if int(t["magic"]) == MAGIC:
+                yield t
             t = t["all_next"]
             seen += 1
 

@@ -662,7 +662,9 @@ static void ext_claims_run(void) {
 /* Free descriptors a worker keeps per class: up to 32 MiB of segments,
  * between 2 and 256 of them. */
 static inline uint32_t free_threads_max(int cls) {
-  size_t n = ((size_t)32 << 20) / weft_seg_class_size(cls);
+  /* 32 MiB over the class size, (2 or 3) << shift, without a division. */
+  size_t n = ((size_t)32 << 20) >> (WEFT_SEG_MIN_SHIFT - 1 + (cls >> 1));
+  n = cls & 1 ? n / 3 : n / 2;
   return n > 256 ? 256 : n < 2 ? 2 : (uint32_t)n;
 }
 
@@ -691,7 +693,10 @@ static void list_remove(struct weft_thread **head, struct weft_thread *t) {
   if (t->all_next) t->all_next->all_prev = t->all_prev;
 }
 
-/* t, spawned by w and unlinked from w's list, into w's free list. */
+/* t, spawned by w, into w's free list. A free descriptor stays in w's list
+ * of threads (magic 0: the gdb extension skips it), so that neither the
+ * exit nor the next spawn touches its neighbours there; it leaves the list
+ * with its segment. */
 static inline void free_local(struct weft_worker *w, struct weft_thread *t) {
   int cls = t->seg_class;
   if (WEFT_LIKELY(w->free_count[cls] < free_threads_max(cls))) {
@@ -699,6 +704,7 @@ static inline void free_local(struct weft_worker *w, struct weft_thread *t) {
     w->free_threads[cls] = t;
     w->free_count[cls]++;
   } else {
+    list_remove(&w->all_head, t);
     weft_seg_free(&w->segs, t->stack_lo, cls);
   }
 }
@@ -709,7 +715,6 @@ static void drain_remote_free(struct weft_worker *w) {
   struct weft_thread *t = atomic_exchange_explicit(&w->remote_free, 0, memory_order_acquire);
   while (t) {
     struct weft_thread *next = t->rq_next;
-    list_remove(&w->all_head, t);
     free_local(w, t);
     t = next;
   }
@@ -721,6 +726,7 @@ static void reclaim_local(struct weft_worker *w) {
   for (int cls = 0; cls < WEFT_SEG_CLASSES; cls++) {
     for (struct weft_thread *t = w->free_threads[cls], *next; t; t = next) {
       next = t->rq_next;
+      list_remove(&w->all_head, t);
       weft_seg_free(0, t->stack_lo, cls);
     }
     w->free_threads[cls] = 0;
@@ -757,7 +763,6 @@ static inline __attribute__((always_inline)) void free_thread(struct weft_worker
                                                               struct weft_thread *t) {
   t->magic = 0;
   if (WEFT_LIKELY(w && (int)w->index == t->list_worker)) {
-    list_remove(&w->all_head, t);
     free_local(w, t);
   } else {
     free_thread_slow(w, t);
@@ -852,13 +857,16 @@ static void thread_entry(struct weft_transfer tr) {
  * bytes of which the thread does not need. A segment lies at a multiple of
  * its size in its arena, so descriptors (and the stack tops below them) at the very top
  * would all sit at one offset in their page, and the L1 cache, indexed by
- * that offset, would hold few of them at a time: each goes 128 bytes times
- * the segment's colour (0-15) lower, as far as the slack allows. (Sixteen
- * colours keep a small thread's descriptor and stack in one page.) */
+ * that offset, would hold few of them at a time: each goes 64 bytes times
+ * the segment's colour (0-47) lower, as far as the slack allows. (At most
+ * 3 KiB lower: a small thread's descriptor and its first 800 bytes of stack
+ * stay in one page.) */
 #define DESCRIPTOR_BYTES ((sizeof(struct weft_thread) + 63) & ~(size_t)63)
+#define COLOURS 48
+#define MAX_COLOUR (COLOURS * 64)
 static struct weft_thread *thread_init(struct weft_worker *w, char *lo, int cls, size_t slack) {
   size_t size = weft_seg_class_size(cls);
-  size_t colour = (((uintptr_t)lo / size) & 15) * 128;
+  size_t colour = (((uintptr_t)lo / size) % COLOURS) * 64; /* < MAX_COLOUR */
   if (colour > slack) colour = slack & ~(size_t)63;
   struct weft_thread *t = (struct weft_thread *)(lo + size - DESCRIPTOR_BYTES - colour);
   memset(t, 0, sizeof *t);
@@ -949,16 +957,16 @@ static inline __attribute__((always_inline)) int spawn(struct weft_thread **out,
   }
   /* A free descriptor placed for a thread that needed less of the segment
    * than this one (a larger colour) is placed again. */
-  if (WEFT_UNLIKELY(t != 0) &&
-      WEFT_UNLIKELY((size_t)((char *)t - t->stack_lo) + slack + DESCRIPTOR_BYTES <
-                    weft_seg_class_size(cls))) {
+  if (WEFT_UNLIKELY(t != 0) && WEFT_UNLIKELY(slack < MAX_COLOUR) &&
+      (size_t)((char *)t - t->stack_lo) + slack + DESCRIPTOR_BYTES < weft_seg_class_size(cls)) {
     w->free_threads[cls] = t->rq_next;
     w->free_count[cls]--;
+    list_remove(&w->all_head, t);
     t = thread_init(w, t->stack_lo, cls, slack);
   } else if (WEFT_LIKELY(t != 0)) {
+    /* Still in w's list of threads (free_local). */
     w->free_threads[cls] = t->rq_next;
     w->free_count[cls]--;
-    list_add(w, t);
     atomic_store_explicit(&t->wake_token,
                           atomic_load_explicit(&t->wake_token, memory_order_relaxed) & ~(uint64_t)1,
                           memory_order_relaxed);
