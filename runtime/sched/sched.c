@@ -670,7 +670,7 @@ static inline uint32_t free_threads_max(int cls) {
 
 static void list_add(struct weft_worker *w, struct weft_thread *t) {
   if (WEFT_LIKELY(w != 0)) {
-    t->list_worker = (int)w->index;
+    t->list_worker = (int16_t)w->index;
     t->all_prev = 0;
     t->all_next = w->all_head;
     if (w->all_head) w->all_head->all_prev = t;
@@ -872,7 +872,7 @@ static struct weft_thread *thread_init(struct weft_worker *w, char *lo, int cls,
   memset(t, 0, sizeof *t);
   t->stack_lo = lo;
   t->stack_size = size;
-  t->seg_class = cls;
+  t->seg_class = (int16_t)cls;
   t->cur_lo = lo;
   t->cur_size = (uint32_t)size;
   t->timer.index = -1;

@@ -88,8 +88,9 @@ struct weft_thread {
   char *cur_lo;
   uint32_t cur_size;
   uint32_t cur_guard;
-  int list_worker;                 /* whose all-threads list holds it; -1: global */
-  int seg_class;
+  int16_t list_worker;             /* whose all-threads list holds it; -1: global */
+  int16_t seg_class;
+  uint32_t base_guard;             /* cur_guard on the base segment (set by spawn) */
   /* line 2 */
   /* The live threads, for gdb: each in the list of the worker that spawned
    * it, which only that worker's kernel thread changes (no lock), or in
@@ -101,7 +102,6 @@ struct weft_thread {
   char *stack_lo;
   /* cold */
   size_t stack_size;
-  uint32_t base_guard;             /* cur_guard on the base segment */
   struct weft_timer timer;
   struct weft_fiber fiber;
 };
