@@ -11,6 +11,7 @@
 #define WEFT_CONTEXT_CONTEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "arch/cpu.h"
 
@@ -30,6 +31,28 @@ struct weft_transfer weft_context_jump(void *const to, void *data) WEFT_HIDDEN;
 #else
 #define weft_context_jump jump_fcontext
 #endif
+
+/* A new context for a thread's stack, the same as
+ * make_fcontext(top, size, fn) for the `fn` weft_context_proto_init was
+ * given. Boost's make_fcontext stores the FPU control words into every
+ * context it makes (fnstcw and stmxcsr, slow instructions), and the start
+ * frame it writes below the stack top is the same for every stack, so
+ * weft makes one at start-up and copies it (context.c checks that frames
+ * made at two places agree; if they do not, it calls make_fcontext). */
+struct weft_context_proto {
+  int ok;
+  unsigned below;             /* bytes from the context to the aligned top */
+  unsigned char bytes[64];    /* the 64 bytes below the aligned top */
+};
+extern struct weft_context_proto weft_context_proto WEFT_HIDDEN;
+void weft_context_proto_init(void (*fn)(struct weft_transfer)) WEFT_HIDDEN;
+static inline void *weft_context_make(void *top, size_t size, void (*fn)(struct weft_transfer)) {
+  if (WEFT_UNLIKELY(!weft_context_proto.ok)) return make_fcontext(top, size, fn);
+  char *aligned = (char *)((uintptr_t)top & ~(uintptr_t)15);
+  __builtin_memcpy(aligned - sizeof weft_context_proto.bytes, weft_context_proto.bytes,
+                   sizeof weft_context_proto.bytes);
+  return aligned - weft_context_proto.below;
+}
 
 /* Per-context sanitizer state. */
 struct weft_fiber {

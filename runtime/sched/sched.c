@@ -1011,7 +1011,7 @@ static inline __attribute__((always_inline)) int spawn(struct weft_thread **out,
   atomic_store_explicit(&t->join, detached ? WEFT_JOIN_DETACHED : 0, memory_order_relaxed);
   t->last_worker = -1;
   char *top = (char *)t;
-  t->ctx = make_fcontext(top, (size_t)(top - t->cur_lo), thread_entry);
+  t->ctx = weft_context_make(top, (size_t)(top - t->cur_lo), thread_entry);
   atomic_store_explicit(&t->ctx_ready, 1, memory_order_relaxed);
   if (out) *out = t;
   if (WEFT_LIKELY(w != 0)) {
@@ -1411,6 +1411,7 @@ static void runtime_init(void) {
   rt.nworkers = (unsigned)n;
   rt.default_stack = env_size("WEFT_STACK_SIZE", 256 * 1024);
   rt.default_class = weft_seg_class(rt.default_stack);
+  weft_context_proto_init(thread_entry);
   if (rt.default_class < 0) rt.default_class = WEFT_SEG_CLASSES - 1;
   rt.workers = (struct weft_worker *)aligned_alloc(WEFT_CACHELINE,
                                                    sizeof(struct weft_worker) * rt.nworkers);
