@@ -101,11 +101,8 @@ void emitStackNeeds(Module &M, const StackBounds &Final) {
   auto *EntryTy = StructType::get(C, {Ptr, I32, I32});
   std::vector<Constant *> Entries;
   for (Function &F : M) {
-    if (F.isDeclaration() || F.getName().starts_with("__weft_") || !F.hasAddressTaken())
-      continue;
     const StackFacts *SF = Final.facts(F);
-    if (!SF || !SF->FirstSegmentKnown || SF->PathBytes >= UINT32_MAX ||
-        SF->ReserveBytes >= UINT32_MAX)
+    if (!SF || !hasFirstSegmentNeed(F, *SF))
       continue;
     uint64_t Reserve = SF->Unwinds ? UINT32_MAX : SF->ReserveBytes;
     Entries.push_back(ConstantStruct::get(

@@ -166,6 +166,12 @@ void addStackBounds(json::Value &Report, const StackBounds &Stack) {
       (*Fn)["bound_bytes"] = static_cast<int64_t>(*SF->SubtreeBytes);
     (*Fn)["path_bytes"] = static_cast<int64_t>(SF->PathBytes);
     (*Fn)["checkpoints"] = static_cast<int64_t>(SF->Checkpoints.size());
+    // Its entry in the table that sizes a thread's first segment.
+    if (Stack.instrumented() && hasFirstSegmentNeed(*F, *SF))
+      (*Fn)["first_segment"] = json::Object{
+          {"stack_bytes", static_cast<int64_t>(SF->PathBytes)},
+          {"reserve_bytes", SF->Unwinds ? json::Value("unwinder")
+                                        : json::Value(static_cast<int64_t>(SF->ReserveBytes))}};
   }
 }
 

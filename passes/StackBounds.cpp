@@ -198,6 +198,11 @@ StackBounds::StackBounds(Module &M, uint64_t MaxPath, uint64_t MinChunk,
     firstSegments(CG);
 }
 
+bool hasFirstSegmentNeed(const Function &F, const StackFacts &SF) {
+  return !F.isDeclaration() && !F.getName().starts_with("__weft_") && F.hasAddressTaken() &&
+         SF.FirstSegmentKnown && SF.PathBytes < UINT32_MAX && SF.ReserveBytes < UINT32_MAX;
+}
+
 void StackBounds::firstSegments(CallGraph &CG) {
   // Bottom-up over the components: what a function reaches is the union
   // of what its component's members do and what their callees reach.

@@ -132,6 +132,12 @@ inline constexpr const char *SlowPathAttr = "weft-slow-path";
 /// own cycle are checkpoints.
 inline constexpr const char *EntryCheckAttr = "weft-entry-check";
 
+/// Whether F has an entry in the module's table of first-segment needs: a
+/// thread can start on it (its address is taken), it is the program's own
+/// (not one of the plugin's thunks and slow paths), and everything it
+/// reaches is bounded or checked.
+bool hasFirstSegmentNeed(const llvm::Function &F, const StackFacts &SF);
+
 /// What a call to an external function may use: its WEFT_STACK_BOUND, else
 /// its entry in runtime/libc_stack_bounds.def, else nothing known.
 std::optional<uint64_t> externalBound(const llvm::Function &F);

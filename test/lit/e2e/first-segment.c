@@ -23,6 +23,12 @@
 // CHECK: recurses: segment {{[0-9]+}} bytes (small), sum right, canary untouched
 // RUN: env WEFT_WORKERS=2 %t many | FileCheck %s --check-prefix=MANY
 // MANY: 200 threads recursing on 2 workers: sums right
+// The report gives each table entry.
+// RUN: rm -rf %t.report && %clang_weft -O2 -fplugin-arg-weft-linked-stacks -fplugin-arg-weft-report=%t.report -I%weft_include -c %s -o %t.o
+// RUN: python3 -c "import json,sys; [print(f['name'], f.get('first_segment')) for f in json.load(open(sys.argv[1]))['functions'] if f['name'] in ('waits', 'recurses', 'down')]" %t.report/first-segment.c.weft.json | FileCheck %s --check-prefix=REPORT
+// REPORT-DAG: waits {'reserve_bytes': 0, 'stack_bytes': {{[1-9][0-9]*}}}
+// REPORT-DAG: recurses {'reserve_bytes': {{[1-9][0-9]*}}, 'stack_bytes': {{[1-9][0-9]*}}}
+// REPORT-DAG: down None
 // RUN: %clang_weft -O2 -fplugin-arg-weft-linked-stacks -I%weft_include %s $(weft-config --libs) -Wl,-z,lazy -o %t.lazy
 // RUN: env WEFT_WORKERS=1 %t.lazy | FileCheck %s --check-prefix=LAZY
 // LAZY: returns: segment {{[0-9]+}} bytes (default)
