@@ -113,27 +113,30 @@ void emitStackNeeds(Module &M, const StackBounds &Final) {
   auto *TableTy = ArrayType::get(EntryTy, Entries.size());
   auto *Table = new GlobalVariable(M, TableTy, /*isConstant=*/true, GlobalValue::PrivateLinkage,
                                    ConstantArray::get(TableTy, Entries), "__weft_stack_needs");
-  auto *Register = cast<Function>(
-      M.getOrInsertFunction(StackNeedsRegisterName,
-                            FunctionType::get(Type::getVoidTy(C), {Ptr, I64}, false))
-          .getCallee());
-  if (Register->isDeclaration())
-    Register->setLinkage(GlobalValue::ExternalWeakLinkage);
-  Function *Ctor = Function::Create(FunctionType::get(Type::getVoidTy(C), false),
-                                    GlobalValue::InternalLinkage,
-                                    std::string(StackNeedsRegisterName) + ".ctor", M);
-  Ctor->addFnAttr(Attribute::NoUnwind);
-  BasicBlock *Entry = BasicBlock::Create(C, "entry", Ctor);
-  BasicBlock *Call = BasicBlock::Create(C, "register", Ctor);
-  BasicBlock *Done = BasicBlock::Create(C, "done", Ctor);
-  IRBuilder<> B(Entry);
-  B.CreateCondBr(B.CreateIsNotNull(Register), Call, Done);
-  B.SetInsertPoint(Call);
-  B.CreateCall(Register, {Table, ConstantInt::get(I64, Entries.size())});
-  B.CreateBr(Done);
-  B.SetInsertPoint(Done);
-  B.CreateRetVoid();
-  appendToGlobalCtors(M, Ctor, 65535);
+  // (un)register(Table, N) if the runtime is there.
+  auto Caller = [&](const char *Name, const char *Suffix) {
+    auto *Callee = cast<Function>(
+        M.getOrInsertFunction(Name, FunctionType::get(Type::getVoidTy(C), {Ptr, I64}, false))
+            .getCallee());
+    if (Callee->isDeclaration())
+      Callee->setLinkage(GlobalValue::ExternalWeakLinkage);
+    Function *F = Function::Create(FunctionType::get(Type::getVoidTy(C), false),
+                                   GlobalValue::InternalLinkage, std::string(Name) + Suffix, M);
+    F->addFnAttr(Attribute::NoUnwind);
+    BasicBlock *Entry = BasicBlock::Create(C, "entry", F);
+    BasicBlock *Call = BasicBlock::Create(C, "call", F);
+    BasicBlock *Done = BasicBlock::Create(C, "done", F);
+    IRBuilder<> B(Entry);
+    B.CreateCondBr(B.CreateIsNotNull(Callee), Call, Done);
+    B.SetInsertPoint(Call);
+    B.CreateCall(Callee, {Table, ConstantInt::get(I64, Entries.size())});
+    B.CreateBr(Done);
+    B.SetInsertPoint(Done);
+    B.CreateRetVoid();
+    return F;
+  };
+  appendToGlobalCtors(M, Caller(StackNeedsRegisterName, ".ctor"), 65535);
+  appendToGlobalDtors(M, Caller(StackNeedsUnregisterName, ".dtor"), 65535);
 }
 
 /// A call to be made on a new segment: at a call site, the call as

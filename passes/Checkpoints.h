@@ -40,6 +40,7 @@ namespace weft {
 inline constexpr const char *CallOnNewSegmentName = "__weft_call_on_new_segment";
 /// Registers an object file's table of first-segment needs (weft/weft.h).
 inline constexpr const char *StackNeedsRegisterName = "__weft_register_stack_needs";
+inline constexpr const char *StackNeedsUnregisterName = "__weft_unregister_stack_needs";
 /// The stack limit's slot: %fs:0x70 (address space 257 is %fs on x86-64).
 inline constexpr uint64_t StackLimitSlot = 0x70;
 inline constexpr unsigned StackLimitAddrSpace = 257;

@@ -28,7 +28,9 @@
  * The tables form a hash set keyed by function address, rebuilt whole on
  * each registration (constructors, dlopen) and published with one atomic
  * store, so lookups take no lock. The sets a registration replaces are kept
- * (a spawn may still be reading one); they are small and few.
+ * (a spawn may still be reading one); they are small and few. An object's
+ * destructor (dlclose) unregisters its table, so that code loaded later at
+ * the same addresses is not taken for it.
  */
 #define _GNU_SOURCE
 #include "stack/needs.h"
@@ -77,24 +79,44 @@ static void insert(struct weft_need_set *s, const struct weft_stack_need *e) {
   s->slot[i] = *e; /* a function in two tables (a comdat): the last one */
 }
 
-void __weft_register_stack_needs(const struct weft_stack_need *table, size_t n) {
-  if (!table || n == 0 || !binds_now(table)) return;
-  weft_spin_lock(&reg_lock);
+static int in_table(const void *fn, const struct weft_stack_need *table, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (table[i].fn == fn) return 1;
+  return 0;
+}
+
+/* The current set, less the functions of `drop`, plus the entries of `add`
+ * (either may be empty), published in one store. Under reg_lock. */
+static void rebuild(const struct weft_stack_need *drop, size_t ndrop,
+                    const struct weft_stack_need *add, size_t nadd) {
   struct weft_need_set *old = atomic_load_explicit(&weft_stack_needs, memory_order_relaxed);
-  size_t want = (old ? old->count : 0) + n, slots = 16;
+  size_t want = (old ? old->count : 0) + nadd, slots = 16;
   while (slots < 2 * want) slots *= 2;
   struct weft_need_set *s = (struct weft_need_set *)calloc(1, sizeof *s + slots * sizeof s->slot[0]);
-  if (!s) { /* no memory: threads keep default first segments */
-    weft_spin_unlock(&reg_lock);
+  if (!s) { /* no memory: leave the set as it is (a drop empties it) */
+    if (ndrop) atomic_store_explicit(&weft_stack_needs, 0, memory_order_release);
     return;
   }
   s->mask = slots - 1;
   if (old)
     for (size_t i = 0; i <= old->mask; i++)
-      if (old->slot[i].fn) insert(s, &old->slot[i]);
-  for (size_t i = 0; i < n; i++)
-    if (table[i].fn) insert(s, &table[i]);
+      if (old->slot[i].fn && !in_table(old->slot[i].fn, drop, ndrop)) insert(s, &old->slot[i]);
+  for (size_t i = 0; i < nadd; i++)
+    if (add[i].fn) insert(s, &add[i]);
   atomic_store_explicit(&weft_stack_needs, s, memory_order_release);
+}
+
+void __weft_register_stack_needs(const struct weft_stack_need *table, size_t n) {
+  if (!table || n == 0 || !binds_now(table)) return;
+  weft_spin_lock(&reg_lock);
+  rebuild(0, 0, table, n);
+  weft_spin_unlock(&reg_lock);
+}
+
+void __weft_unregister_stack_needs(const struct weft_stack_need *table, size_t n) {
+  if (!table || n == 0 || !atomic_load_explicit(&weft_stack_needs, memory_order_relaxed)) return;
+  weft_spin_lock(&reg_lock);
+  rebuild(table, n, 0, 0);
   weft_spin_unlock(&reg_lock);
 }
 

@@ -119,6 +119,8 @@ struct weft_stack_need {
 };
 #define WEFT_STACK_NEED_UNWINDS 0xFFFFFFFFu
 void __weft_register_stack_needs(const struct weft_stack_need *table, size_t n);
+/* The object's destructor: its functions leave the tables (dlclose). */
+void __weft_unregister_stack_needs(const struct weft_stack_need *table, size_t n);
 
 /* Threads. Every function returns 0 or an errno value unless it says
  * otherwise; none of them sets errno. */

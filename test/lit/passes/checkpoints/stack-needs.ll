@@ -68,10 +68,14 @@ define ptr @dynamic(i64 %n) {
 
 ; CHECK: @__weft_stack_needs = private constant [4 x { ptr, i32, i32 }] [{ ptr, i32, i32 } { ptr @locks, i32 [[LOCKS:[0-9]+]], i32 0 }, { ptr, i32, i32 } { ptr @recurses, i32 {{[0-9]+}}, i32 [[RESERVE:[1-9][0-9]*]] }, { ptr, i32, i32 } { ptr @calls_unknown, i32 {{[0-9]+}}, i32 {{[1-9][0-9]*}} }, { ptr, i32, i32 } { ptr @cleans_up, i32 {{[0-9]+}}, i32 -1 }]
 ; CHECK: @llvm.global_ctors = appending global [1 x { i32, ptr, ptr }] [{ i32, ptr, ptr } { i32 65535, ptr @__weft_register_stack_needs.ctor, ptr null }]
+; CHECK: @llvm.global_dtors = appending global [1 x { i32, ptr, ptr }] [{ i32, ptr, ptr } { i32 65535, ptr @__weft_unregister_stack_needs.dtor, ptr null }]
 ; CHECK: declare extern_weak void @__weft_register_stack_needs(ptr, i64)
 ; CHECK: define internal void @__weft_register_stack_needs.ctor()
 ; CHECK: icmp ne ptr @__weft_register_stack_needs, null
 ; CHECK: call void @__weft_register_stack_needs(ptr @__weft_stack_needs, i64 4)
+; CHECK: define internal void @__weft_unregister_stack_needs.dtor()
+; CHECK: icmp ne ptr @__weft_unregister_stack_needs, null
+; CHECK: call void @__weft_unregister_stack_needs(ptr @__weft_stack_needs, i64 4)
 
 ; PRINT: function locks: {{.*}}, first segment: stack {{[0-9]+}}, reserve 0
 ; PRINT: function helper: {{.*}}, first segment: stack {{[0-9]+}}, reserve 0
