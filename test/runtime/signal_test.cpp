@@ -654,7 +654,7 @@ TEST(Signal, OneHandlerInterruptsEveryParkedCall) {
 
 // Handlers run on the worker's alternate signal stack, with the stack
 // limit set within it; on a kernel thread weft does not run they run as
-// before, with no alternate stack and the limit 0. sigaction(oldact)
+// before, with the limit 0. sigaction(oldact)
 // reports the program's flags, without the SA_ONSTACK libweft adds.
 struct where_handled {
   std::atomic<int> runs{0};
@@ -720,7 +720,8 @@ TEST(Signal, HandlersRunOnTheWorkersAlternateStack) {
   ASSERT_EQ(kernel.join(k, nullptr), 0);
   for (int i = 0; i < 2000 && where.runs.load() < 1; i++) weft_sleep(1000000);
   EXPECT_EQ(where.runs.load(), 1);
-  EXPECT_FALSE(where.on_altstack);
+  // (It may be on an alternate stack of someone else's: ASan installs one
+  // on every thread it starts.)
   EXPECT_EQ(where.limit, 0u);
   signal(SIGUSR2, SIG_DFL);
 }
