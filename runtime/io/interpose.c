@@ -580,6 +580,9 @@ void weft_sched_forked_child(void) WEFT_HIDDEN;
 EXPORT pid_t fork(void) {
   pid_t (*real)(void) = (pid_t(*)(void))dlsym(RTLD_NEXT, "fork");
   pid_t r = real();
-  if (r == 0) weft_sched_forked_child();
+  if (r == 0) {
+    weft_sched_forked_child();
+    weft_signal_forked_child();
+  }
   return r;
 }

@@ -121,4 +121,10 @@ void weft_uring_reap(unsigned index) WEFT_HIDDEN;
 /* Read WEFT_IO_URING; called once by weft_io_init. */
 void weft_uring_init(void) WEFT_HIDDEN;
 
+/* Signals (signal.c). A worker's alternate signal stack, mapped and
+ * installed by the worker kernel thread at start-up; forgotten in a fork
+ * child. */
+void weft_signal_stack_init(void) WEFT_HIDDEN;
+void weft_signal_forked_child(void) WEFT_HIDDEN;
+
 #endif

@@ -31,7 +31,30 @@
  * with EINTR. A registered call counts as an I/O waiter, so some worker
  * polls while one is parked.
  *
- * sigaction(oldact) reports the program's handler and flags, not the
+ * Alternate stack. A handler must not run on the stack it interrupted:
+ * that is a user thread's stack segment, perhaps a small linked one, and
+ * the stack limit (%fs:0x70) and the thread's segment chain may be half
+ * updated there (in the scheduler's switch the limit names the next
+ * thread before the stack pointer is on it; in __weft_call_on_new_segment
+ * between the segment call's return and its cleanup). Every worker kernel
+ * thread therefore has an alternate signal stack (weft_signal_stack_init,
+ * from worker start-up: WEFT_ALTSTACK_SIZE bytes above a guard page, mapped
+ * once and never freed, as workers live as long as the process), and the
+ * kernel sees every wrapped handler with SA_ONSTACK. When the trampoline
+ * finds itself on its worker's alternate stack it saves the stack limit
+ * and the kernel thread's seg_busy word (sched/segment_call.c), sets the
+ * limit for the alternate stack (its low end plus the canary, red zone and
+ * unwind reserve, as for any segment) and seg_busy, runs the handler, and
+ * puts both back. A handler built with checkpoints thus checks against
+ * the stack it runs on, and when it needs more it takes a mapping of its
+ * own (call_in_handler), never the interrupted thread's segments or the
+ * worker's segment cache. Elsewhere (threads weft does not own, a fork
+ * child, a program that replaced the alternate stack with its own
+ * sigaltstack, TSan's deferred delivery) the trampoline changes neither:
+ * the limit there is 0, or whatever the program set up.
+ *
+ * sigaction(oldact) reports the program's handler and flags (without the
+ * SA_ONSTACK and SA_SIGINFO added for the trampoline), not the
  * trampoline; SIG_DFL and SIG_IGN are installed as they are.
  */
 #define _GNU_SOURCE
@@ -41,6 +64,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -79,16 +103,62 @@ UNINSTRUMENTED __attribute__((constructor)) static void find_real_sigaction(void
   real_sigaction = (sigaction_fn)dlsym(RTLD_NEXT, "sigaction");
 }
 
+/* ---- the workers' alternate signal stacks -------------------------------- */
+
+#define WEFT_ALTSTACK_SIZE (64 * 1024)
+#define WEFT_ALTSTACK_GUARD 4096
+
+/* This kernel thread's alternate stack, if it is a worker (null otherwise,
+ * and in a fork child). */
+static WEFT_TLS char *altstack_lo;
+
+void weft_signal_stack_init(void) {
+  char *m = (char *)mmap(0, WEFT_ALTSTACK_GUARD + WEFT_ALTSTACK_SIZE, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+  if (m == MAP_FAILED)
+    weft_fatal("weft: cannot map a %d-byte alternate signal stack for a worker: %s",
+               WEFT_ALTSTACK_SIZE, strerror(errno));
+  mprotect(m, WEFT_ALTSTACK_GUARD, PROT_NONE);
+  stack_t ss;
+  memset(&ss, 0, sizeof ss);
+  ss.ss_sp = m + WEFT_ALTSTACK_GUARD;
+  ss.ss_size = WEFT_ALTSTACK_SIZE;
+  if (sigaltstack(&ss, 0) != 0)
+    weft_fatal("weft: sigaltstack for a worker failed: %s", strerror(errno));
+  altstack_lo = m + WEFT_ALTSTACK_GUARD;
+}
+
+void weft_signal_forked_child(void) { altstack_lo = 0; }
+
 /* The program's handler, then count it and kick the poller: lock-free and
  * async-signal-safe. A registered call counts as an I/O waiter, so while
  * one is parked some worker polls (or a busy one looks every 64th switch),
- * and the kick reaches it. */
+ * and the kick reaches it. On a worker's alternate stack the handler runs
+ * with the stack limit of that stack and seg_busy set (see the top). */
 UNINSTRUMENTED static void trampoline(int sig, siginfo_t *info, void *uc) {
   void *fn = atomic_load_explicit(&handlers[sig].fn, memory_order_acquire);
   int flags = atomic_load_explicit(&handlers[sig].flags, memory_order_relaxed);
   if (fn == (void *)SIG_DFL || fn == (void *)SIG_IGN) return; /* changed meanwhile */
+  char *lo = altstack_lo;
+  char *sp = (char *)__builtin_frame_address(0);
+  int on_alt = lo && sp >= lo && sp < lo + WEFT_ALTSTACK_SIZE;
+  uintptr_t limit = 0;
+  int *busy = 0, was_busy = 0;
+  if (on_alt) {
+    limit = weft_stack_limit();
+    busy = weft_seg_busy();
+    was_busy = *busy;
+    *busy = 1;
+    weft_stack_limit_set((uintptr_t)lo + WEFT_SEG_GUARD);
+    atomic_signal_fence(memory_order_seq_cst);
+  }
   if (flags & SA_SIGINFO) ((void (*)(int, siginfo_t *, void *))fn)(sig, info, uc);
   else ((void (*)(int))fn)(sig);
+  if (on_alt) {
+    atomic_signal_fence(memory_order_seq_cst);
+    weft_stack_limit_set(limit);
+    *busy = was_busy;
+  }
   int e = errno;
   atomic_fetch_add_explicit(&intr_seq, 1 | (flags & SA_RESTART ? 0 : 1ull << 32),
                             memory_order_release);
@@ -183,7 +253,7 @@ UNINSTRUMENTED EXPORT int sigaction(int sig, const struct sigaction *act, struct
   if (act && act->sa_handler != SIG_DFL && act->sa_handler != SIG_IGN) {
     k = *act;
     k.sa_sigaction = trampoline;
-    k.sa_flags |= SA_SIGINFO;
+    k.sa_flags |= SA_SIGINFO | SA_ONSTACK;
     /* Recorded first, so a signal that comes as soon as the kernel has
      * the trampoline finds the handler. */
     atomic_store_explicit(&h->flags, act->sa_flags, memory_order_relaxed);

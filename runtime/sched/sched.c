@@ -1350,6 +1350,8 @@ static __attribute__((noreturn)) void worker_loop(struct weft_worker *w) {
   }
 }
 
+void weft_signal_stack_init(void) WEFT_HIDDEN;
+
 static void worker_bind(struct weft_worker *w) {
   tls_worker = w;
   w->errno_ptr = &errno;
@@ -1361,6 +1363,7 @@ static void worker_bind(struct weft_worker *w) {
     pthread_attr_destroy(&a);
   }
   weft_fiber_init(&w->g0_fiber, addr, size, 1);
+  weft_signal_stack_init(); /* handlers never run on a user thread's segment */
 }
 
 static void *worker_start(void *arg) {

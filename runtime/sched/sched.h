@@ -176,6 +176,8 @@ struct weft_worker {
 /* The running user thread / worker of this kernel thread (null outside).
  * Never inlined, so a caller that may have switched (and migrated to
  * another kernel thread) reads them afresh. */
+/* This kernel thread's seg_busy word (segment_call.c), for io/signal.c. */
+int *weft_seg_busy(void) WEFT_HIDDEN;
 struct weft_thread *weft_current(void) WEFT_HIDDEN;
 struct weft_worker *weft_cur_worker(void) WEFT_HIDDEN;
 int weft_get_errno(void) WEFT_HIDDEN;

@@ -52,6 +52,15 @@
  * fn returns and before the cleanup sets seg_busy, a nested call sees the
  * stack pointer below the segment fn ran on, and frees it as a longjmp would
  * have left it; the cleanup then finds nothing more to free.
+ *
+ * On a weft worker, handlers installed with sigaction/signal do not run on
+ * the interrupted stack at all: io/signal.c runs them on the worker's
+ * alternate signal stack with seg_busy set and the stack limit set for
+ * that stack, so every call here from a handler takes the call_in_handler
+ * path, even one made while the worker ran no user thread (t null). The
+ * paths above remain for handlers that reach the segments some other way
+ * (a program's own sigaltstack replaced weft's, a handler installed with
+ * the raw system call).
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -63,8 +72,12 @@
 
 void weft_segment_call(void (*fn)(void *), void *arg, void *top, int *busy) WEFT_HIDDEN;
 
-/* Nonzero while this kernel thread is inside one of the stretches above. */
+/* Nonzero while this kernel thread is inside one of the stretches above,
+ * or running a signal handler on its worker's alternate stack (io/signal.c
+ * sets it through weft_seg_busy). */
 static WEFT_TLS int seg_busy;
+
+__attribute__((disable_sanitizer_instrumentation)) int *weft_seg_busy(void) { return &seg_busy; }
 
 /* The stack limit on a linked segment (a base segment may keep a smaller
  * reserve: its thread's base_guard). */
@@ -167,17 +180,19 @@ void __weft_call_on_new_segment(void (*fn)(void *), void *arg, size_t bytes) {
   struct weft_thread *t = weft_current();
 #if !defined(__x86_64__)
   t = 0; /* no trampoline for this architecture yet: run on the current stack */
+  fn(arg);
+  return;
 #endif
-  if (!t || weft_stack_limit() == 0) {
+  if (weft_stack_limit() == 0 || (!t && !seg_busy)) {
     fn(arg);
     return;
   }
   size_t over = WEFT_SEG_GUARD + WEFT_LINKED_SEG_HEADER;
   int cls = bytes > ((size_t)1 << 40) ? -1 : weft_seg_class(bytes + over < 4096 ? 4096 : bytes + over);
   if (cls < 0)
-    weft_fatal("weft: user thread %llu asked for a %zu-byte stack segment; the largest "
+    weft_fatal("weft: user thread %llu (0: a signal handler) asked for a %zu-byte stack segment; the largest "
                "is %zu bytes",
-               (unsigned long long)t->id, bytes,
+               (unsigned long long)(t ? t->id : 0), bytes,
                weft_seg_class_size(WEFT_SEG_CLASSES - 1) - WEFT_SEG_GUARD - WEFT_LINKED_SEG_HEADER);
   if (WEFT_UNLIKELY(seg_busy)) {
     call_in_handler(fn, arg, cls);
@@ -239,9 +254,18 @@ static uintptr_t jmpbuf_sp(const struct __jmp_buf_tag *env) {
 static void leave_segments_for(const struct __jmp_buf_tag *env) {
 #if defined(__x86_64__)
   struct weft_thread *t = weft_current();
-  if (!t || !t->seg_top || weft_stack_limit() == 0) return;
+  if (!t || weft_stack_limit() == 0) return;
   const void *sp = (const void *)jmpbuf_sp(env);
-  if (contains(t->cur_lo, t->cur_size, sp)) return;
+  if (contains(t->cur_lo, t->cur_size, sp)) {
+    /* Out of a handler on the worker's alternate stack (io/signal.c): put
+     * back what its trampoline would have. */
+    if (WEFT_UNLIKELY(weft_stack_limit() != (uintptr_t)t->cur_lo + t->cur_guard)) {
+      weft_stack_limit_set((uintptr_t)t->cur_lo + t->cur_guard);
+      seg_busy = 0;
+    }
+    return;
+  }
+  if (!t->seg_top) return;
   seg_busy = 1;
   reclaim_abandoned(t, sp);
   seg_busy = 0;

@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/select.h>
@@ -649,6 +650,97 @@ TEST(Signal, OneHandlerInterruptsEveryParkedCall) {
   for (int fd : fds) close(fd);
   wait_handled(1);
   uninstall(SIGUSR1);
+}
+
+// Handlers run on the worker's alternate signal stack, with the stack
+// limit set within it; on a kernel thread weft does not run they run as
+// before, with the limit 0. sigaction(oldact)
+// reports the program's flags, without the SA_ONSTACK libweft adds.
+struct where_handled {
+  std::atomic<int> runs{0};
+  bool on_altstack = false;
+  bool local_in_altstack = false;
+  bool limit_in_altstack = false;
+  uintptr_t limit = 1;
+  void reset() {
+    runs = 0;
+    on_altstack = local_in_altstack = limit_in_altstack = false;
+    limit = 1;
+  }
+};
+where_handled where;
+
+void note_where(int) {
+  stack_t ss;
+  char here;
+  where.limit = weft_stack_limit();
+  if (sigaltstack(nullptr, &ss) == 0) {
+    char *lo = (char *)ss.ss_sp;
+    where.on_altstack = ss.ss_flags & SS_ONSTACK;
+    where.local_in_altstack = &here >= lo && &here < lo + ss.ss_size;
+    where.limit_in_altstack = where.limit > (uintptr_t)lo && where.limit < (uintptr_t)lo + ss.ss_size;
+  }
+  where.runs.fetch_add(1);
+}
+
+void *raise_usr2(void *) {
+  raise(SIGUSR2);
+  return nullptr;
+}
+
+TEST(Signal, HandlersRunOnTheWorkersAlternateStack) {
+  struct sigaction a = {}, old = {};
+  a.sa_handler = note_where;
+  sigemptyset(&a.sa_mask);
+  a.sa_flags = SA_RESTART;
+  ASSERT_EQ(sigaction(SIGUSR2, &a, nullptr), 0);
+  ASSERT_EQ(sigaction(SIGUSR2, nullptr, &old), 0);
+  EXPECT_EQ(old.sa_handler, note_where);
+  EXPECT_EQ(old.sa_flags & (SA_RESTART | SA_ONSTACK), SA_RESTART);
+  a.sa_flags = SA_ONSTACK;
+  ASSERT_EQ(sigaction(SIGUSR2, &a, &old), 0);
+  ASSERT_EQ(sigaction(SIGUSR2, nullptr, &old), 0);
+  EXPECT_EQ(old.sa_flags & (SA_RESTART | SA_ONSTACK), SA_ONSTACK);
+
+  // TSan runs the handler later, from a point of its own, not on the
+  // alternate stack.
+  if (!kTsan) {
+    where.reset();
+    ASSERT_EQ(raise(SIGUSR2), 0);
+    EXPECT_EQ(where.runs.load(), 1);
+    EXPECT_TRUE(where.on_altstack);
+    EXPECT_TRUE(where.local_in_altstack);
+    EXPECT_TRUE(where.limit_in_altstack);
+  }
+
+  call::kernel_threads kernel;
+  where.reset();
+  pthread_t k;
+  ASSERT_EQ(kernel.create(&k, nullptr, raise_usr2, nullptr), 0);
+  ASSERT_EQ(kernel.join(k, nullptr), 0);
+  for (int i = 0; i < 2000 && where.runs.load() < 1; i++) weft_sleep(1000000);
+  EXPECT_EQ(where.runs.load(), 1);
+  // (It may be on an alternate stack of someone else's: ASan installs one
+  // on every thread it starts.)
+  EXPECT_EQ(where.limit, 0u);
+  signal(SIGUSR2, SIG_DFL);
+}
+
+// siglongjmp out of a handler on the alternate stack back to the user
+// thread puts back the thread's stack limit.
+sigjmp_buf out_of_handler;
+void jump_out(int) { siglongjmp(out_of_handler, 1); }
+
+TEST(Signal, SiglongjmpOutOfAHandlerRestoresTheStackLimit) {
+  if (kTsan) GTEST_SKIP() << "TSan runs the handler from a point of its own";
+  signal(SIGUSR2, jump_out);
+  uintptr_t limit = weft_stack_limit();
+  volatile int jumped = 0;
+  if (sigsetjmp(out_of_handler, 1) == 0) raise(SIGUSR2);
+  else jumped = 1;
+  EXPECT_EQ(jumped, 1);
+  EXPECT_EQ(weft_stack_limit(), limit);
+  signal(SIGUSR2, SIG_DFL);
 }
 
 } // namespace

@@ -1,11 +1,11 @@
 // Signal handlers that run while a thread is deep in recursion on one of
-// its linked segments. The handler works on the segment it interrupted
-// (a 256-byte buffer: with 4 KiB, about one run in four under load ends
-// with a wrong result, see "Linked segments" in docs/runtime.md). The thread
-// must then go on and finish with the right results.
+// its linked segments. The handler keeps a 256-byte buffer; libweft runs it
+// on the worker's alternate signal stack with a stack limit of its own
+// (segments-signal-altstack.c has a handler of several KiB that links
+// segments). The thread must then go on and finish with the right results.
 //
 // 1. raise() at the bottom of a recursion 2,000 levels and about thirty
-//    segments deep: the handler runs on the newest segment.
+//    segments deep: the handler sees a stack limit other than the thread's.
 // 2. A timer aimed at the thread's kernel thread (SIGPROF every 200 us)
 //    while it recurses up and down for two seconds: the
 //    signals land anywhere, inside the checkpoints and inside

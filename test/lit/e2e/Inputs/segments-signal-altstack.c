@@ -1,0 +1,146 @@
+// Signal handlers with a large frame that recurse through linked segments
+// themselves, while user threads recurse up and down their own linked
+// segments. libweft runs the handlers on the worker's alternate signal
+// stack, with the stack limit set for that stack, so the handler's
+// segments never touch the interrupted thread's segments or the worker's
+// segment cache.
+//
+// THREADS user threads each aim a timer (SIGPROF every 200 us) at the
+// kernel thread they start on and recurse LEVELS deep (256 bytes a level)
+// for two seconds. The handler keeps a 4 KiB buffer a level, HANDLER_LEVELS
+// deep (more than the 64 KiB alternate stack holds), and checks that it
+// started on the alternate stack (sigaltstack reports SS_ONSTACK, a local
+// lies in the reported range, the stack limit lies in it too) and that no
+// buffer changed under it.
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "weft/weft.h"
+
+// A system call wrapper: without a bound its checkpoint would run it on a
+// large segment of its own, which is not the alternate stack.
+int sigaltstack(const stack_t *restrict ss, stack_t *restrict old) WEFT_STACK_BOUND(256);
+
+enum { LEVELS = 2000, THREADS = 2, HANDLER_LEVELS = 20, HANDLER_FRAME = 4096 };
+
+static _Atomic long handled, handler_errors, not_on_altstack;
+
+static long handler_descend(int n) {
+  volatile char big[HANDLER_FRAME];
+  memset((char *)big, n + 1, sizeof big);
+  long below = n ? handler_descend(n - 1) : 0;
+  long sum = 0;
+  for (size_t i = 0; i < sizeof big; i += 64)
+    sum += big[i];
+  if (sum != (long)(n + 1) * (long)(sizeof big / 64))
+    handler_errors++;
+  return below + 1;
+}
+
+static void on_signal(int sig) {
+  (void)sig;
+  int saved = errno;
+  stack_t ss;
+  char here;
+  uintptr_t limit = weft_stack_limit();
+  if (sigaltstack(NULL, &ss) != 0 || !(ss.ss_flags & SS_ONSTACK) ||
+      &here < (char *)ss.ss_sp || &here >= (char *)ss.ss_sp + ss.ss_size ||
+      limit <= (uintptr_t)ss.ss_sp || limit >= (uintptr_t)ss.ss_sp + ss.ss_size)
+    not_on_altstack++;
+  if (handler_descend(HANDLER_LEVELS) != HANDLER_LEVELS + 1)
+    handler_errors++;
+  if (weft_stack_limit() != limit)
+    handler_errors++;
+  handled++;
+  errno = saved;
+}
+
+// At least 256 bytes of frame per level (the buffer escapes into the
+// callee); the result is LEVELS + 1 unless a buffer changed under it.
+static long descend(long n, volatile char *prev) {
+  volatile char buf[256];
+  memset((char *)buf, (int)(n & 0x7f), sizeof buf);
+  buf[0] = prev ? prev[1] : 0;
+  if (n == 0)
+    return 1;
+  long r = descend(n - 1, buf) + 1;
+  return r + (buf[5] != (char)(n & 0x7f));
+}
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static long wrong_total, rounds_total, limit_wrong;
+static pthread_mutex_t totals = PTHREAD_MUTEX_INITIALIZER;
+
+static void *recursing_thread(void *arg) {
+  (void)arg;
+  uintptr_t base_limit = weft_stack_limit();
+  struct sigevent ev;
+  memset(&ev, 0, sizeof ev);
+  ev.sigev_notify = SIGEV_THREAD_ID;
+  ev.sigev_signo = SIGPROF;
+  ev._sigev_un._tid = (pid_t)syscall(SYS_gettid);
+  timer_t timer;
+  if (timer_create(CLOCK_MONOTONIC, &ev, &timer) != 0) {
+    perror("timer_create");
+    return NULL;
+  }
+  struct itimerspec its = {{0, 200000}, {0, 200000}};
+  timer_settime(timer, 0, &its, NULL);
+  long rounds = 0, wrong = 0;
+  double t0 = now_s();
+  while (now_s() - t0 < 2.0 || handled < 1000) {
+    if (descend(LEVELS, NULL) != LEVELS + 1)
+      wrong++;
+    rounds++;
+    if (now_s() - t0 > 20)
+      break;
+  }
+  struct itimerspec off = {{0, 0}, {0, 0}};
+  timer_settime(timer, 0, &off, NULL);
+  timer_delete(timer);
+  pthread_mutex_lock(&totals);
+  wrong_total += wrong;
+  rounds_total += rounds;
+  limit_wrong += weft_stack_limit() != base_limit;
+  pthread_mutex_unlock(&totals);
+  return NULL;
+}
+
+int main(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGPROF, &sa, NULL);
+  struct sigaction old;
+  sigaction(SIGPROF, NULL, &old);
+  pthread_attr_t a;
+  pthread_attr_init(&a);
+  pthread_attr_setstacksize(&a, 16384);
+  pthread_t t[THREADS];
+  for (int i = 0; i < THREADS; i++)
+    if (pthread_create(&t[i], &a, recursing_thread, NULL) != 0)
+      return 1;
+  for (int i = 0; i < THREADS; i++)
+    pthread_join(t[i], NULL);
+  printf("flags reported: SA_RESTART %s, SA_ONSTACK %s\n", old.sa_flags & SA_RESTART ? "yes" : "no",
+         old.sa_flags & SA_ONSTACK ? "yes" : "no");
+  printf("timer: %s 1000 signals handled during %ld rounds, %ld wrong results, %ld handler "
+         "errors, %ld handlers not on the alternate stack, %ld limits wrong\n",
+         handled >= 1000 ? "at least" : "fewer than", rounds_total, wrong_total,
+         (long)handler_errors, (long)not_on_altstack, limit_wrong);
+  return 0;
+}
