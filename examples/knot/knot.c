@@ -145,8 +145,8 @@ static atomic_ullong accepted, refused, requests, timeouts;
 static pthread_mutex_t drain_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t drained = PTHREAD_COND_INITIALIZER;
 
-/* The handler only records the request and wakes the sleepers: every
- * thread waiting for input also waits on stop_pipe[0]. It writes through
+/* The handler only records the request and wakes the acceptor, which
+ * waits on stop_pipe[0] besides the listener. It writes through
  * the raw system call, which is async-signal-safe whatever runtime is
  * underneath. */
 static void on_signal(int sig) {
@@ -157,6 +157,7 @@ static void on_signal(int sig) {
 }
 
 static void *serve_connection(void *arg);
+static void stop_reading_all(void);
 
 /* Passes --workers and --policy to the thread package.
  *
@@ -313,9 +314,10 @@ int main(int argc, char **argv) {
   }
 
   /* Graceful shutdown: stop accepting, let every connection finish the
-   * response it is sending (idle ones wake on stop_pipe and close), then
-   * exit. Connections get ten seconds. */
+   * response it is sending (reads end, so idle ones close), then exit.
+   * Connections get ten seconds. */
   close(listener);
+  stop_reading_all();
   struct timespec deadline;
   clock_gettime(CLOCK_REALTIME, &deadline);
   deadline.tv_sec += 10;
@@ -337,36 +339,61 @@ struct connection {
   int fd;
   char *buf;
   size_t used;            /* bytes in buf */
+  struct connection *prev, *next; /* in the list of open connections */
 };
+
+/* The open connections, so that shutdown can end the reads they wait in. */
+static pthread_mutex_t open_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct connection *open_connections;
+
+static void connection_opened(struct connection *c) {
+  pthread_mutex_lock(&open_lock);
+  c->next = open_connections;
+  if (c->next)
+    c->next->prev = c;
+  open_connections = c;
+  pthread_mutex_unlock(&open_lock);
+}
+
+static void connection_closed(struct connection *c) {
+  pthread_mutex_lock(&open_lock);
+  if (c->prev)
+    c->prev->next = c->next;
+  else
+    open_connections = c->next;
+  if (c->next)
+    c->next->prev = c->prev;
+  pthread_mutex_unlock(&open_lock);
+}
+
+/* Shutdown: every read a connection waits in (or starts) returns end of
+ * input; the writes of responses in flight go on. A connection opened
+ * after this sees `stopping` before its first read. */
+static void stop_reading_all(void) {
+  pthread_mutex_lock(&open_lock);
+  for (struct connection *c = open_connections; c; c = c->next)
+    shutdown(c->fd, SHUT_RD);
+  pthread_mutex_unlock(&open_lock);
+}
 
 static int respond(struct connection *c, const struct http_request *req);
 static void send_error(struct connection *c, int status, int keep_alive);
 
-/* Waits until fd has input, the idle timeout passes, or shutdown starts.
- * Returns 1 when there is input. */
-static int wait_for_input(int fd) {
-  struct pollfd waits[2] = {{.fd = fd, .events = POLLIN},
-                            {.fd = stop_pipe[0], .events = POLLIN}};
-  int n = poll(waits, 2, opt.idle_timeout_ms);
-  if (n == 0)
-    atomic_fetch_add(&timeouts, 1);
-  return n > 0 && !waits[1].revents;
-}
-
-/* Reads more bytes into the buffer. Returns 0 on end of input, timeout or
- * shutdown. The first try does not wait: in a busy connection the next
- * request is often already there. */
+/* Reads more bytes into the buffer: one blocking recv. Returns 0 on end of
+ * input, the idle timeout (SO_RCVTIMEO: the call fails with EAGAIN) or
+ * shutdown (main shuts the socket down for reading: recv returns 0). */
 static int read_more(struct connection *c) {
   for (;;) {
-    ssize_t n = recv(c->fd, c->buf + c->used, BUFFER_SIZE - c->used, MSG_DONTWAIT);
+    ssize_t n = recv(c->fd, c->buf + c->used, BUFFER_SIZE - c->used, 0);
     if (n > 0) {
       c->used += (size_t)n;
       return 1;
     }
-    if (n == 0 || (errno != EAGAIN && errno != EINTR))
-      return 0;
-    if (errno == EAGAIN && !wait_for_input(c->fd))
-      return 0;
+    if (n < 0 && errno == EINTR && !atomic_load(&stopping))
+      continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+      atomic_fetch_add(&timeouts, 1);
+    return 0;
   }
 }
 
@@ -387,11 +414,14 @@ static void *serve_connection(void *arg) {
   struct connection c = {.fd = (int)(intptr_t)arg};
   int one = 1;
   setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  /* A client that stops reading cannot hold its thread forever either:
-   * a write that makes no progress for the idle timeout fails. */
-  struct timeval send_timeout = {.tv_sec = opt.idle_timeout_ms / 1000};
-  setsockopt(c.fd, SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);
+  /* The idle timeout: a read that waits that long fails, and so does a
+   * write that makes no progress for that long (a client that stops
+   * reading cannot hold its thread forever either). */
+  struct timeval idle_timeout = {.tv_sec = opt.idle_timeout_ms / 1000};
+  setsockopt(c.fd, SOL_SOCKET, SO_RCVTIMEO, &idle_timeout, sizeof idle_timeout);
+  setsockopt(c.fd, SOL_SOCKET, SO_SNDTIMEO, &idle_timeout, sizeof idle_timeout);
   c.buf = malloc(BUFFER_SIZE);
+  connection_opened(&c);
 
   int keep_alive = c.buf != NULL;
   while (keep_alive && !atomic_load(&stopping)) {
@@ -418,6 +448,7 @@ static void *serve_connection(void *arg) {
       keep_alive = skip_body(&c, (size_t)req.content_length);
   }
 
+  connection_closed(&c);
   free(c.buf);
   close(c.fd);
   if (atomic_fetch_sub(&active_connections, 1) == 1 && atomic_load(&stopping)) {
