@@ -145,8 +145,8 @@ static atomic_ullong accepted, refused, requests, timeouts;
 static pthread_mutex_t drain_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t drained = PTHREAD_COND_INITIALIZER;
 
-/* The handler only records the request and wakes the sleepers: every
- * thread waiting for input also waits on stop_pipe[0]. It writes through
+/* The handler only records the request and wakes the acceptor, which
+ * waits on stop_pipe[0] besides the listener. It writes through
  * the raw system call, which is async-signal-safe whatever runtime is
  * underneath. */
 static void on_signal(int sig) {
@@ -157,6 +157,7 @@ static void on_signal(int sig) {
 }
 
 static void *serve_connection(void *arg);
+static void stop_reading_all(void);
 
 /* Passes --workers and --policy to the thread package.
  *
@@ -313,9 +314,10 @@ int main(int argc, char **argv) {
   }
 
   /* Graceful shutdown: stop accepting, let every connection finish the
-   * response it is sending (idle ones wake on stop_pipe and close), then
-   * exit. Connections get ten seconds. */
+   * response it is sending (reads end, so idle ones close), then exit.
+   * Connections get ten seconds. */
   close(listener);
+  stop_reading_all();
   struct timespec deadline;
   clock_gettime(CLOCK_REALTIME, &deadline);
   deadline.tv_sec += 10;
@@ -337,36 +339,61 @@ struct connection {
   int fd;
   char *buf;
   size_t used;            /* bytes in buf */
+  struct connection *prev, *next; /* in the list of open connections */
 };
+
+/* The open connections, so that shutdown can end the reads they wait in. */
+static pthread_mutex_t open_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct connection *open_connections;
+
+static void connection_opened(struct connection *c) {
+  pthread_mutex_lock(&open_lock);
+  c->next = open_connections;
+  if (c->next)
+    c->next->prev = c;
+  open_connections = c;
+  pthread_mutex_unlock(&open_lock);
+}
+
+static void connection_closed(struct connection *c) {
+  pthread_mutex_lock(&open_lock);
+  if (c->prev)
+    c->prev->next = c->next;
+  else
+    open_connections = c->next;
+  if (c->next)
+    c->next->prev = c->prev;
+  pthread_mutex_unlock(&open_lock);
+}
+
+/* Shutdown: every read a connection waits in (or starts) returns end of
+ * input; the writes of responses in flight go on. A connection opened
+ * after this sees `stopping` before its first read. */
+static void stop_reading_all(void) {
+  pthread_mutex_lock(&open_lock);
+  for (struct connection *c = open_connections; c; c = c->next)
+    shutdown(c->fd, SHUT_RD);
+  pthread_mutex_unlock(&open_lock);
+}
 
 static int respond(struct connection *c, const struct http_request *req);
 static void send_error(struct connection *c, int status, int keep_alive);
 
-/* Waits until fd has input, the idle timeout passes, or shutdown starts.
- * Returns 1 when there is input. */
-static int wait_for_input(int fd) {
-  struct pollfd waits[2] = {{.fd = fd, .events = POLLIN},
-                            {.fd = stop_pipe[0], .events = POLLIN}};
-  int n = poll(waits, 2, opt.idle_timeout_ms);
-  if (n == 0)
-    atomic_fetch_add(&timeouts, 1);
-  return n > 0 && !waits[1].revents;
-}
-
-/* Reads more bytes into the buffer. Returns 0 on end of input, timeout or
- * shutdown. The first try does not wait: in a busy connection the next
- * request is often already there. */
+/* Reads more bytes into the buffer: one blocking recv. Returns 0 on end of
+ * input, the idle timeout (SO_RCVTIMEO: the call fails with EAGAIN) or
+ * shutdown (main shuts the socket down for reading: recv returns 0). */
 static int read_more(struct connection *c) {
   for (;;) {
-    ssize_t n = recv(c->fd, c->buf + c->used, BUFFER_SIZE - c->used, MSG_DONTWAIT);
+    ssize_t n = recv(c->fd, c->buf + c->used, BUFFER_SIZE - c->used, 0);
     if (n > 0) {
       c->used += (size_t)n;
       return 1;
     }
-    if (n == 0 || (errno != EAGAIN && errno != EINTR))
-      return 0;
-    if (errno == EAGAIN && !wait_for_input(c->fd))
-      return 0;
+    if (n < 0 && errno == EINTR && !atomic_load(&stopping))
+      continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+      atomic_fetch_add(&timeouts, 1);
+    return 0;
   }
 }
 
@@ -387,11 +414,14 @@ static void *serve_connection(void *arg) {
   struct connection c = {.fd = (int)(intptr_t)arg};
   int one = 1;
   setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  /* A client that stops reading cannot hold its thread forever either:
-   * a write that makes no progress for the idle timeout fails. */
-  struct timeval send_timeout = {.tv_sec = opt.idle_timeout_ms / 1000};
-  setsockopt(c.fd, SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);
+  /* The idle timeout: a read that waits that long fails, and so does a
+   * write that makes no progress for that long (a client that stops
+   * reading cannot hold its thread forever either). */
+  struct timeval idle_timeout = {.tv_sec = opt.idle_timeout_ms / 1000};
+  setsockopt(c.fd, SOL_SOCKET, SO_RCVTIMEO, &idle_timeout, sizeof idle_timeout);
+  setsockopt(c.fd, SOL_SOCKET, SO_SNDTIMEO, &idle_timeout, sizeof idle_timeout);
   c.buf = malloc(BUFFER_SIZE);
+  connection_opened(&c);
 
   int keep_alive = c.buf != NULL;
   while (keep_alive && !atomic_load(&stopping)) {
@@ -418,6 +448,7 @@ static void *serve_connection(void *arg) {
       keep_alive = skip_body(&c, (size_t)req.content_length);
   }
 
+  connection_closed(&c);
   free(c.buf);
   close(c.fd);
   if (atomic_fetch_sub(&active_connections, 1) == 1 && atomic_load(&stopping)) {
@@ -497,21 +528,59 @@ static void http_date(char out[32]) {
   memcpy(out, text, 32);
 }
 
+/* A response head is put together piece by piece (every response makes
+ * one, and snprintf's format parsing showed in profiles). */
+struct head {
+  char text[512];
+  size_t len;
+  int overflow;
+};
+
+static void put(struct head *h, const char *s) {
+  size_t n = strlen(s);
+  if (h->len + n > sizeof h->text) {
+    h->overflow = 1;
+    return;
+  }
+  memcpy(h->text + h->len, s, n);
+  h->len += n;
+}
+
+static void put_number(struct head *h, size_t v) {
+  char digits[24], *d = digits + sizeof digits;
+  *--d = '\0';
+  do
+    *--d = (char)('0' + v % 10);
+  while ((v /= 10) > 0);
+  put(h, d);
+}
+
 /* Writes a status line and headers, then body (body_len bytes from memory,
  * or from the descriptor file_fd when body is null and file_fd >= 0). */
 static int send_response(struct connection *c, int status, const char *type,
                          const char *extra_headers, const char *body, size_t body_len,
                          int file_fd, int head_only, int keep_alive) {
-  char date[32], head[512];
+  char date[32];
   http_date(date);
-  int n = snprintf(head, sizeof head,
-                   "HTTP/1.1 %d %s\r\nServer: knot\r\nDate: %s\r\n"
-                   "Content-Type: %s\r\nContent-Length: %zu\r\n%s%s\r\n",
-                   status, reason(status), date, type, body_len, extra_headers,
-                   keep_alive ? "" : "Connection: close\r\n");
-  if (n < 0 || (size_t)n >= sizeof head)
+  struct head h = {.len = 0};
+  put(&h, "HTTP/1.1 ");
+  put_number(&h, (size_t)status);
+  put(&h, " ");
+  put(&h, reason(status));
+  put(&h, "\r\nServer: knot\r\nDate: ");
+  put(&h, date);
+  put(&h, "\r\nContent-Type: ");
+  put(&h, type);
+  put(&h, "\r\nContent-Length: ");
+  put_number(&h, body_len);
+  put(&h, "\r\n");
+  put(&h, extra_headers);
+  if (!keep_alive)
+    put(&h, "Connection: close\r\n");
+  put(&h, "\r\n");
+  if (h.overflow)
     return 0;
-  struct iovec iov[2] = {{head, (size_t)n}, {(void *)body, body_len}};
+  struct iovec iov[2] = {{h.text, h.len}, {(void *)body, body_len}};
   int with_body = !head_only && body != NULL && body_len > 0;
   if (!write_all(c->fd, iov, with_body ? 2 : 1))
     return 0;
@@ -666,8 +735,8 @@ static int respond(struct connection *c, const struct http_request *req) {
     return keep_alive;
   }
 
-  char headers[64];
-  snprintf(headers, sizeof headers, "Last-Modified: %s\r\n", f->last_modified);
+  char headers[64] = "Last-Modified: ";
+  strcat(strcat(headers, f->last_modified), "\r\n");
   int ok;
   if (req->if_modified_since && req->if_modified_since_len == strlen(f->last_modified) &&
       memcmp(req->if_modified_since, f->last_modified, req->if_modified_since_len) == 0)

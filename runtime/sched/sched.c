@@ -306,6 +306,24 @@ static struct weft_thread *rq_steal(struct weft_worker *w, struct weft_worker *v
 
 /* ---- waking idle workers --------------------------------------------- */
 
+/* Wakes v if it is idle; returns whether it was. */
+static int wake_worker(struct weft_worker *v) {
+  int one = 1;
+  if (!atomic_load_explicit(&v->idle, memory_order_relaxed) ||
+      !atomic_compare_exchange_strong(&v->idle, &one, 0))
+    return 0;
+  atomic_fetch_sub(&rt.nidle, 1);
+  atomic_fetch_add(&rt.nspinning, 1);
+  atomic_store(&v->woken, 1);
+  if (v->polling) {
+    if (weft_poll_kick_hook) weft_poll_kick_hook();
+  } else {
+    atomic_store(&v->sleep_word, 1);
+    weft_futex_wake(&v->sleep_word, 1);
+  }
+  return 1;
+}
+
 static void wake_idle_worker_from(int on_worker) {
   if (rt.nworkers == 1 && on_worker) return; /* the only worker is the caller */
   atomic_thread_fence(memory_order_seq_cst);
@@ -313,23 +331,8 @@ static void wake_idle_worker_from(int on_worker) {
   /* A worker already woken and looking will find this work (and wake the
    * next one if it finds more): one wake-up at a time. */
   if (atomic_load_explicit(&rt.nspinning, memory_order_relaxed)) return;
-  for (unsigned i = 0; i < rt.nworkers; i++) {
-    struct weft_worker *v = &rt.workers[i];
-    int one = 1;
-    if (atomic_load_explicit(&v->idle, memory_order_relaxed) &&
-        atomic_compare_exchange_strong(&v->idle, &one, 0)) {
-      atomic_fetch_sub(&rt.nidle, 1);
-      atomic_fetch_add(&rt.nspinning, 1);
-      atomic_store(&v->woken, 1);
-      if (v->polling) {
-        if (weft_poll_kick_hook) weft_poll_kick_hook();
-      } else {
-        atomic_store(&v->sleep_word, 1);
-        weft_futex_wake(&v->sleep_word, 1);
-      }
-      return;
-    }
-  }
+  for (unsigned i = 0; i < rt.nworkers; i++)
+    if (wake_worker(&rt.workers[i])) return;
 }
 
 static void wake_idle_worker(void) { wake_idle_worker_from(1); }
@@ -425,7 +428,17 @@ void weft_ready(struct weft_thread *t) {
   struct weft_worker *w = tls_worker;
   if (p && p->priority && p->priority((weft_thread_t *)t,
                              atomic_load_explicit(&t->block_kind, memory_order_relaxed), p->arg) > 0) {
-    if (w) {
+    /* Home affinity: a favoured thread goes back to the worker it last ran
+     * on, whoever wakes it (usually the poller, on either worker). Its
+     * socket, stack and descriptor stay in that CPU's caches; an idle
+     * worker still steals half of a priority list, so the load evens out
+     * and the stolen threads make a new home. */
+    if (w && t->last_worker >= 0 && t->last_worker != (int)w->index) {
+      struct weft_worker *home = &rt.workers[t->last_worker];
+      prio_push(home, t);
+      atomic_thread_fence(memory_order_seq_cst); /* pairs with idle_sleep's */
+      wake_worker(home);
+    } else if (w) {
       if (prio_push(w, t) + (long)rq_len(w) > WAKE_BACKLOG) wake_idle_worker();
     } else {
       queue_push(&rt.prio, t);
