@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "weft/weft.h"
+#include "segments-common.h"
 
 enum { LEVELS = 10000 };
 
@@ -58,12 +59,6 @@ static long mappings(void) {
   if (f)
     fclose(f);
   return n;
-}
-
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 static double time_limit = 150; /* seconds */

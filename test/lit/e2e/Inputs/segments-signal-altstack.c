@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "weft/weft.h"
+#include "segments-common.h"
 
 // A system call wrapper: without a bound its checkpoint would run it on a
 // large segment of its own, which is not the alternate stack.
@@ -75,30 +76,15 @@ static long descend(long n, volatile char *prev) {
   return r + (buf[5] != (char)(n & 0x7f));
 }
 
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 static long wrong_total, rounds_total, limit_wrong;
 static pthread_mutex_t totals = PTHREAD_MUTEX_INITIALIZER;
 
 static void *recursing_thread(void *arg) {
   (void)arg;
   uintptr_t base_limit = weft_stack_limit();
-  struct sigevent ev;
-  memset(&ev, 0, sizeof ev);
-  ev.sigev_notify = SIGEV_THREAD_ID;
-  ev.sigev_signo = SIGPROF;
-  ev._sigev_un._tid = (pid_t)syscall(SYS_gettid);
   timer_t timer;
-  if (timer_create(CLOCK_MONOTONIC, &ev, &timer) != 0) {
-    perror("timer_create");
+  if (!start_thread_timer(&timer, 200000))
     return NULL;
-  }
-  struct itimerspec its = {{0, 200000}, {0, 200000}};
-  timer_settime(timer, 0, &its, NULL);
   long rounds = 0, wrong = 0;
   double t0 = now_s();
   while (now_s() - t0 < 2.0 || handled < 1000) {
@@ -108,9 +94,7 @@ static void *recursing_thread(void *arg) {
     if (now_s() - t0 > 20)
       break;
   }
-  struct itimerspec off = {{0, 0}, {0, 0}};
-  timer_settime(timer, 0, &off, NULL);
-  timer_delete(timer);
+  stop_thread_timer(timer);
   pthread_mutex_lock(&totals);
   wrong_total += wrong;
   rounds_total += rounds;

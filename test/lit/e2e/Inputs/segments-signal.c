@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "weft/weft.h"
+#include "segments-common.h"
 
 enum { LEVELS = 2000 };
 
@@ -66,12 +67,6 @@ static long descend(long n, volatile char *prev, int raise_at_bottom) {
   return r + (buf[5] != (char)(n & 0x7f));
 }
 
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 static void *segments_thread(void *arg) {
   (void)arg;
   uintptr_t base_limit = weft_stack_limit();
@@ -81,18 +76,9 @@ static void *segments_thread(void *arg) {
          "%d errors\n",
          LEVELS, (int)handled, handler_limit != base_limit ? "yes" : "no", r, (int)handler_errors);
 
-  struct sigevent ev;
-  memset(&ev, 0, sizeof ev);
-  ev.sigev_notify = SIGEV_THREAD_ID;
-  ev.sigev_signo = SIGPROF;
-  ev._sigev_un._tid = (pid_t)syscall(SYS_gettid);
   timer_t timer;
-  if (timer_create(CLOCK_MONOTONIC, &ev, &timer) != 0) {
-    perror("timer_create");
+  if (!start_thread_timer(&timer, 200000))
     return NULL;
-  }
-  struct itimerspec its = {{0, 200000}, {0, 200000}};
-  timer_settime(timer, 0, &its, NULL);
   int before = handled;
   long rounds = 0, wrong = 0;
   double t0 = now_s();
@@ -103,9 +89,7 @@ static void *segments_thread(void *arg) {
     if (now_s() - t0 > 20)
       break;
   }
-  struct itimerspec off = {{0, 0}, {0, 0}};
-  timer_settime(timer, 0, &off, NULL);
-  timer_delete(timer);
+  stop_thread_timer(timer);
   printf("timer: %s 1000 signals handled during %ld rounds, %ld wrong results, %d handler "
          "errors, limit %s\n",
          handled - before >= 1000 ? "at least" : "fewer than", rounds, wrong, (int)handler_errors,

@@ -1,0 +1,42 @@
+// What the segment tests (segments-*.c) share: a clock, and a timer that
+// sends SIGPROF to the calling kernel thread.
+#ifndef SEGMENTS_COMMON_H
+#define SEGMENTS_COMMON_H
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+static inline double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+// SIGPROF to this kernel thread every period_ns; 0 (with a message) if the
+// timer cannot be made.
+static inline int start_thread_timer(timer_t *timer, long period_ns) {
+  struct sigevent ev;
+  memset(&ev, 0, sizeof ev);
+  ev.sigev_notify = SIGEV_THREAD_ID;
+  ev.sigev_signo = SIGPROF;
+  ev._sigev_un._tid = (pid_t)syscall(SYS_gettid);
+  if (timer_create(CLOCK_MONOTONIC, &ev, timer) != 0) {
+    perror("timer_create");
+    return 0;
+  }
+  struct itimerspec its = {{0, period_ns}, {0, period_ns}};
+  timer_settime(*timer, 0, &its, NULL);
+  return 1;
+}
+
+static inline void stop_thread_timer(timer_t timer) {
+  struct itimerspec off = {{0, 0}, {0, 0}};
+  timer_settime(timer, 0, &off, NULL);
+  timer_delete(timer);
+}
+
+#endif
