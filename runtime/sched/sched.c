@@ -507,7 +507,7 @@ static void switch_to(struct weft_worker *w, struct weft_thread *prev,
     atomic_store_explicit(&next->ctx_ready, 0, memory_order_relaxed);
     atomic_store_explicit(&next->state, WEFT_RUNNING, memory_order_relaxed);
     next->last_worker = (int)w->index;
-    weft_stack_limit_set((uintptr_t)next->cur_lo + next->cur_guard);
+    weft_stack_limit_set(weft_thread_limit(next));
   } else {
     weft_stack_limit_set(0);
   }
@@ -804,9 +804,7 @@ static void thread_finish(struct weft_worker *w, struct weft_thread *t) {
    * or longjmp'd out of. */
   if (WEFT_UNLIKELY(t->seg_top != 0)) {
     weft_linked_segs_release(w, t, 0);
-    t->cur_lo = t->stack_lo;
-    t->cur_size = (uint32_t)t->stack_size;
-    t->cur_guard = t->base_guard;
+    weft_thread_on_segment(t, t->stack_lo, t->stack_size, t->base_guard);
   }
   stat_inc(&w->exited);
   atomic_store_explicit(&t->state, WEFT_DONE, memory_order_relaxed);
@@ -1427,8 +1425,8 @@ static void runtime_init(void) {
   rt.nworkers = (unsigned)n;
   rt.default_stack = env_size("WEFT_STACK_SIZE", 256 * 1024);
   rt.default_class = weft_seg_class(rt.default_stack);
-  weft_context_proto_init(thread_entry);
   if (rt.default_class < 0) rt.default_class = WEFT_SEG_CLASSES - 1;
+  weft_context_proto_init(thread_entry);
   rt.workers = (struct weft_worker *)aligned_alloc(WEFT_CACHELINE,
                                                    sizeof(struct weft_worker) * rt.nworkers);
   memset(rt.workers, 0, sizeof(struct weft_worker) * rt.nworkers);

@@ -117,6 +117,19 @@ struct weft_linked_seg {
 };
 #define WEFT_LINKED_SEG_HEADER 64 /* bytes reserved for the header at the top */
 
+/* t now runs on the segment [lo, lo + size), whose stack limit is `guard`
+ * above lo (WEFT_SEG_GUARD, or a sized base segment's base_guard). */
+static inline void weft_thread_on_segment(struct weft_thread *t, char *lo, size_t size,
+                                          uint32_t guard) {
+  t->cur_lo = lo;
+  t->cur_size = (uint32_t)size;
+  t->cur_guard = guard;
+}
+/* The stack limit (%fs:0x70) while t runs. */
+static inline uintptr_t weft_thread_limit(const struct weft_thread *t) {
+  return (uintptr_t)t->cur_lo + t->cur_guard;
+}
+
 /* Frees the linked segments a thread still holds (it exited, or longjmp'd
  * out of them), from the newest down to (not including) `keep`. */
 void weft_linked_segs_release(struct weft_worker *w, struct weft_thread *t,

@@ -79,10 +79,6 @@ static WEFT_TLS int seg_busy;
 
 __attribute__((disable_sanitizer_instrumentation)) int *weft_seg_busy(void) { return &seg_busy; }
 
-/* The stack limit on a linked segment (a base segment may keep a smaller
- * reserve: its thread's base_guard). */
-static inline uintptr_t limit_of(const char *lo) { return (uintptr_t)lo + WEFT_SEG_GUARD; }
-
 static inline int contains(const char *lo, size_t size, const void *p) {
   return (const char *)p >= lo && (const char *)p < lo + size;
 }
@@ -124,10 +120,8 @@ static __attribute__((noinline)) void reclaim_abandoned(struct weft_thread *t, c
     if (!s) return;
   }
   weft_linked_segs_release(weft_cur_worker(), t, s);
-  t->cur_lo = lo;
-  t->cur_size = (uint32_t)size;
-  t->cur_guard = guard;
-  weft_stack_limit_set((uintptr_t)lo + guard);
+  weft_thread_on_segment(t, lo, size, guard);
+  weft_stack_limit_set(weft_thread_limit(t));
 }
 
 struct seg_frame {
@@ -146,10 +140,8 @@ static __attribute__((noinline)) void seg_leave(struct seg_frame *f) {
   struct weft_thread *t = f->t;
   if (!t) return;
   seg_busy = 1;
-  t->cur_lo = f->old_lo;
-  t->cur_size = f->old_size;
-  t->cur_guard = f->old_guard;
-  weft_stack_limit_set((uintptr_t)f->old_lo + f->old_guard);
+  weft_thread_on_segment(t, f->old_lo, f->old_size, f->old_guard);
+  weft_stack_limit_set(weft_thread_limit(t));
   weft_linked_segs_release(weft_cur_worker(), t, f->seg->prev);
   seg_busy = 0;
 }
@@ -167,7 +159,7 @@ static __attribute__((noinline)) void call_in_handler(void (*fn)(void *), void *
     weft_fatal("weft: a signal handler needs a %zu-byte stack segment and mmap failed", size);
   errno = saved;
   uintptr_t limit = weft_stack_limit();
-  weft_stack_limit_set(limit_of(lo));
+  weft_stack_limit_set((uintptr_t)lo + WEFT_SEG_GUARD); /* as on a linked segment */
   int ignored;
   weft_segment_call(fn, arg, lo + size - WEFT_LINKED_SEG_HEADER, &ignored);
   weft_stack_limit_set(limit);
@@ -179,8 +171,7 @@ static __attribute__((noinline)) void call_in_handler(void (*fn)(void *), void *
 void __weft_call_on_new_segment(void (*fn)(void *), void *arg, size_t bytes) {
   struct weft_thread *t = weft_current();
 #if !defined(__x86_64__)
-  t = 0; /* no trampoline for this architecture yet: run on the current stack */
-  fn(arg);
+  fn(arg); /* no trampoline for this architecture yet: run on the current stack */
   return;
 #endif
   if (weft_stack_limit() == 0 || (!t && !seg_busy)) {
@@ -221,10 +212,8 @@ void __weft_call_on_new_segment(void (*fn)(void *), void *arg, size_t bytes) {
   struct seg_frame frame __attribute__((cleanup(seg_leave))) = {t, seg, t->cur_lo,
                                                                  t->cur_size, t->cur_guard};
   t->seg_top = seg;
-  t->cur_lo = lo;
-  t->cur_size = (uint32_t)size;
-  t->cur_guard = WEFT_SEG_GUARD;
-  weft_stack_limit_set(limit_of(lo));
+  weft_thread_on_segment(t, lo, size, WEFT_SEG_GUARD);
+  weft_stack_limit_set(weft_thread_limit(t));
 #if defined(__x86_64__)
   weft_segment_call(fn, arg, seg, &seg_busy); /* clears seg_busy once on the segment */
 #endif
@@ -259,8 +248,8 @@ static void leave_segments_for(const struct __jmp_buf_tag *env) {
   if (contains(t->cur_lo, t->cur_size, sp)) {
     /* Out of a handler on the worker's alternate stack (io/signal.c): put
      * back what its trampoline would have. */
-    if (WEFT_UNLIKELY(weft_stack_limit() != (uintptr_t)t->cur_lo + t->cur_guard)) {
-      weft_stack_limit_set((uintptr_t)t->cur_lo + t->cur_guard);
+    if (WEFT_UNLIKELY(weft_stack_limit() != weft_thread_limit(t))) {
+      weft_stack_limit_set(weft_thread_limit(t));
       seg_busy = 0;
     }
     return;
