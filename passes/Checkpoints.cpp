@@ -5,10 +5,8 @@
 #include "Diagnostics.h"
 #include "StackBounds.h"
 
-#include "llvm/ADT/SCCIterator.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/SmallPtrSet.h"
-#include "llvm/Analysis/CallGraph.h"
 #include "llvm/IR/CFG.h"
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/IRBuilder.h"
@@ -519,12 +517,11 @@ constexpr unsigned RecursionUnroll = 16;
 constexpr uint64_t FoldBytes = 16 * 1024;
 constexpr size_t UnrollMaxInstructions = 400;
 
-unsigned unrollFactor(const Function &F, uint64_t PathBytes, uint64_t MaxPath,
-                      const SmallPtrSetImpl<const Function *> &SelfOnly) {
-  if (!SelfOnly.count(&F))
+unsigned unrollFactor(const Function &F, const StackFacts &SF, uint64_t MaxPath) {
+  if (!SF.SelfRecursiveOnly)
     return 1;
   for (unsigned K = RecursionUnroll; K > 1; K /= 2)
-    if (K * PathBytes <= MaxPath && (K - 1) * F.getInstructionCount() <= UnrollMaxInstructions)
+    if (K * SF.PathBytes <= MaxPath && (K - 1) * F.getInstructionCount() <= UnrollMaxInstructions)
       return K;
   return 1;
 }
@@ -609,16 +606,8 @@ PreservedAnalyses CheckpointsPass::run(Module &M, ModuleAnalysisManager &) {
     SlowPaths Paths;
     for (auto [CB, Need] : Calls)
       Sites.push_back(instrumentCall(*CB, Need, Paths));
-    SmallPtrSet<const Function *, 16> SelfOnly; // alone in their cycle
-    {
-      CallGraph CG(M);
-      for (scc_iterator<CallGraph *> It = scc_begin(&CG); !It.isAtEnd(); ++It)
-        if (It->size() == 1 && It.hasCycle())
-          if (Function *F = (*It)[0]->getFunction())
-            SelfOnly.insert(F);
-    }
     for (Function *F : Entries)
-      if (unsigned K = unrollFactor(*F, Stack.facts(*F)->PathBytes, MaxPath, SelfOnly); K > 1)
+      if (unsigned K = unrollFactor(*F, *Stack.facts(*F), MaxPath); K > 1)
         unrollRecursion(*F, K, Sites);
     for (Function *F : Entries)
       Sites.push_back(instrumentEntry(*F, Stack.facts(*F)->PathBytes, Paths));

@@ -152,6 +152,7 @@ StackBounds::StackBounds(Module &M, uint64_t MaxPath, uint64_t MinChunk,
       if (!F || F->isDeclaration())
         continue;
       StackFacts &SF = Facts[F];
+      SF.SelfRecursiveOnly = It.hasCycle() && SCC.size() == 1;
       if (!SF.FrameBytes) {
         SF.Unbounded = "dynamic alloca";
         continue;
@@ -210,6 +211,9 @@ void StackBounds::firstSegments(CallGraph &CG) {
     bool Known = true, Unwinds = false;
     uint64_t Reserve = 0;
     std::vector<StackFacts *> Members;
+    SmallPtrSet<const Function *, 8> InSCC;
+    for (CallGraphNode *N : *It)
+      InSCC.insert(N->getFunction());
     for (CallGraphNode *N : *It) {
       Function *F = N->getFunction();
       if (!F || F->isDeclaration())
@@ -240,7 +244,7 @@ void StackBounds::firstSegments(CallGraph &CG) {
           Known &= Marked || (G && externalBound(*G).has_value());
           continue;
         }
-        if (G == F || llvm::is_contained(*It, CG[G]))
+        if (InSCC.count(G))
           continue;
         const StackFacts &GF = Facts[G];
         Known &= GF.FirstSegmentKnown;

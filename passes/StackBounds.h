@@ -84,6 +84,8 @@ struct StackFacts {
   /// Longest path from the function's entry to the next checkpoint.
   uint64_t PathBytes = 0;
   std::vector<Checkpoint> Checkpoints;
+  /// Recurses into itself and into no other function of the module.
+  bool SelfRecursiveOnly = false;
   /// For a thread started on the function, on instrumented code (the
   /// plugin's table of first-segment needs, runtime/stack/needs.c): every
   /// call it can reach is bounded or checked, so PathBytes above the stack
