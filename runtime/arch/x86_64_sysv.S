@@ -27,4 +27,28 @@ weft_context_jump:
         .cfi_endproc
         .size   weft_context_jump, .-weft_context_jump
 
+/* weft_context_start(sp, data, fn, fpu): starts a thread that never ran,
+ * for a thread that is leaving for good (sched.c, thread_exit). Nothing of
+ * the leaving context is saved: its stack goes with it. The new thread
+ * gets the FPU control words a fresh context has (`fpu` points at them:
+ * mxcsr, then the x87 control word, as in a Boost.Context frame) and calls
+ * fn(data) with sp as its stack top (16-byte aligned) under a null return
+ * address, which ends a backtrace there. fn does not return. */
+        .globl  weft_context_start
+        .hidden weft_context_start
+        .type   weft_context_start, @function
+        .p2align 4
+weft_context_start:
+        .cfi_startproc
+        .cfi_undefined rip
+        ldmxcsr (%rcx)
+        fldcw   4(%rcx)
+        movq    %rdi, %rsp
+        xorl    %ebp, %ebp
+        pushq   $0
+        movq    %rsi, %rdi
+        jmp     *%rdx
+        .cfi_endproc
+        .size   weft_context_start, .-weft_context_start
+
         .section .note.GNU-stack,"",@progbits

@@ -28,6 +28,16 @@ void *make_fcontext(void *sp, size_t size, void (*fn)(struct weft_transfer));
  * return predictor in step; elsewhere it is jump_fcontext itself. */
 #if defined(__x86_64__)
 struct weft_transfer weft_context_jump(void *const to, void *data) WEFT_HIDDEN;
+/* Start a context that never ran, from one that ends (nothing of it is
+ * saved): fn(data) on the stack below sp (16-byte aligned), with the FPU
+ * control words at `fpu` (mxcsr, x87 cw). A jump_fcontext into a fresh
+ * Boost.Context frame does the same with a save of the leaving side and
+ * a trampoline: this skips both (arch/x86_64_sysv.S). */
+__attribute__((noreturn)) void weft_context_start(void *sp, void *data, void (*fn)(void *),
+                                                  const void *fpu) WEFT_HIDDEN;
+#if !defined(WEFT_ASAN) && !defined(WEFT_TSAN)
+#define WEFT_CONTEXT_START 1
+#endif
 #else
 #define weft_context_jump jump_fcontext
 #endif

@@ -152,7 +152,7 @@ EXPORT int pthread_getattr_np(pthread_t th, pthread_attr_t *attr) {
       flags |= 0x8;
       memcpy(raw + 8, &flags, sizeof flags);
     }
-    if (t->detached) pthread_attr_setdetachstate(attr, PTHREAD_CREATE_DETACHED);
+    if (weft_thread_detached(t)) pthread_attr_setdetachstate(attr, PTHREAD_CREATE_DETACHED);
     return 0;
   }
   return ((int (*)(pthread_t, pthread_attr_t *))real("pthread_getattr_np"))(th, attr);

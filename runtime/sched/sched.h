@@ -71,7 +71,7 @@ struct weft_thread {
   int saved_errno;
   int last_worker;
   unsigned section_depth;
-  int detached;
+  uint32_t placed;                 /* bytes from stack_lo to the descriptor */
   /* line 1 */
   void *(*fn)(void *);
   void *arg;
@@ -140,6 +140,8 @@ struct weft_switch_msg {
   int action;
 };
 
+#define WEFT_FIRST_SEG_MEMO 4
+
 struct weft_worker {
   unsigned index;
   struct weft_thread *current;
@@ -172,6 +174,14 @@ struct weft_worker {
   int lingering;                   /* idle, looking again every STEAL_AGE */
   int64_t linger_until;
   struct weft_seg_cache segs;
+  /* The first segments of the last entry functions spawned here (sched.c,
+   * first_segment_memo). */
+  struct weft_first_seg {
+    const void *set;
+    void *(*fn)(void *);
+    int cls;
+    uint32_t slack, guard;
+  } first_seg[WEFT_FIRST_SEG_MEMO];
   _Atomic int idle;
   _Atomic int woken;               /* woken and not yet settled: spinning */
   _Atomic int polling;
@@ -192,6 +202,8 @@ struct weft_worker {
 /* This kernel thread's seg_busy word (segment_call.c), for io/signal.c. */
 int *weft_seg_busy(void) WEFT_HIDDEN;
 struct weft_thread *weft_current(void) WEFT_HIDDEN;
+/* Whether t was started or made detached (pthread_getattr_np). */
+int weft_thread_detached(struct weft_thread *t) WEFT_HIDDEN;
 struct weft_worker *weft_cur_worker(void) WEFT_HIDDEN;
 int weft_get_errno(void) WEFT_HIDDEN;
 void weft_set_errno(int e) WEFT_HIDDEN;

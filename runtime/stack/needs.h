@@ -14,5 +14,9 @@ extern struct weft_need_set *_Atomic weft_stack_needs WEFT_HIDDEN;
 static inline int weft_stack_needs_present(void) {
   return __atomic_load_n((struct weft_need_set **)&weft_stack_needs, __ATOMIC_RELAXED) != 0;
 }
+/* The registered set now: a new one at a new address after each change. */
+static inline const void *weft_stack_needs_set(void) {
+  return __atomic_load_n((struct weft_need_set **)&weft_stack_needs, __ATOMIC_RELAXED);
+}
 
 #endif
