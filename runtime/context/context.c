@@ -26,9 +26,13 @@ void weft_context_proto_init(void (*fn)(struct weft_transfer)) {
   unsigned char *ca = (unsigned char *)make_fcontext(ta, SCRATCH, fn);
   unsigned char *cb = (unsigned char *)make_fcontext(tb, SCRATCH, fn);
   unsigned char *cc = (unsigned char *)make_fcontext(tc, SCRATCH, fn);
+#if defined(__x86_64__)
+  memcpy(weft_context_proto.fpu, ca, 8); /* mxcsr, x87 cw: the frame's first words */
+#endif
   if (ca > ta || (size_t)(ta - ca) > PROTO || tb - cb != ta - ca || tc - cc != ta - ca)
     return;
   struct weft_context_proto p = {.below = (unsigned)(ta - ca)};
+  memcpy(p.fpu, weft_context_proto.fpu, sizeof p.fpu);
   for (size_t i = 0; i < PROTO; i++) {
     size_t at = SCRATCH - PROTO + i; /* the same byte of each frame */
     int written = a[at] == b[at];

@@ -50,6 +50,7 @@ __attribute__((noreturn)) void weft_context_start(void *sp, void *data, void (*f
  * weft makes one at start-up and copies it (context.c checks that frames
  * made at two places agree; if they do not, it calls make_fcontext). */
 struct weft_context_proto {
+  uint32_t fpu[2];            /* the FPU control words a new context gets */
   int ok;
   unsigned below;             /* bytes from the context to the aligned top */
   unsigned char bytes[64];    /* the 64 bytes below the aligned top */

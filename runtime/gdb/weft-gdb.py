@@ -70,6 +70,9 @@ class WeftBt(gdb.Command):
                 gdb.write("thread %d is running on worker %d; use `info threads`\n" % (
                     want, int(t["last_worker"])))
                 return
+            if int(t["ctx_ready"]) == 2:
+                gdb.write("thread %d has not run yet\n" % want)
+                return
             ctx = int(t["ctx"])
             u64 = gdb.lookup_type("unsigned long").pointer()
             words = [int(gdb.Value(ctx + 8 * i).cast(u64).dereference()) for i in range(8)]

@@ -70,8 +70,8 @@
 
 enum { ACT_NONE, ACT_PARK, ACT_READY, ACT_EXIT };
 /* ctx_ready: 0 while the context is running or being saved, CTX_SAVED once
- * it may be resumed, CTX_FRESH for a thread that never ran (its context is
- * the start frame spawn made). */
+ * it may be resumed, CTX_FRESH for a thread that never ran (it has no
+ * context yet). */
 enum { CTX_SAVED = 1, CTX_FRESH = 2 };
 
 /* A worker wakes an idle one when its own queue holds more than this many
@@ -486,6 +486,7 @@ static void overflow_abort(struct weft_thread *t) {
 }
 
 static void thread_finish(struct weft_worker *w, struct weft_thread *t);
+static void thread_entry(struct weft_transfer tr);
 
 static __attribute__((noinline)) void after_switch(struct weft_transfer tr) {
   struct weft_worker *w = tls_worker;
@@ -523,8 +524,11 @@ static void switch_to(struct weft_worker *w, struct weft_thread *prev,
   if (next) {
     /* A few instructions, unless the kernel preempted the parking worker
      * in them: then give it the CPU. */
-    for (unsigned spins = 0; !atomic_load_explicit(&next->ctx_ready, memory_order_acquire);)
+    int ready;
+    for (unsigned spins = 0; !(ready = atomic_load_explicit(&next->ctx_ready, memory_order_acquire));)
       if (++spins < 128) weft_cpu_relax(); else syscall(SYS_sched_yield);
+    if (ready == CTX_FRESH)
+      next->ctx = weft_context_make((char *)next, (size_t)((char *)next - next->cur_lo), thread_entry);
     atomic_store_explicit(&next->ctx_ready, 0, memory_order_relaxed);
     atomic_store_explicit(&next->state, WEFT_RUNNING, memory_order_relaxed);
     next->last_worker = (int)w->index;
@@ -924,7 +928,7 @@ static __attribute__((noreturn)) void exit_to_fresh(struct weft_worker *w,
   w->msg.action = ACT_EXIT;
   stat_inc(&w->switches);
   weft_context_start((void *)((uintptr_t)next & ~(uintptr_t)15), &w->msg, thread_start,
-                     next->ctx);
+                     weft_context_proto.fpu);
 }
 #endif
 
@@ -1115,8 +1119,8 @@ static inline __attribute__((always_inline)) int spawn(struct weft_thread **out,
   t->arg = arg;
   atomic_store_explicit(&t->join, detached ? WEFT_JOIN_DETACHED : 0, memory_order_relaxed);
   t->last_worker = -1;
-  char *top = (char *)t;
-  t->ctx = weft_context_make(top, (size_t)(top - t->cur_lo), thread_entry);
+  /* Its context is made when something jumps to it (switch_to); a thread
+   * that exits starts it without one (exit_to_fresh). */
   atomic_store_explicit(&t->ctx_ready, CTX_FRESH, memory_order_relaxed);
   if (out) *out = t;
   if (WEFT_LIKELY(w != 0)) {

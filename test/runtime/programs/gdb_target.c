@@ -1,5 +1,6 @@
 /* A program for the gdb extension test: a few named user threads block,
- * then main stops in weft_test_breakpoint. */
+ * one more is spawned and has not run yet, then main stops in
+ * weft_test_breakpoint. */
 #include <stdio.h>
 
 #include "weft/weft.h"
@@ -21,7 +22,11 @@ int main(void) {
   a.name = "gated";
   for (int i = 0; i < 3; i++) weft_spawn(&t[i], &a, body, NULL);
   weft_sleep(1000000);
+  weft_thread_t *late;
+  weft_spawn(&late, NULL, body, NULL);
   weft_test_breakpoint();
+  weft_sem_post(&gate);
+  weft_join(late, NULL);
   for (int i = 0; i < 3; i++) weft_sem_post(&gate);
   for (int i = 0; i < 3; i++) weft_join(t[i], NULL);
   puts("gdb_target: done");
