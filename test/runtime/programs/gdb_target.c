@@ -25,10 +25,9 @@ int main(void) {
   weft_thread_t *late;
   weft_spawn(&late, NULL, body, NULL);
   weft_test_breakpoint();
-  weft_sem_post(&gate);
-  weft_join(late, NULL);
-  for (int i = 0; i < 3; i++) weft_sem_post(&gate);
+  for (int i = 0; i < 4; i++) weft_sem_post(&gate);
   for (int i = 0; i < 3; i++) weft_join(t[i], NULL);
+  weft_join(late, NULL);
   puts("gdb_target: done");
   return 0;
 }
