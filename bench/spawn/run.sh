@@ -18,7 +18,7 @@ clang-19 -O2 -fplugin="$("$WEFT_BUILD/bin/weft-config" --plugin)" -fplugin-arg-w
 clang-19 -O2 "$here/pthread_spawn.c" -lpthread -o "$work/pthread_spawn"
 clang++-19 -O2 "$here/fiber_spawn.cpp" -lboost_fiber -lboost_context -o "$work/fiber_spawn"
 go build -o "$work/go_spawn" "$here/go_spawn.go"
-for f in weft weft1 plug plug1 go go1 fiber pthread; do : >"$work/$f.txt"; done
+for f in weft weft1 plug plug1 go go1 fiber pthread one go_one; do : >"$work/$f.txt"; done
 for r in $(seq "$ROUNDS"); do # A B A B
   "$work/weft_spawn_plugin" "$N" >>"$work/plug.txt"
   "$work/go_spawn" "$N" >>"$work/go.txt"
@@ -26,11 +26,14 @@ for r in $(seq "$ROUNDS"); do # A B A B
   WEFT_WORKERS=1 "$work/weft_spawn_plugin" "$N" >>"$work/plug1.txt"
   GOMAXPROCS=1 "$work/go_spawn" "$N" >>"$work/go1.txt"
   WEFT_WORKERS=1 "$work/weft_spawn" "$N" >>"$work/weft1.txt"
+  WEFT_WORKERS=1 "$work/weft_spawn_plugin" "$N" 1 >>"$work/one.txt"   # each joined at once
+  GOMAXPROCS=1 "$work/go_spawn" "$N" 1 >>"$work/go_one.txt"
   "$work/fiber_spawn" "$N" >>"$work/fiber.txt"
   "$work/pthread_spawn" "$NP" >>"$work/pthread.txt"
 done
 weft=$(median <"$work/weft.txt"); weft1=$(median <"$work/weft1.txt")
 plug=$(median <"$work/plug.txt"); plug1=$(median <"$work/plug1.txt")
+one=$(median <"$work/one.txt"); go_one=$(median <"$work/go_one.txt")
 go=$(median <"$work/go.txt"); go1=$(median <"$work/go1.txt")
 fiber=$(median <"$work/fiber.txt"); pth=$(median <"$work/pthread.txt")
 {
@@ -49,6 +52,13 @@ fiber=$(median <"$work/fiber.txt"); pth=$(median <"$work/pthread.txt")
   echo "| Go goroutines | GOMAXPROCS=1 | $go1 | $(ratio "$plug1" "$go1") | $(ratio "$weft1" "$go1") |"
   echo "| Boost.Fiber (one thread) | 1 | $fiber | $(ratio "$plug1" "$fiber") | $(ratio "$weft1" "$fiber") |"
   echo "| pthreads (NPTL) | kernel | $pth | $(ratio "$plug" "$pth") | $(ratio "$weft" "$pth") |"
+  echo
+  echo "Each thread joined (waited for) before the next is spawned (batches of 1), one worker:"
+  echo
+  echo "| runtime | ns per thread | weft / Go |"
+  echo "|---|---|---|"
+  echo "| weft, built with the plugin | $one | $(ratio "$one" "$go_one") |"
+  echo "| Go goroutines, GOMAXPROCS=1 | $go_one | 1.00 |"
   echo
   echo "Target: weft at most 1/5 of Go's cost (ratio <= 0.20), as weft's users build"
   echo "(with the plugin). Built with the plugin, the empty thread's first segment is"
