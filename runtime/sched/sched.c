@@ -252,16 +252,21 @@ static inline __attribute__((always_inline)) uint32_t rq_push(struct weft_worker
   }
 }
 
+/* Fetches the two lines at p for writing. p may be null or stale: a
+ * prefetch does not fault, and the second address is formed as an integer
+ * so that no pointer arithmetic is done on a null pointer. */
+static inline void prefetch_two_lines(const void *p) {
+  __builtin_prefetch(p, 1);
+  __builtin_prefetch((const void *)((uintptr_t)p + 64), 1);
+}
+
 /* The first two lines of the thread queued at h, if any: it runs after
  * the one just popped, and a batch of threads rarely stays in the L1
  * cache from its spawn to its run. (A prefetch does not fault, so a thread
  * that another worker takes meanwhile does no harm.) */
 static inline void rq_prefetch(struct weft_worker *w, uint32_t h) {
   if (h == atomic_load_explicit(&w->tail, memory_order_relaxed)) return;
-  const char *n = (const char *)atomic_load_explicit(&w->ring[h % WEFT_RQ_SIZE],
-                                                     memory_order_relaxed);
-  __builtin_prefetch(n, 1);
-  __builtin_prefetch(n + 64, 1);
+  prefetch_two_lines(atomic_load_explicit(&w->ring[h % WEFT_RQ_SIZE], memory_order_relaxed));
 }
 
 static struct weft_thread *rq_pop(struct weft_worker *w) {
@@ -1087,8 +1092,7 @@ static inline __attribute__((always_inline)) int spawn(struct weft_thread **out,
     /* Still in w's list of threads (free_local). The next spawn takes the
      * next one: fetch it now. */
     w->free_threads[cls] = t->rq_next;
-    __builtin_prefetch(t->rq_next, 1);
-    __builtin_prefetch((char *)t->rq_next + 64, 1);
+    prefetch_two_lines(t->rq_next);
     w->free_count[cls]--;
     atomic_store_explicit(&t->wake_token,
                           atomic_load_explicit(&t->wake_token, memory_order_relaxed) & ~(uint64_t)1,
