@@ -672,12 +672,14 @@ where_handled where;
 
 void note_where(int) {
   stack_t ss;
-  char here;
+  // The frame itself, not a local's address: under ASan a local whose
+  // address is taken may live in ASan's fake stack instead.
+  char *here = (char *)__builtin_frame_address(0);
   where.limit = weft_stack_limit();
   if (sigaltstack(nullptr, &ss) == 0) {
     char *lo = (char *)ss.ss_sp;
     where.on_altstack = ss.ss_flags & SS_ONSTACK;
-    where.local_in_altstack = &here >= lo && &here < lo + ss.ss_size;
+    where.local_in_altstack = here >= lo && here < lo + ss.ss_size;
     where.limit_in_altstack = where.limit > (uintptr_t)lo && where.limit < (uintptr_t)lo + ss.ss_size;
   }
   where.runs.fetch_add(1);
