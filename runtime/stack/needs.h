@@ -8,15 +8,13 @@
 
 /* The entry of `fn` in the registered tables, or null. */
 const struct weft_stack_need *weft_stack_need_of(const void *fn) WEFT_HIDDEN;
-/* Nonzero once a table was registered (one load on the spawn path). */
 struct weft_need_set;
 extern struct weft_need_set *_Atomic weft_stack_needs WEFT_HIDDEN;
-static inline int weft_stack_needs_present(void) {
-  return __atomic_load_n((struct weft_need_set **)&weft_stack_needs, __ATOMIC_RELAXED) != 0;
-}
 /* The registered set now: a new one at a new address after each change. */
 static inline const void *weft_stack_needs_set(void) {
   return __atomic_load_n((struct weft_need_set **)&weft_stack_needs, __ATOMIC_RELAXED);
 }
+/* Nonzero once a table was registered (one load on the spawn path). */
+static inline int weft_stack_needs_present(void) { return weft_stack_needs_set() != 0; }
 
 #endif
