@@ -1215,9 +1215,7 @@ int weft_detach(weft_thread_t *thread) {
   struct weft_thread *t = (struct weft_thread *)thread;
   if (!t || t->magic != WEFT_THREAD_MAGIC) return ESRCH;
   uintptr_t j = join_claim(t, WEFT_JOIN_DETACHED, tls_worker != 0);
-  if (j == 0) {
-    return 0;
-  }
+  if (j == 0) return 0;
   if (j != WEFT_JOIN_DONE) return EINVAL;
   wait_done(t);
   free_thread(tls_worker, t);
