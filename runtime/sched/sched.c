@@ -520,20 +520,18 @@ static __attribute__((noinline)) void after_switch(struct weft_transfer tr) {
   if (self) *w->errno_ptr = self->saved_errno;
 }
 
-static void switch_to(struct weft_worker *w, struct weft_thread *prev,
-                      struct weft_thread *next, int action) {
+/* The bookkeeping of a switch from prev to next (either may be null: the
+ * worker's own context), up to the jump: prev's canary and errno, next's
+ * state and stack limit, the worker's current thread and the message that
+ * the arriving side reads (after_switch, thread_start). next's context is
+ * ready by now. */
+static inline void hand_over(struct weft_worker *w, struct weft_thread *prev,
+                             struct weft_thread *next, int action) {
   if (prev) {
     if (WEFT_UNLIKELY(!weft_seg_canary_ok(prev->cur_lo))) overflow_abort(prev);
     if (action != ACT_EXIT) prev->saved_errno = *w->errno_ptr;
   }
   if (next) {
-    /* A few instructions, unless the kernel preempted the parking worker
-     * in them: then give it the CPU. */
-    int ready;
-    for (unsigned spins = 0; !(ready = atomic_load_explicit(&next->ctx_ready, memory_order_acquire));)
-      if (++spins < 128) weft_cpu_relax(); else syscall(SYS_sched_yield);
-    if (ready == CTX_FRESH)
-      next->ctx = weft_context_make((char *)next, (size_t)((char *)next - next->cur_lo), thread_entry);
     atomic_store_explicit(&next->ctx_ready, 0, memory_order_relaxed);
     atomic_store_explicit(&next->state, WEFT_RUNNING, memory_order_relaxed);
     next->last_worker = (int)w->index;
@@ -545,6 +543,20 @@ static void switch_to(struct weft_worker *w, struct weft_thread *prev,
   w->msg.prev = prev;
   w->msg.action = action;
   stat_inc(&w->switches);
+}
+
+static void switch_to(struct weft_worker *w, struct weft_thread *prev,
+                      struct weft_thread *next, int action) {
+  if (next) {
+    /* A few instructions, unless the kernel preempted the parking worker
+     * in them: then give it the CPU. */
+    int ready;
+    for (unsigned spins = 0; !(ready = atomic_load_explicit(&next->ctx_ready, memory_order_acquire));)
+      if (++spins < 128) weft_cpu_relax(); else syscall(SYS_sched_yield);
+    if (ready == CTX_FRESH)
+      next->ctx = weft_context_make((char *)next, (size_t)((char *)next - next->cur_lo), thread_entry);
+  }
+  hand_over(w, prev, next, action);
   weft_fiber_leave(prev ? &prev->fiber : &w->g0_fiber, next ? &next->fiber : &w->g0_fiber,
                    action == ACT_EXIT);
   struct weft_transfer tr = weft_context_jump(next ? next->ctx : w->g0_ctx, &w->msg);
@@ -936,15 +948,7 @@ static __attribute__((noreturn)) void thread_start(void *data) {
 static __attribute__((noreturn)) void exit_to_fresh(struct weft_worker *w,
                                                     struct weft_thread *prev,
                                                     struct weft_thread *next) {
-  if (WEFT_UNLIKELY(!weft_seg_canary_ok(prev->cur_lo))) overflow_abort(prev);
-  atomic_store_explicit(&next->ctx_ready, 0, memory_order_relaxed);
-  atomic_store_explicit(&next->state, WEFT_RUNNING, memory_order_relaxed);
-  next->last_worker = (int)w->index;
-  weft_stack_limit_set(weft_thread_limit(next));
-  w->current = next;
-  w->msg.prev = prev;
-  w->msg.action = ACT_EXIT;
-  stat_inc(&w->switches);
+  hand_over(w, prev, next, ACT_EXIT);
   weft_context_start((void *)((uintptr_t)next & ~(uintptr_t)15), &w->msg, thread_start,
                      weft_context_proto.fpu);
 }
