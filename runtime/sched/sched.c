@@ -521,16 +521,14 @@ static __attribute__((noinline)) void after_switch(struct weft_transfer tr) {
 }
 
 /* The bookkeeping of a switch from prev to next (either may be null: the
- * worker's own context), up to the jump: prev's canary and errno, next's
- * state and stack limit, the worker's current thread and the message that
- * the arriving side reads (after_switch, thread_start). next's context is
- * ready by now. */
-static inline void hand_over(struct weft_worker *w, struct weft_thread *prev,
-                             struct weft_thread *next, int action) {
-  if (prev) {
-    if (WEFT_UNLIKELY(!weft_seg_canary_ok(prev->cur_lo))) overflow_abort(prev);
-    if (action != ACT_EXIT) prev->saved_errno = *w->errno_ptr;
-  }
+ * worker's own context), up to the jump, once prev's canary is checked:
+ * next's state and stack limit, the worker's current thread and the
+ * message that the arriving side reads (after_switch, thread_start).
+ * next's context is ready by now. */
+static inline __attribute__((always_inline)) void hand_over(struct weft_worker *w,
+                                                             struct weft_thread *prev,
+                                                             struct weft_thread *next,
+                                                             int action) {
   if (next) {
     atomic_store_explicit(&next->ctx_ready, 0, memory_order_relaxed);
     atomic_store_explicit(&next->state, WEFT_RUNNING, memory_order_relaxed);
@@ -547,6 +545,10 @@ static inline void hand_over(struct weft_worker *w, struct weft_thread *prev,
 
 static void switch_to(struct weft_worker *w, struct weft_thread *prev,
                       struct weft_thread *next, int action) {
+  if (prev) {
+    if (WEFT_UNLIKELY(!weft_seg_canary_ok(prev->cur_lo))) overflow_abort(prev);
+    if (action != ACT_EXIT) prev->saved_errno = *w->errno_ptr;
+  }
   if (next) {
     /* A few instructions, unless the kernel preempted the parking worker
      * in them: then give it the CPU. */
@@ -948,6 +950,7 @@ static __attribute__((noreturn)) void thread_start(void *data) {
 static __attribute__((noreturn)) void exit_to_fresh(struct weft_worker *w,
                                                     struct weft_thread *prev,
                                                     struct weft_thread *next) {
+  if (WEFT_UNLIKELY(!weft_seg_canary_ok(prev->cur_lo))) overflow_abort(prev);
   hand_over(w, prev, next, ACT_EXIT);
   weft_context_start((void *)((uintptr_t)next & ~(uintptr_t)15), &w->msg, thread_start,
                      weft_context_proto.fpu);
