@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# spawn: create + run + join an empty thread, 1M times (batches of 100),
+# spawn: create + run + join an empty thread, 5M times (batches of 100),
 # built with the weft plugin (as users build) and without, against Go
 # goroutines, Boost.Fiber and native pthreads.
 set -euo pipefail
@@ -7,8 +7,10 @@ here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/../lib.sh"
 source "$here/../lib_runtime.sh"
 bench_work spawn
-N=${N:-1000000}
-NP=${NP:-100000}   # pthreads are slower: fewer of them
+# A weft run of 1M threads lasts about 25 ms, short enough for one stall of
+# this shared machine's vCPU to move it by half: 5M by default.
+N=${N:-5000000}
+NP=${NP:-100000}   # pthreads and Boost.Fiber are slower: fewer of them
 ROUNDS=${ROUNDS:-5}
 clang-19 -O2 $(weft_cflags) "$here/weft_spawn.c" $(weft_libs) -o "$work/weft_spawn"
 # The same source built as weft's users build: with the plugin's linked
@@ -28,7 +30,7 @@ for r in $(seq "$ROUNDS"); do # A B A B
   WEFT_WORKERS=1 "$work/weft_spawn" "$N" >>"$work/weft1.txt"
   WEFT_WORKERS=1 "$work/weft_spawn_plugin" "$N" 1 >>"$work/one.txt"   # each joined at once
   GOMAXPROCS=1 "$work/go_spawn" "$N" 1 >>"$work/go_one.txt"
-  "$work/fiber_spawn" "$N" >>"$work/fiber.txt"
+  "$work/fiber_spawn" "$NP" >>"$work/fiber.txt"
   "$work/pthread_spawn" "$NP" >>"$work/pthread.txt"
 done
 weft=$(median <"$work/weft.txt"); weft1=$(median <"$work/weft1.txt")
@@ -40,7 +42,7 @@ fiber=$(median <"$work/fiber.txt"); pth=$(median <"$work/pthread.txt")
   bench_header "spawn: create, run and join an empty thread"
   echo "Load average when the runs ended: $(cut -d" " -f1-3 /proc/loadavg) (the machine is shared; ratios are what to read)."
   echo
-  echo "$ROUNDS rounds, alternating; $N threads per run in batches of 100 ($NP for pthreads); medians."
+  echo "$ROUNDS rounds, alternating; $N threads per run in batches of 100 ($NP for pthreads and Boost.Fiber); medians."
   echo
   echo "| runtime | workers | ns per thread | weft with the plugin / this | weft without / this |"
   echo "|---|---|---|---|---|"
