@@ -8,21 +8,25 @@ source "$here/../lib_runtime.sh"
 bench_work switch
 N=${N:-5000000}
 ROUNDS=${ROUNDS:-5}
+# Every peer runs on one CPU: the switch loop lives on one kernel thread,
+# and left unpinned on this shared 2-vCPU machine weft's runs split into
+# two clusters (about 12.5 and 20 ns) by where the kernel put them.
+pin="taskset -c ${BENCH_CPU:-0}"
 clang-19 -O2 $(weft_cflags) "$here/weft_switch.c" $(weft_libs) -o "$work/weft_switch"
 clang-19 -O2 "$here/raw_switch.c" -lboost_context -o "$work/raw_switch"
 go build -o "$work/go_switch" "$here/go_switch.go"
 : >"$work/weft.txt"; : >"$work/raw.txt"; : >"$work/go.txt"
 for r in $(seq "$ROUNDS"); do # A B A B
-  "$work/raw_switch" "$N" >>"$work/raw.txt"
-  WEFT_WORKERS=1 "$work/weft_switch" "$N" >>"$work/weft.txt"
-  "$work/go_switch" "$N" >>"$work/go.txt"
+  $pin "$work/raw_switch" "$N" >>"$work/raw.txt"
+  WEFT_WORKERS=1 $pin "$work/weft_switch" "$N" >>"$work/weft.txt"
+  $pin "$work/go_switch" "$N" >>"$work/go.txt"
 done
 weft=$(median <"$work/weft.txt"); raw=$(median <"$work/raw.txt"); go=$(median <"$work/go.txt")
 {
   bench_header "switch: two threads yielding to each other on one worker"
   echo "Load average when the runs ended: $(cut -d" " -f1-3 /proc/loadavg) (the machine is shared; ratios are what to read)."
   echo
-  echo "$ROUNDS rounds of $N yields per thread, alternating; medians."
+  echo "$ROUNDS rounds of $N yields per thread, alternating, each run on CPU ${BENCH_CPU:-0} (taskset); medians."
   echo
   echo "| runtime | ns per switch | weft / peer |"
   echo "|---|---|---|"
