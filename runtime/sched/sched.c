@@ -566,7 +566,8 @@ static void switch_to(struct weft_worker *w, struct weft_thread *prev,
 }
 
 /* The next thread to run without going through g0, or null. */
-static struct weft_thread *pick_next_fast(struct weft_worker *w) {
+static inline __attribute__((always_inline)) struct weft_thread *pick_next_fast(
+    struct weft_worker *w) {
   uint32_t tick = ++w->tick;
   if ((tick & 255) == 0) return 0;
   if (atomic_load_explicit(&rt.prio.count, memory_order_relaxed)) return 0;
