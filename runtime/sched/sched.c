@@ -219,36 +219,43 @@ static uint32_t rq_len(struct weft_worker *w) {
   return t - h;
 }
 
+/* rq_push's full case: move half of the ring, and t, to the global queue.
+ * Claims the slots first; only the owner (us) writes slots, so they stay
+ * valid after. (No array on the stack: this may run on a 1 KiB thread
+ * stack.) Out of line, so that the common push keeps few registers.
+ * Returns 0 when a thief moved head meanwhile (try again). */
+static __attribute__((noinline)) uint32_t rq_spill(struct weft_worker *w, struct weft_thread *t,
+                                                   uint32_t h, uint32_t tl) {
+  uint32_t n = (tl - h) / 2;
+  if (!atomic_compare_exchange_strong_explicit(&w->head, &h, h + n, memory_order_acq_rel,
+                                               memory_order_relaxed))
+    return 0;
+  struct weft_thread *first = atomic_load_explicit(&w->ring[h % WEFT_RQ_SIZE], memory_order_relaxed);
+  struct weft_thread *last = first;
+  for (uint32_t i = 1; i < n; i++) {
+    struct weft_thread *x = atomic_load_explicit(&w->ring[(h + i) % WEFT_RQ_SIZE],
+                                                 memory_order_relaxed);
+    last->rq_next = x;
+    last = x;
+  }
+  last->rq_next = t;
+  t->rq_next = 0;
+  queue_push_list(&rt.global, first, t, n + 1);
+  return WEFT_RQ_SIZE; /* plenty: wake someone */
+}
+
 /* Owner only. Returns the queue length after the push. */
 static inline __attribute__((always_inline)) uint32_t rq_push(struct weft_worker *w, struct weft_thread *t) {
   for (;;) {
     uint32_t h = atomic_load_explicit(&w->head, memory_order_acquire);
     uint32_t tl = atomic_load_explicit(&w->tail, memory_order_relaxed);
-    if (tl - h < WEFT_RQ_SIZE) {
+    if (WEFT_LIKELY(tl - h < WEFT_RQ_SIZE)) {
       atomic_store_explicit(&w->ring[tl % WEFT_RQ_SIZE], t, memory_order_relaxed);
       atomic_store_explicit(&w->tail, tl + 1, memory_order_release);
       return tl + 1 - h;
     }
-    /* Full: move half of it, and t, to the global queue. Claim the slots
-     * first; only the owner (us) writes slots, so they stay valid after.
-     * (No array on the stack: this may run on a 1 KiB thread stack.) */
-    uint32_t n = (tl - h) / 2;
-    if (!atomic_compare_exchange_strong_explicit(&w->head, &h, h + n, memory_order_acq_rel,
-                                                 memory_order_relaxed))
-      continue;
-    struct weft_thread *first =
-        atomic_load_explicit(&w->ring[h % WEFT_RQ_SIZE], memory_order_relaxed);
-    struct weft_thread *last = first;
-    for (uint32_t i = 1; i < n; i++) {
-      struct weft_thread *x = atomic_load_explicit(&w->ring[(h + i) % WEFT_RQ_SIZE],
-                                                   memory_order_relaxed);
-      last->rq_next = x;
-      last = x;
-    }
-    last->rq_next = t;
-    t->rq_next = 0;
-    queue_push_list(&rt.global, first, t, n + 1);
-    return WEFT_RQ_SIZE; /* plenty: wake someone */
+    uint32_t n = rq_spill(w, t, h, tl);
+    if (n) return n;
   }
 }
 
