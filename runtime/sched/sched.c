@@ -550,6 +550,17 @@ static inline __attribute__((always_inline)) void hand_over(struct weft_worker *
   stat_inc(&w->switches);
 }
 
+/* next's context is being saved by the worker it parked on: a few
+ * instructions, unless the kernel preempted that worker in them; then
+ * give it the CPU. Out of line: switch_to's common path keeps few
+ * registers. */
+static __attribute__((noinline)) int wait_ctx_ready(struct weft_thread *next) {
+  int ready;
+  for (unsigned spins = 0; !(ready = atomic_load_explicit(&next->ctx_ready, memory_order_acquire));)
+    if (++spins < 128) weft_cpu_relax(); else syscall(SYS_sched_yield);
+  return ready;
+}
+
 static void switch_to(struct weft_worker *w, struct weft_thread *prev,
                       struct weft_thread *next, int action) {
   if (prev) {
@@ -557,11 +568,8 @@ static void switch_to(struct weft_worker *w, struct weft_thread *prev,
     if (action != ACT_EXIT) prev->saved_errno = *w->errno_ptr;
   }
   if (next) {
-    /* A few instructions, unless the kernel preempted the parking worker
-     * in them: then give it the CPU. */
-    int ready;
-    for (unsigned spins = 0; !(ready = atomic_load_explicit(&next->ctx_ready, memory_order_acquire));)
-      if (++spins < 128) weft_cpu_relax(); else syscall(SYS_sched_yield);
+    int ready = atomic_load_explicit(&next->ctx_ready, memory_order_acquire);
+    if (WEFT_UNLIKELY(!ready)) ready = wait_ctx_ready(next);
     if (ready == CTX_FRESH)
       next->ctx = weft_context_make((char *)next, (size_t)((char *)next - next->cur_lo), thread_entry);
   }
