@@ -269,8 +269,8 @@ static inline void prefetch_two_lines(const void *p) {
 
 /* The first two lines of the thread queued at h, if any: it runs after
  * the one just popped, and a batch of threads rarely stays in the L1
- * cache from its spawn to its run. (A prefetch does not fault, so a thread
- * that another worker takes meanwhile does no harm.) */
+ * cache from its spawn to its run. (A thread that another worker takes
+ * meanwhile does no harm: see prefetch_two_lines.) */
 static inline void rq_prefetch(struct weft_worker *w, uint32_t h) {
   if (h == atomic_load_explicit(&w->tail, memory_order_relaxed)) return;
   prefetch_two_lines(atomic_load_explicit(&w->ring[h % WEFT_RQ_SIZE], memory_order_relaxed));
