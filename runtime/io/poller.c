@@ -45,7 +45,7 @@ static void kick(void) {
 }
 
 /* From a signal handler (signal.c): no sanitizer instrumentation. */
-__attribute__((disable_sanitizer_instrumentation)) void weft_poller_kick(void) {
+WEFT_UNINSTRUMENTED void weft_poller_kick(void) {
   int fd = __atomic_load_n(&kickfd, __ATOMIC_RELAXED);
   uint64_t one = 1;
   if (fd >= 0) syscall(SYS_write, fd, &one, sizeof one);

@@ -96,10 +96,10 @@ static sigaction_fn real_sigaction;
 /* sigaction runs inside sanitizer start-up (TSan installs its handlers
  * before it can take instrumented code), and the trampoline in signal
  * context, perhaps on top of the sanitizer's own code: neither is
- * instrumented, and neither calls code that is. */
-#define UNINSTRUMENTED __attribute__((disable_sanitizer_instrumentation))
+ * instrumented (WEFT_UNINSTRUMENTED, weft.h), and neither calls code that
+ * is. */
 
-UNINSTRUMENTED __attribute__((constructor)) static void find_real_sigaction(void) {
+WEFT_UNINSTRUMENTED __attribute__((constructor)) static void find_real_sigaction(void) {
   real_sigaction = (sigaction_fn)dlsym(RTLD_NEXT, "sigaction");
 }
 
@@ -135,7 +135,7 @@ void weft_signal_forked_child(void) { altstack_lo = 0; }
  * one is parked some worker polls (or a busy one looks every 64th switch),
  * and the kick reaches it. On a worker's alternate stack the handler runs
  * with the stack limit of that stack and seg_busy set (see the top). */
-UNINSTRUMENTED static void trampoline(int sig, siginfo_t *info, void *uc) {
+WEFT_UNINSTRUMENTED static void trampoline(int sig, siginfo_t *info, void *uc) {
   void *fn = atomic_load_explicit(&handlers[sig].fn, memory_order_acquire);
   int flags = atomic_load_explicit(&handlers[sig].flags, memory_order_relaxed);
   if (fn == (void *)SIG_DFL || fn == (void *)SIG_IGN) return; /* changed meanwhile */
@@ -242,7 +242,7 @@ static int walk(uint64_t seen, uint64_t now) {
 
 /* ---- installing handlers ------------------------------------------------ */
 
-UNINSTRUMENTED EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *old) {
+WEFT_UNINSTRUMENTED EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *old) {
   if (!real_sigaction) find_real_sigaction();
   if (sig <= 0 || sig >= _NSIG) return real_sigaction(sig, act, old);
   struct handler *h = &handlers[sig];
@@ -277,7 +277,7 @@ UNINSTRUMENTED EXPORT int sigaction(int sig, const struct sigaction *act, struct
   }
   return 0;
 }
-UNINSTRUMENTED EXPORT int __sigaction(int sig, const struct sigaction *act,
+WEFT_UNINSTRUMENTED EXPORT int __sigaction(int sig, const struct sigaction *act,
                                       struct sigaction *old) {
   return sigaction(sig, act, old);
 }

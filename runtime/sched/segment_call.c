@@ -77,7 +77,7 @@ void weft_segment_call(void (*fn)(void *), void *arg, void *top, int *busy) WEFT
  * sets it through weft_seg_busy). */
 static WEFT_TLS int seg_busy;
 
-__attribute__((disable_sanitizer_instrumentation)) int *weft_seg_busy(void) { return &seg_busy; }
+WEFT_UNINSTRUMENTED int *weft_seg_busy(void) { return &seg_busy; }
 
 static inline int contains(const char *lo, size_t size, const void *p) {
   return (const char *)p >= lo && (const char *)p < lo + size;

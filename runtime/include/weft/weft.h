@@ -261,26 +261,27 @@ void weft_channel_destroy(weft_channel_t *ch);
  * leaves 0 on every thread it creates, so the check the plugin inserts is
  * one comparison with a memory operand and needs no TLS address. */
 #define WEFT_STACK_LIMIT_SLOT 0x70
-/* Both are free of sanitizer instrumentation, so that code which must not
- * enter a sanitizer's runtime (the signal trampoline, which may interrupt
- * that runtime) can inline them; in an instrumented caller they stay
- * calls, which only sanitized builds see. */
+/* Both are free of sanitizer instrumentation (WEFT_UNINSTRUMENTED, which
+ * the runtime also puts on its code that runs in a signal handler), so
+ * that code which must not enter a sanitizer's runtime (the signal
+ * trampoline, which may interrupt that runtime) can inline them; in an
+ * instrumented caller they stay calls, which only sanitized builds see. */
 #if defined(__has_attribute)
 #if __has_attribute(disable_sanitizer_instrumentation)
-#define WEFT_NO_SANITIZE_ __attribute__((disable_sanitizer_instrumentation))
+#define WEFT_UNINSTRUMENTED __attribute__((disable_sanitizer_instrumentation))
 #endif
 #endif
-#ifndef WEFT_NO_SANITIZE_
-#define WEFT_NO_SANITIZE_
+#ifndef WEFT_UNINSTRUMENTED
+#define WEFT_UNINSTRUMENTED
 #endif
-WEFT_NO_SANITIZE_ static inline uintptr_t weft_stack_limit(void) {
+WEFT_UNINSTRUMENTED static inline uintptr_t weft_stack_limit(void) {
   uintptr_t v;
   __asm__ volatile("movq %%fs:0x70, %0" : "=r"(v));
   return v;
 }
 /* Sets the running kernel thread's limit; the runtime's own business, and
  * tests' (0 makes instrumented code behave as on a thread weft does not own). */
-WEFT_NO_SANITIZE_ static inline void weft_stack_limit_set(uintptr_t v) {
+WEFT_UNINSTRUMENTED static inline void weft_stack_limit_set(uintptr_t v) {
   __asm__ volatile("movq %0, %%fs:0x70" : : "r"(v) : "memory");
 }
 
