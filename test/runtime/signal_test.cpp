@@ -659,12 +659,12 @@ TEST(Signal, OneHandlerInterruptsEveryParkedCall) {
 struct where_handled {
   std::atomic<int> runs{0};
   bool on_altstack = false;
-  bool local_in_altstack = false;
+  bool frame_in_altstack = false;
   bool limit_in_altstack = false;
   uintptr_t limit = 1;
   void reset() {
     runs = 0;
-    on_altstack = local_in_altstack = limit_in_altstack = false;
+    on_altstack = frame_in_altstack = limit_in_altstack = false;
     limit = 1;
   }
 };
@@ -679,7 +679,7 @@ void note_where(int) {
   if (sigaltstack(nullptr, &ss) == 0) {
     char *lo = (char *)ss.ss_sp;
     where.on_altstack = ss.ss_flags & SS_ONSTACK;
-    where.local_in_altstack = here >= lo && here < lo + ss.ss_size;
+    where.frame_in_altstack = here >= lo && here < lo + ss.ss_size;
     where.limit_in_altstack = where.limit > (uintptr_t)lo && where.limit < (uintptr_t)lo + ss.ss_size;
   }
   where.runs.fetch_add(1);
@@ -711,7 +711,7 @@ TEST(Signal, HandlersRunOnTheWorkersAlternateStack) {
     ASSERT_EQ(raise(SIGUSR2), 0);
     EXPECT_EQ(where.runs.load(), 1);
     EXPECT_TRUE(where.on_altstack);
-    EXPECT_TRUE(where.local_in_altstack);
+    EXPECT_TRUE(where.frame_in_altstack);
     EXPECT_TRUE(where.limit_in_altstack);
   }
 
