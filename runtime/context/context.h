@@ -28,9 +28,15 @@ void *make_fcontext(void *sp, size_t size, void (*fn)(struct weft_transfer));
  * return predictor in step; elsewhere it is jump_fcontext itself. */
 #if defined(__x86_64__)
 struct weft_transfer weft_context_jump(void *const to, void *data) WEFT_HIDDEN;
+/* weft_context_jump leaving the FPU control words alone: for a switch
+ * between two threads that use the worker's shared ones (sched/fpu.c). The
+ * frame it saves has no valid FPU words; store them before resuming it
+ * with a jump that loads them (weft_context_fpu_set). */
+struct weft_transfer weft_context_jump_shared(void *const to, void *data) WEFT_HIDDEN;
 /* Start a context that never ran, from one that ends (nothing of it is
  * saved): fn(data) on the stack below sp (16-byte aligned), with the FPU
- * control words at `fpu` (mxcsr, x87 cw). A jump_fcontext into a fresh
+ * control words at `fpu` (mxcsr, x87 cw; null: the running ones). A
+ * jump_fcontext into a fresh
  * Boost.Context frame does the same with a save of the leaving side and
  * a trampoline: this skips both (arch/x86_64_sysv.S). */
 __attribute__((noreturn)) void weft_context_start(void *sp, void *data, void (*fn)(void *),
@@ -40,6 +46,7 @@ __attribute__((noreturn)) void weft_context_start(void *sp, void *data, void (*f
 #endif
 #else
 #define weft_context_jump jump_fcontext
+#define weft_context_jump_shared jump_fcontext
 #endif
 
 /* A new context for a thread's stack, the same as
@@ -63,6 +70,27 @@ static inline void *weft_context_make(void *top, size_t size, void (*fn)(struct 
   __builtin_memcpy(aligned - sizeof weft_context_proto.bytes, weft_context_proto.bytes,
                    sizeof weft_context_proto.bytes);
   return aligned - weft_context_proto.below;
+}
+
+/* The FPU control words (mxcsr, x87 cw: 8 bytes) of the saved context
+ * ctx, which the next jump_fcontext to it loads. */
+static inline void weft_context_fpu_set(void *ctx, const uint32_t fpu[2]) {
+#if defined(__x86_64__)
+  __builtin_memcpy(ctx, fpu, 8);
+#else
+  (void)ctx; (void)fpu;
+#endif
+}
+
+/* The running context's FPU control words, as a frame holds them. */
+static inline void weft_fpu_store(uint32_t fpu[2]) {
+#if defined(__x86_64__)
+  uint16_t cw;
+  __asm__ volatile("stmxcsr %0\n\tfnstcw %1" : "=m"(fpu[0]), "=m"(cw));
+  fpu[1] = cw;
+#else
+  fpu[0] = fpu[1] = 0;
+#endif
 }
 
 /* Per-context sanitizer state. */

@@ -171,6 +171,18 @@ void weft_fatal(const char *fmt, ...) {
   abort();
 }
 
+void weft_config_error(const char *fmt, ...) {
+  char buf[512];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  if (n > (int)sizeof buf - 2) n = sizeof buf - 2;
+  buf[n++] = '\n';
+  syscall(SYS_write, 2, buf, n);
+  _exit(2);
+}
+
 static void stat_inc(_Atomic uint64_t *c) {
   atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + 1,
                         memory_order_relaxed);
@@ -561,22 +573,42 @@ static __attribute__((noinline)) int wait_ctx_ready(struct weft_thread *next) {
   return ready;
 }
 
+/* The jump of a switch in which prev or next has FPU control words of its
+ * own (sched/fpu.c): jump_fcontext saves prev's and loads those in next's
+ * frame, which for a SHARED next (or the worker) are set to the shared
+ * ones first. A fresh OWN thread's frame gets the words it starts with. */
+static __attribute__((noinline)) struct weft_transfer switch_fpu(struct weft_worker *w,
+                                                                 struct weft_thread *next,
+                                                                 int fresh) {
+  void *to = next ? next->ctx : w->g0_ctx;
+  if (!next || next->fpu == WEFT_FPU_SHARED) weft_context_fpu_set(to, weft_context_proto.fpu);
+  else if (fresh && next->fpu == WEFT_FPU_OWN) weft_context_fpu_set(to, next->fpu_env);
+  else if (fresh) weft_context_fpu_set(to, weft_context_proto.fpu);
+  return weft_context_jump(to, &w->msg);
+}
+
 static void switch_to(struct weft_worker *w, struct weft_thread *prev,
                       struct weft_thread *next, int action) {
+  unsigned fpu = 0;
+  int ready = 0;
   if (prev) {
     if (WEFT_UNLIKELY(!weft_seg_canary_ok(prev->cur_lo))) overflow_abort(prev);
     if (action != ACT_EXIT) prev->saved_errno = *w->errno_ptr;
+    fpu = prev->fpu;
   }
   if (next) {
-    int ready = atomic_load_explicit(&next->ctx_ready, memory_order_acquire);
+    ready = atomic_load_explicit(&next->ctx_ready, memory_order_acquire);
     if (WEFT_UNLIKELY(!ready)) ready = wait_ctx_ready(next);
     if (ready == CTX_FRESH)
       next->ctx = weft_context_make((char *)next, (size_t)((char *)next - next->cur_lo), thread_entry);
+    fpu |= next->fpu;
   }
   hand_over(w, prev, next, action);
   weft_fiber_leave(prev ? &prev->fiber : &w->g0_fiber, next ? &next->fiber : &w->g0_fiber,
                    action == ACT_EXIT);
-  struct weft_transfer tr = weft_context_jump(next ? next->ctx : w->g0_ctx, &w->msg);
+  struct weft_transfer tr;
+  if (WEFT_LIKELY(!fpu)) tr = weft_context_jump_shared(next ? next->ctx : w->g0_ctx, &w->msg);
+  else tr = switch_fpu(w, next, ready == CTX_FRESH);
   after_switch(tr);
 }
 
@@ -968,8 +1000,10 @@ static __attribute__((noreturn)) void exit_to_fresh(struct weft_worker *w,
                                                     struct weft_thread *next) {
   if (WEFT_UNLIKELY(!weft_seg_canary_ok(prev->cur_lo))) overflow_abort(prev);
   hand_over(w, prev, next, ACT_EXIT);
-  weft_context_start((void *)((uintptr_t)next & ~(uintptr_t)15), &w->msg, thread_start,
-                     weft_context_proto.fpu);
+  const uint32_t *fpu = 0; /* both use the shared words: they are loaded */
+  if (WEFT_UNLIKELY(prev->fpu | next->fpu))
+    fpu = next->fpu == WEFT_FPU_OWN ? next->fpu_env : weft_context_proto.fpu;
+  weft_context_start((void *)((uintptr_t)next & ~(uintptr_t)15), &w->msg, thread_start, fpu);
 }
 #endif
 
@@ -1157,6 +1191,13 @@ static inline __attribute__((always_inline)) int spawn(struct weft_thread **out,
   }
   t->fn = fn;
   t->arg = arg;
+  t->fpu = weft_fpu_default;
+  if (WEFT_UNLIKELY(w && w->current && w->current->fpu)) {
+    /* Like a pthread, a new thread starts with its creator's FPU control
+     * words when the creator may have its own. */
+    t->fpu = WEFT_FPU_OWN;
+    weft_fpu_store(t->fpu_env);
+  }
   atomic_store_explicit(&t->join, detached ? WEFT_JOIN_DETACHED : 0, memory_order_relaxed);
   t->last_worker = -1;
   /* Its context is made when something jumps to it (switch_to); a thread
@@ -1566,6 +1607,7 @@ static void runtime_init(void) {
   rt.default_class = weft_seg_class(rt.default_stack);
   if (rt.default_class < 0) rt.default_class = WEFT_SEG_CLASSES - 1;
   weft_context_proto_init(thread_entry);
+  weft_fpu_init();
   rt.workers = (struct weft_worker *)aligned_alloc(WEFT_CACHELINE,
                                                    sizeof(struct weft_worker) * rt.nworkers);
   memset(rt.workers, 0, sizeof(struct weft_worker) * rt.nworkers);
@@ -1686,6 +1728,7 @@ void weft_stats(struct weft_stats *out) {
   out->live = spawned - exited;
   for (int k = 0; k < WEFT_BLOCK_KINDS; k++) out->blocked_by_kind[k] = blocked[k] > 0 ? (uint64_t)blocked[k] : 0;
   out->workers = rt.nworkers;
+  out->fpu_every_switch = weft_fpu_default == WEFT_FPU_SAVED;
   for (unsigned i = 0; i < rt.nworkers; i++) {
     struct weft_worker *w = &rt.workers[i];
     out->switches += atomic_load_explicit(&w->switches, memory_order_relaxed);
@@ -1714,7 +1757,9 @@ void weft_stats_print(int fd) {
   n += snprintf(buf + n, sizeof buf - n, "\nweft stats: run queue per worker:");
   for (unsigned i = 0; i < s.workers && i < WEFT_STATS_MAX_WORKERS; i++)
     n += snprintf(buf + n, sizeof buf - n, " %llu", (unsigned long long)s.queue_length[i]);
-  n += snprintf(buf + n, sizeof buf - n, "\n");
+  n += snprintf(buf + n, sizeof buf - n, "\nweft stats: FPU control words: %s\n",
+                s.fpu_every_switch ? "saved on every switch"
+                                   : "shared per worker, own for threads that set them");
   syscall(SYS_write, fd, buf, n);
 }
 

@@ -89,7 +89,8 @@ struct weft_thread {
   uint32_t cur_size;
   uint32_t cur_guard;
   int16_t list_worker;             /* whose all-threads list holds it; -1: global */
-  int16_t seg_class;
+  int8_t seg_class;
+  uint8_t fpu;                     /* whose FPU control words it runs with: WEFT_FPU_* */
   uint32_t base_guard;             /* cur_guard on the base segment (set by spawn) */
   /* line 2 */
   /* The live threads, for gdb: each in the list of the worker that spawned
@@ -104,7 +105,23 @@ struct weft_thread {
   size_t stack_size;
   struct weft_timer timer;
   struct weft_fiber fiber;
+  uint32_t fpu_env[2];             /* WEFT_FPU_OWN: the words it starts with */
 };
+
+/* Whose FPU control words (MXCSR and the x87 control word: rounding,
+ * exception masks, flush-to-zero) a thread runs with (sched/fpu.c).
+ * SHARED: the worker's, which every SHARED thread leaves as it found
+ * them, so a switch between two of them neither saves nor loads them.
+ * SAVED: its own, saved and loaded on every switch, for every thread when
+ * weft cannot see the changes (WEFT_FPU=thread, or libm's fenv calls bound
+ * before weft's). OWN: a thread that changed them through <fenv.h>; its
+ * new threads start with a copy of them (fpu_env). */
+enum { WEFT_FPU_SHARED = 0, WEFT_FPU_SAVED = 1, WEFT_FPU_OWN = 2 };
+/* The value a new thread starts with: SHARED, or SAVED (sched/fpu.c). */
+extern uint8_t weft_fpu_default WEFT_HIDDEN;
+/* Decide weft_fpu_default (WEFT_FPU, and whether the program's fenv calls
+ * reach weft); at start-up. */
+void weft_fpu_init(void) WEFT_HIDDEN;
 
 struct weft_worker;
 
@@ -266,6 +283,10 @@ int weft_spawn_internal(struct weft_thread **out, size_t stack_size, int detache
 extern int (*weft_real_pthread_create)(void *, const void *, void *(*)(void *),
                                        void *) WEFT_HIDDEN;
 void weft_fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2))) WEFT_HIDDEN;
+/* A setting the program was started with is malformed: the message, then
+ * exit status 2 (no backtrace: nothing in weft went wrong). */
+void weft_config_error(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)))
+    WEFT_HIDDEN;
 
 
 #endif

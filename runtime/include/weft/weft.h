@@ -187,6 +187,11 @@ struct weft_stats {
   uint64_t arena_bytes;      /* stack arena carved so far */
   unsigned workers;
   uint64_t queue_length[WEFT_STATS_MAX_WORKERS];
+  /* 1 if every switch saves and loads the FPU control words (WEFT_FPU=thread,
+   * or the program's <fenv.h> calls do not reach weft); 0 if only the
+   * threads that changed them through <fenv.h> carry their own
+   * (docs/runtime.md, "FPU control words"). */
+  unsigned fpu_every_switch;
 };
 void weft_stats(struct weft_stats *out);
 void weft_stats_print(int fd);
