@@ -576,39 +576,67 @@ static __attribute__((noinline)) int wait_ctx_ready(struct weft_thread *next) {
 /* The jump of a switch in which prev or next has FPU control words of its
  * own (sched/fpu.c): jump_fcontext saves prev's and loads those in next's
  * frame, which for a SHARED next (or the worker) are set to the shared
- * ones first. A fresh OWN thread's frame gets the words it starts with. */
-static __attribute__((noinline)) struct weft_transfer switch_fpu(struct weft_worker *w,
-                                                                 struct weft_thread *next,
-                                                                 int fresh) {
+ * ones first. (A new thread's frame already holds the words it starts
+ * with: switch_to.) It runs after the sanitizers were told of the switch
+ * (weft_fiber_leave), so it carries no instrumentation: TSan would record
+ * its entry on next's fiber and its exit on prev's. */
+static __attribute__((noinline)) WEFT_UNINSTRUMENTED struct weft_transfer switch_fpu(
+    struct weft_worker *w, struct weft_thread *next) {
   void *to = next ? next->ctx : w->g0_ctx;
   if (!next || next->fpu == WEFT_FPU_SHARED) weft_context_fpu_set(to, weft_context_proto.fpu);
-  else if (fresh && next->fpu == WEFT_FPU_OWN) weft_context_fpu_set(to, next->fpu_env);
-  else if (fresh) weft_context_fpu_set(to, weft_context_proto.fpu);
   return weft_context_jump(to, &w->msg);
 }
 
 static void switch_to(struct weft_worker *w, struct weft_thread *prev,
+                      struct weft_thread *next, int action);
+
+/* switch_to's rare cases, before anything of the switch is done: next's
+ * context is still being saved by the worker it parked on, or next never
+ * ran and weft_context_make cannot copy a frame. switch_to then starts
+ * again. Out of line, and reached by a tail call: switch_to's common
+ * path makes no call but the jump, so it keeps no registers. */
+static __attribute__((noinline)) void switch_to_slow(struct weft_worker *w,
+                                                     struct weft_thread *prev,
+                                                     struct weft_thread *next, int action) {
+  int ready = wait_ctx_ready(next);
+  if (ready == CTX_FRESH && !weft_context_proto.ok) {
+    next->ctx = make_fcontext((char *)next, (size_t)((char *)next - next->cur_lo), thread_entry);
+    weft_context_fpu_set(next->ctx, next->fpu == WEFT_FPU_OWN ? next->fpu_env
+                                                              : weft_context_proto.fpu);
+    atomic_store_explicit(&next->ctx_ready, CTX_SAVED, memory_order_relaxed);
+  }
+  switch_to(w, prev, next, action);
+}
+
+static void switch_to(struct weft_worker *w, struct weft_thread *prev,
                       struct weft_thread *next, int action) {
-  unsigned fpu = 0;
-  int ready = 0;
   if (prev) {
     if (WEFT_UNLIKELY(!weft_seg_canary_ok(prev->cur_lo))) overflow_abort(prev);
     if (action != ACT_EXIT) prev->saved_errno = *w->errno_ptr;
-    fpu = prev->fpu;
   }
   if (next) {
-    ready = atomic_load_explicit(&next->ctx_ready, memory_order_acquire);
-    if (WEFT_UNLIKELY(!ready)) ready = wait_ctx_ready(next);
-    if (ready == CTX_FRESH)
-      next->ctx = weft_context_make((char *)next, (size_t)((char *)next - next->cur_lo), thread_entry);
-    fpu |= next->fpu;
+    int ready = atomic_load_explicit(&next->ctx_ready, memory_order_acquire);
+    if (WEFT_UNLIKELY(ready != CTX_SAVED)) {
+      if (WEFT_UNLIKELY(!ready || !weft_context_proto.ok)) {
+        switch_to_slow(w, prev, next, action);
+        return;
+      }
+      /* Never ran: a frame that starts thread_entry, with the FPU control
+       * words it starts with (the shared ones, which the copied frame
+       * holds, or its creator's). */
+      next->ctx = weft_context_make((char *)next, (size_t)((char *)next - next->cur_lo),
+                                    thread_entry);
+      if (WEFT_UNLIKELY(next->fpu == WEFT_FPU_OWN)) weft_context_fpu_set(next->ctx, next->fpu_env);
+    }
   }
   hand_over(w, prev, next, action);
   weft_fiber_leave(prev ? &prev->fiber : &w->g0_fiber, next ? &next->fiber : &w->g0_fiber,
                    action == ACT_EXIT);
   struct weft_transfer tr;
-  if (WEFT_LIKELY(!fpu)) tr = weft_context_jump_shared(next ? next->ctx : w->g0_ctx, &w->msg);
-  else tr = switch_fpu(w, next, ready == CTX_FRESH);
+  if (WEFT_LIKELY(!((prev ? prev->fpu : 0) | (next ? next->fpu : 0))))
+    tr = weft_context_jump_shared(next ? next->ctx : w->g0_ctx, &w->msg);
+  else
+    tr = switch_fpu(w, next);
   after_switch(tr);
 }
 
@@ -680,6 +708,10 @@ int weft_park_until(int kind, int64_t deadline, uint64_t gen) {
   return 0;
 }
 
+static __attribute__((noinline)) void yield_slow(struct weft_worker *w, struct weft_thread *self) {
+  switch_to(w, self, pick_next_fast(w), ACT_READY);
+}
+
 void weft_yield(void) {
   struct weft_worker *w = tls_worker;
   if (!w || !w->current) {
@@ -687,8 +719,16 @@ void weft_yield(void) {
     return;
   }
   struct weft_thread *self = w->current;
-  struct weft_thread *next = pick_next_fast(w);
-  switch_to(w, self, next, ACT_READY);
+  /* pick_next_fast's common case inline, the rest by a tail call: the
+   * yield then keeps no registers before its tail call to switch_to. */
+  uint32_t tick = w->tick + 1;
+  if (WEFT_UNLIKELY((tick & 255) == 0 || atomic_load_explicit(&rt.prio.count, memory_order_relaxed) ||
+                    atomic_load_explicit(&w->prio_count, memory_order_relaxed))) {
+    yield_slow(w, self);
+    return;
+  }
+  w->tick = tick;
+  switch_to(w, self, rq_pop(w), ACT_READY);
 }
 
 /* ---- threads ----------------------------------------------------------
