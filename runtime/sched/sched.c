@@ -1049,7 +1049,7 @@ static __attribute__((noreturn)) void exit_to_fresh(struct weft_worker *w,
 
 /* A fresh descriptor near the top of a new segment of class cls, `slack`
  * bytes of which the thread does not need. A segment lies at a multiple of
- * its size in its arena, so descriptors (and the stack tops below them) at the very top
+ * a page in its arena, so descriptors (and the stack tops below them) at the very top
  * would all sit at one offset in their page, and the L1 cache, indexed by
  * that offset, would hold few of them at a time: each goes 64 bytes times
  * the segment's colour (0-47) lower, as far as the slack allows. (At most
