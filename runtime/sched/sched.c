@@ -693,18 +693,11 @@ void weft_park(int kind) {
 
 int weft_park_until(int kind, int64_t deadline, uint64_t gen) {
   struct weft_thread *self = weft_current();
-  if (deadline >= 0) {
-    self->timer.deadline = deadline;
-    self->timer.gen = gen;
-    self->timer.thread = self;
-    weft_timer_add(&self->timer);
-  }
+  if (deadline >= 0) weft_timer_arm(&self->timer, self, deadline, gen);
   weft_park(kind);
-  self = weft_current();
-  if (deadline >= 0) {
-    weft_timer_cancel(&self->timer);
-    if (self->timer.gen == gen && self->timer.index == -2) return ETIMEDOUT;
-  }
+  /* A wake-up before the deadline leaves the timer's entry queued: the
+   * next wait with a deadline, or the exit, deals with it (timer.c). */
+  if (deadline >= 0 && weft_timer_timed_out(&weft_current()->timer, gen)) return ETIMEDOUT;
   return 0;
 }
 
@@ -989,6 +982,8 @@ static __attribute__((noreturn)) void thread_exit(void *result) {
     w = weft_cur_worker(); /* they may block and move it */
     self = w->current;
   }
+  /* An entry a wait with a deadline left in the timer heap (timer.c). */
+  if (WEFT_UNLIKELY(weft_timer_queued(&self->timer))) weft_timer_cancel(&self->timer);
   self->result = result;
   /* A joiner that already waits is woken now, so that it can be the next
    * thread this worker runs: a spawn that is joined at once then costs two

@@ -253,7 +253,15 @@ int weft_park_until(int kind, int64_t deadline, uint64_t gen) WEFT_HIDDEN;
 void weft_ready(struct weft_thread *t) WEFT_HIDDEN;
 
 /* Timers (sched/timer.c). */
-void weft_timer_add(struct weft_timer *t) WEFT_HIDDEN;
+/* Arms t: `thread` is woken with `gen` at `deadline` unless woken before.
+ * Its entry may still be queued from an earlier wait (timer.c). */
+void weft_timer_arm(struct weft_timer *t, struct weft_thread *thread, int64_t deadline,
+                    uint64_t gen) WEFT_HIDDEN;
+/* After the wait of generation `gen`: whether t's deadline ended it. */
+int weft_timer_timed_out(struct weft_timer *t, uint64_t gen) WEFT_HIDDEN;
+/* Whether t has an entry in the heap (read without the lock). */
+int weft_timer_queued(const struct weft_timer *t) WEFT_HIDDEN;
+/* Takes t's entry out of the heap, if it has one. */
 void weft_timer_cancel(struct weft_timer *t) WEFT_HIDDEN;
 int64_t weft_timer_next(void) WEFT_HIDDEN;       /* INT64_MAX if none */
 void weft_timer_fire(int64_t now) WEFT_HIDDEN;

@@ -177,6 +177,102 @@ TEST(Sched, SleepBlocksOnlyTheSleeper) {
   }
 }
 
+// A wait with a deadline that is woken early leaves its timer entry queued
+// (sched/timer.c); the thread's later waits must still time out exactly at
+// their own deadlines, earlier or later than the one left behind.
+struct Rearm {
+  weft_mutex_t m = WEFT_MUTEX_INITIALIZER;
+  weft_cond_t c = WEFT_COND_INITIALIZER;
+  bool signalled = false;
+  int64_t early_wait_ns = 0, late_wait_ns = 0, woken_rc = -1, early_rc = -1, late_rc = -1;
+};
+
+void *rearming_waiter(void *p) {
+  auto *r = static_cast<Rearm *>(p);
+  weft_mutex_lock(&r->m);
+  // 1. A long deadline, woken long before it by the main thread.
+  while (!r->signalled && r->woken_rc != ETIMEDOUT)
+    r->woken_rc = weft_cond_timedwait(&r->c, &r->m, weft_now() + 10'000'000'000LL);
+  // 2. An earlier deadline than the entry left queued: must fire on time.
+  int64_t t0 = weft_now();
+  r->early_rc = weft_cond_timedwait(&r->c, &r->m, t0 + 20'000'000);
+  r->early_wait_ns = weft_now() - t0;
+  weft_mutex_unlock(&r->m);
+  return nullptr;
+}
+
+void *late_rearmer(void *p) {
+  auto *r = static_cast<Rearm *>(p);
+  weft_mutex_lock(&r->m);
+  // 1. A short deadline, woken before it.
+  while (!r->signalled && r->woken_rc != ETIMEDOUT)
+    r->woken_rc = weft_cond_timedwait(&r->c, &r->m, weft_now() + 30'000'000);
+  // 2. A later deadline: the entry left at the first one must not end it.
+  int64_t t0 = weft_now();
+  r->late_rc = weft_cond_timedwait(&r->c, &r->m, t0 + 80'000'000);
+  r->late_wait_ns = weft_now() - t0;
+  weft_mutex_unlock(&r->m);
+  return nullptr;
+}
+
+void signal_after(Rearm *r, int64_t ns) {
+  weft_sleep((uint64_t)ns);
+  weft_mutex_lock(&r->m);
+  r->signalled = true;
+  weft_cond_signal(&r->c);
+  weft_mutex_unlock(&r->m);
+}
+
+TEST(Timers, EarlierDeadlineAfterAnEarlyWakeUpFiresOnTime) {
+  Rearm r;
+  weft_thread_t *t;
+  ASSERT_EQ(weft_spawn(&t, nullptr, rearming_waiter, &r), 0);
+  signal_after(&r, 1'000'000);
+  weft_join(t, nullptr);
+  EXPECT_EQ(r.woken_rc, 0);
+  EXPECT_EQ(r.early_rc, ETIMEDOUT);
+  EXPECT_GE(r.early_wait_ns, 20'000'000);
+  EXPECT_LT(r.early_wait_ns, 5'000'000'000LL); // not the 10 s one left queued
+}
+
+TEST(Timers, LaterDeadlineAfterAnEarlyWakeUpIsNotCutShort) {
+  Rearm r;
+  weft_thread_t *t;
+  ASSERT_EQ(weft_spawn(&t, nullptr, late_rearmer, &r), 0);
+  signal_after(&r, 1'000'000);
+  weft_join(t, nullptr);
+  EXPECT_EQ(r.woken_rc, 0);
+  EXPECT_EQ(r.late_rc, ETIMEDOUT);
+  EXPECT_GE(r.late_wait_ns, 80'000'000); // the 30 ms entry came due first
+}
+
+void *wait_briefly_and_exit(void *p) {
+  auto *r = static_cast<Rearm *>(p);
+  weft_mutex_lock(&r->m);
+  weft_cond_timedwait(&r->c, &r->m, weft_now() + 50'000'000);
+  weft_mutex_unlock(&r->m);
+  return nullptr;
+}
+
+// Threads that exit with an entry queued, their descriptors reused by new
+// threads at once: the entries must be gone with them.
+TEST(Timers, ThreadsExitWithTheirEntryQueued) {
+  for (int round = 0; round < 20; round++) {
+    Rearm r;
+    std::vector<weft_thread_t *> ts(50);
+    for (auto &t : ts) ASSERT_EQ(weft_spawn(&t, nullptr, wait_briefly_and_exit, &r), 0);
+    weft_yield();
+    weft_mutex_lock(&r.m);
+    weft_cond_broadcast(&r.c);
+    weft_mutex_unlock(&r.m);
+    for (auto *t : ts) weft_join(t, nullptr);
+  }
+  weft_sleep(60'000'000); // past every deadline those threads had
+  struct weft_stats s;
+  weft_stats(&s);
+  EXPECT_EQ(s.live, 1u) << "only main is left";
+}
+
 // errno is read and written in callees, as libc and most code do: the
 // address of errno is per worker, and a function that keeps it across a
 // switch on several workers is the documented hazard (docs/runtime.md).
