@@ -551,7 +551,7 @@ static inline __attribute__((always_inline)) void hand_over(struct weft_worker *
   if (next) {
     atomic_store_explicit(&next->ctx_ready, 0, memory_order_relaxed);
     atomic_store_explicit(&next->state, WEFT_RUNNING, memory_order_relaxed);
-    next->last_worker = (int)w->index;
+    next->last_worker = (int16_t)w->index;
     weft_stack_limit_set(weft_thread_limit(next));
   } else {
     weft_stack_limit_set(0);
@@ -693,7 +693,10 @@ void weft_park(int kind) {
 
 int weft_park_until(int kind, int64_t deadline, uint64_t gen) {
   struct weft_thread *self = weft_current();
-  if (deadline >= 0) weft_timer_arm(&self->timer, self, deadline, gen);
+  if (deadline >= 0) {
+    self->timer_used = 1;
+    weft_timer_arm(&self->timer, self, deadline, gen);
+  }
   weft_park(kind);
   /* A wake-up before the deadline leaves the timer's entry queued: the
    * next wait with a deadline, or the exit, deals with it (timer.c). */
@@ -982,8 +985,12 @@ static __attribute__((noreturn)) void thread_exit(void *result) {
     w = weft_cur_worker(); /* they may block and move it */
     self = w->current;
   }
-  /* An entry a wait with a deadline left in the timer heap (timer.c). */
-  if (WEFT_UNLIKELY(weft_timer_queued(&self->timer))) weft_timer_cancel(&self->timer);
+  /* An entry a wait with a deadline left in the timer heap (timer.c). The
+   * flag is in a line the exit touches anyway; the timer is not. */
+  if (WEFT_UNLIKELY(self->timer_used)) {
+    self->timer_used = 0;
+    weft_timer_cancel(&self->timer);
+  }
   self->result = result;
   /* A joiner that already waits is woken now, so that it can be the next
    * thread this worker runs: a spawn that is joined at once then costs two

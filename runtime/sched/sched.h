@@ -69,7 +69,8 @@ struct weft_thread {
   _Atomic int state;
   _Atomic int block_kind;          /* read by wakers (policy) while parking */
   int saved_errno;
-  int last_worker;
+  int16_t last_worker;
+  uint8_t timer_used;              /* armed its timer since it started (timer.c) */
   unsigned section_depth;
   uint32_t placed;                 /* bytes from stack_lo to the descriptor */
   /* line 1 */
@@ -259,8 +260,6 @@ void weft_timer_arm(struct weft_timer *t, struct weft_thread *thread, int64_t de
                     uint64_t gen) WEFT_HIDDEN;
 /* After the wait of generation `gen`: whether t's deadline ended it. */
 int weft_timer_timed_out(struct weft_timer *t, uint64_t gen) WEFT_HIDDEN;
-/* Whether t has an entry in the heap (read without the lock). */
-int weft_timer_queued(const struct weft_timer *t) WEFT_HIDDEN;
 /* Takes t's entry out of the heap, if it has one. */
 void weft_timer_cancel(struct weft_timer *t) WEFT_HIDDEN;
 int64_t weft_timer_next(void) WEFT_HIDDEN;       /* INT64_MAX if none */

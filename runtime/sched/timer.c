@@ -34,15 +34,9 @@ static struct entry *heap;
 static size_t len, cap;
 static _Atomic int64_t earliest = INT64_MAX;
 
-/* index is read without the lock by a thread about to exit
- * (weft_timer_queued), hence the atomic accesses. */
-static void set_index(struct weft_timer *t, int32_t i) {
-  __atomic_store_n(&t->index, i, __ATOMIC_RELAXED);
-}
-
 static void set(size_t i, struct entry e) {
   heap[i] = e;
-  set_index(e.timer, (int32_t)i);
+  e.timer->index = (int32_t)i;
 }
 
 static void up(size_t i) {
@@ -70,7 +64,7 @@ static void down(size_t i) {
 }
 
 static void remove_at(size_t i) {
-  set_index(heap[i].timer, -1);
+  heap[i].timer->index = -1;
   len--;
   if (i != len) {
     int64_t gone = heap[i].deadline;
@@ -120,13 +114,9 @@ void weft_timer_arm(struct weft_timer *t, struct weft_thread *thread, int64_t de
 int weft_timer_timed_out(struct weft_timer *t, uint64_t gen) {
   weft_spin_lock(&lock);
   int fired = t->gen == gen && t->index == -2;
-  if (fired) set_index(t, -1);
+  if (fired) t->index = -1;
   weft_spin_unlock(&lock);
   return fired;
-}
-
-int weft_timer_queued(const struct weft_timer *t) {
-  return __atomic_load_n(&t->index, __ATOMIC_RELAXED) >= 0;
 }
 
 void weft_timer_cancel(struct weft_timer *t) {
@@ -150,7 +140,7 @@ void weft_timer_fire(int64_t now) {
       continue;
     }
     remove_at(0);
-    if (weft_wake(t->thread, t->gen)) set_index(t, -2);
+    if (weft_wake(t->thread, t->gen)) t->index = -2;
   }
   publish();
   weft_spin_unlock(&lock);
