@@ -156,15 +156,21 @@ __attribute__((noinline)) void weft_set_errno(int e) {
   errno = e;
 }
 
-void weft_fatal(const char *fmt, ...) {
+/* The message, one line on stderr, written directly (no stdio, no
+ * allocation). */
+static void say(const char *fmt, va_list ap) {
   char buf[512];
-  va_list ap;
-  va_start(ap, fmt);
   int n = vsnprintf(buf, sizeof buf, fmt, ap);
-  va_end(ap);
   if (n > (int)sizeof buf - 2) n = sizeof buf - 2;
   buf[n++] = '\n';
   syscall(SYS_write, 2, buf, n);
+}
+
+void weft_fatal(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  say(fmt, ap);
+  va_end(ap);
   void *frames[32];
   int nf = backtrace(frames, 32);
   backtrace_symbols_fd(frames, nf, 2);
@@ -172,14 +178,10 @@ void weft_fatal(const char *fmt, ...) {
 }
 
 void weft_config_error(const char *fmt, ...) {
-  char buf[512];
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(buf, sizeof buf, fmt, ap);
+  say(fmt, ap);
   va_end(ap);
-  if (n > (int)sizeof buf - 2) n = sizeof buf - 2;
-  buf[n++] = '\n';
-  syscall(SYS_write, 2, buf, n);
   _exit(2);
 }
 
@@ -1042,7 +1044,7 @@ static __attribute__((noreturn)) void exit_to_fresh(struct weft_worker *w,
                                                     struct weft_thread *next) {
   if (WEFT_UNLIKELY(!weft_seg_canary_ok(prev->cur_lo))) overflow_abort(prev);
   hand_over(w, prev, next, ACT_EXIT);
-  const uint32_t *fpu = 0; /* both use the shared words: they are loaded */
+  const uint32_t *fpu = 0; /* both use the shared words, already loaded */
   if (WEFT_UNLIKELY(prev->fpu | next->fpu))
     fpu = next->fpu == WEFT_FPU_OWN ? next->fpu_env : weft_context_proto.fpu;
   weft_context_start((void *)((uintptr_t)next & ~(uintptr_t)15), &w->msg, thread_start, fpu);
