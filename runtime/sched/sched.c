@@ -49,6 +49,8 @@
  * On each switch the canary of the thread being left is checked (see
  * stack/segment.c), errno is saved and restored (it lives in the kernel
  * thread's TLS), and the stack limit (%fs:0x70) is set for the thread coming in.
+ * The FPU control words move only if either thread has its own
+ * (sched/fpu.c): most switches use weft_context_jump_shared.
  * Both use the segment the thread runs on now (cur_lo): its base segment,
  * or the linked segment __weft_call_on_new_segment put it on.
  */
