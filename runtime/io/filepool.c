@@ -58,12 +58,16 @@ static void *pool_thread(void *arg) {
   return 0;
 }
 
+static int pool_threads = 4;
+
+void weft_filepool_init(void) {
+  pool_threads = (int)weft_env_number("WEFT_FILE_THREADS", 4, 1, 256);
+}
+
 static void start_pool(void) {
   weft_spin_lock(&start_lock);
   if (!atomic_load(&started)) {
-    int n = 4;
-    const char *s = getenv("WEFT_FILE_THREADS");
-    if (s && atoi(s) > 0) n = atoi(s);
+    int n = pool_threads;
     for (int i = 0; i < n; i++) {
       pthread_t th;
       pthread_attr_t a;

@@ -60,6 +60,9 @@ int weft_fd_register(int fd, struct weft_fd *s) WEFT_HIDDEN; /* with s->lock hel
 /* Run op(args) on the file pool while the calling user thread is parked;
  * errno is carried back. Off a user thread it just calls op. */
 long weft_file_offload(long (*op)(void *), void *args) WEFT_HIDDEN;
+/* Reads the pool's settings (WEFT_FILE_THREADS) at start-up; the pool
+ * itself starts on first use. */
+void weft_filepool_init(void) WEFT_HIDDEN;
 /* poll(2) for user threads; -1 with EINTR when a handler interrupts it
  * (intr_mode, see weft_intr_begin). */
 int weft_poll_fds(void *fds, unsigned long n, int64_t deadline, uint64_t intr_since,

@@ -112,6 +112,7 @@ void weft_io_init(void) {
   weft_poll_hook = poll_events;
   weft_poll_kick_hook = kick;
   weft_uring_init();
+  weft_filepool_init();
 }
 
 int weft_poller_watch(int fd, uint64_t tag) {

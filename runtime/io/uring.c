@@ -71,8 +71,7 @@ static struct ring *_Atomic rings[WEFT_MAX_WORKERS];
 static _Atomic int ring_state[WEFT_MAX_WORKERS];
 
 void weft_uring_init(void) {
-  const char *s = getenv("WEFT_IO_URING");
-  if (s && *s == '0') atomic_store(&enabled, 0);
+  if (!weft_env_flag("WEFT_IO_URING", 1)) atomic_store(&enabled, 0);
 }
 
 static int probe_ok(struct io_uring *r) {

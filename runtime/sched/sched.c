@@ -158,33 +158,15 @@ __attribute__((noinline)) void weft_set_errno(int e) {
   errno = e;
 }
 
-/* The message, one line on stderr, written directly (no stdio, no
- * allocation). */
-static void say(const char *fmt, va_list ap) {
-  char buf[512];
-  int n = vsnprintf(buf, sizeof buf, fmt, ap);
-  if (n > (int)sizeof buf - 2) n = sizeof buf - 2;
-  buf[n++] = '\n';
-  syscall(SYS_write, 2, buf, n);
-}
-
 void weft_fatal(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  say(fmt, ap);
+  weft_vsay(fmt, ap);
   va_end(ap);
   void *frames[32];
   int nf = backtrace(frames, 32);
   backtrace_symbols_fd(frames, nf, 2);
   abort();
-}
-
-void weft_config_error(const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  say(fmt, ap);
-  va_end(ap);
-  _exit(2);
 }
 
 static void stat_inc(_Atomic uint64_t *c) {
@@ -1609,16 +1591,6 @@ static void *worker_start(void *arg) {
   worker_loop(w);
 }
 
-static size_t env_size(const char *name, size_t dflt) {
-  const char *s = getenv(name);
-  if (!s || !*s) return dflt;
-  char *end;
-  unsigned long long v = strtoull(s, &end, 10);
-  if (*end == 'k' || *end == 'K') v <<= 10;
-  else if (*end == 'm' || *end == 'M') v <<= 20;
-  return v ? (size_t)v : dflt;
-}
-
 static void start_workers(unsigned first) {
   for (unsigned i = first; i < rt.nworkers; i++) {
     pthread_t th;
@@ -1643,13 +1615,11 @@ static void runtime_init(void) {
       (int (*)(void *, const void *, void *(*)(void *), void *))dlsym(RTLD_NEXT, "pthread_create");
   if (!weft_real_pthread_create) weft_fatal("weft: cannot find libc's pthread_create");
 #endif
-  long n = sysconf(_SC_NPROCESSORS_ONLN);
-  const char *s = getenv("WEFT_WORKERS");
-  if (s && *s) n = strtol(s, 0, 10);
-  if (n < 1) n = 1;
-  if (n > WEFT_MAX_WORKERS) n = WEFT_MAX_WORKERS;
-  rt.nworkers = (unsigned)n;
-  rt.default_stack = env_size("WEFT_STACK_SIZE", 256 * 1024);
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  if (cpus < 1) cpus = 1;
+  if (cpus > WEFT_MAX_WORKERS) cpus = WEFT_MAX_WORKERS;
+  rt.nworkers = (unsigned)weft_env_number("WEFT_WORKERS", cpus, 1, WEFT_MAX_WORKERS);
+  rt.default_stack = weft_env_size("WEFT_STACK_SIZE", 256 * 1024, 1024, (size_t)1 << 30);
   rt.default_class = weft_seg_class(rt.default_stack);
   if (rt.default_class < 0) rt.default_class = WEFT_SEG_CLASSES - 1;
   weft_context_proto_init(thread_entry);
@@ -1662,8 +1632,7 @@ static void runtime_init(void) {
     rt.workers[i].rng = i * 7919u + 1;
   }
   weft_io_init();
-  const char *st = getenv("WEFT_STATS");
-  if (st && *st && *st != '0') atexit(weft_stats_at_exit);
+  if (weft_env_flag("WEFT_STATS", 0)) atexit(weft_stats_at_exit);
 }
 
 int weft_runtime_started(void) { return atomic_load_explicit(&rt.started, memory_order_acquire); }
@@ -1708,7 +1677,7 @@ static int main_trampoline(int argc, char **argv, char **envp) {
   }
   weft_spin_unlock(&rt.start_lock);
   struct weft_thread *m;
-  size_t main_stack = env_size("WEFT_MAIN_STACK_SIZE", 8u << 20);
+  size_t main_stack = weft_env_size("WEFT_MAIN_STACK_SIZE", 8u << 20, 64 * 1024, (size_t)1 << 30);
   int r = weft_spawn_internal(&m, main_stack - 1024, 1, main_thunk, 0);
   if (r) weft_fatal("weft: cannot create the main user thread: %s", strerror(r));
   weft_set_name((weft_thread_t *)m, "main");
@@ -1729,8 +1698,7 @@ int __libc_start_main(int (*main)(int, char **, char **), int argc, char **argv,
                       void *stack_end) {
   libc_start_main_fn real = (libc_start_main_fn)dlsym(RTLD_NEXT, "__libc_start_main");
   if (!real) weft_fatal("weft: cannot find libc's __libc_start_main");
-  const char *off = getenv("WEFT_DISABLE");
-  if (off && *off == '1') return real(main, argc, argv, init, fini, rtld_fini, stack_end);
+  if (weft_env_flag("WEFT_DISABLE", 0)) return real(main, argc, argv, init, fini, rtld_fini, stack_end);
   user_main = main;
   return real(main_trampoline, argc, argv, init, fini, rtld_fini, stack_end);
 }

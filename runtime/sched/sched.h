@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "arch/cpu.h"
+#include "arch/env.h"
 #include "context/context.h"
 #include "stack/segment.h"
 #include "weft/weft.h"
@@ -290,10 +291,6 @@ int weft_spawn_internal(struct weft_thread **out, size_t stack_size, int detache
 extern int (*weft_real_pthread_create)(void *, const void *, void *(*)(void *),
                                        void *) WEFT_HIDDEN;
 void weft_fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2))) WEFT_HIDDEN;
-/* A setting the program was started with is malformed: the message, then
- * exit status 2 (no backtrace: nothing in weft went wrong). */
-void weft_config_error(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)))
-    WEFT_HIDDEN;
 
 
 #endif

@@ -41,6 +41,7 @@
 #include <sys/mman.h>
 
 #include "arch/cpu.h"
+#include "arch/env.h"
 
 /* Address space reserved per class; a build may set it smaller (valgrind
  * refuses reservations of terabytes). */
@@ -99,22 +100,9 @@ int weft_seg_class(size_t bytes) {
   return c < WEFT_SEG_CLASSES ? c : -1;
 }
 
-static size_t parse_size(const char *s) {
-  char *end;
-  unsigned long long v = strtoull(s, &end, 10);
-  switch (*end) {
-  case 'k': case 'K': v <<= 10; break;
-  case 'm': case 'M': v <<= 20; break;
-  case 'g': case 'G': v <<= 30; break;
-  default: break;
-  }
-  return (size_t)v;
-}
-
 static void read_limit(void) {
   if (atomic_load_explicit(&limit_read, memory_order_acquire)) return;
-  const char *s = getenv("WEFT_ARENA_LIMIT");
-  if (s && *s) arena_limit = parse_size(s);
+  arena_limit = weft_env_size("WEFT_ARENA_LIMIT", (size_t)-1, 1, (size_t)-1);
   atomic_store_explicit(&limit_read, 1, memory_order_release);
 }
 

@@ -1,0 +1,29 @@
+/* arch: the runtime's settings, read from the environment (docs/runtime.md,
+ * "Environment"). A malformed value stops the program at start-up with a
+ * message naming the variable and what it takes (exit status 2): a typo in
+ * WEFT_ARENA_LIMIT must not become a limit of zero bytes. An unset or empty
+ * variable gives the default. */
+#ifndef WEFT_ARCH_ENV_H
+#define WEFT_ARCH_ENV_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "arch/cpu.h"
+
+/* A size in bytes with an optional k, m or g suffix (binary), in [min, max]. */
+size_t weft_env_size(const char *name, size_t dflt, size_t min, size_t max) WEFT_HIDDEN;
+/* A whole number in [min, max]. */
+long weft_env_number(const char *name, long dflt, long min, long max) WEFT_HIDDEN;
+/* 0 or 1. */
+int weft_env_flag(const char *name, int dflt) WEFT_HIDDEN;
+
+/* One line on stderr, written directly (no stdio, no allocation). */
+void weft_vsay(const char *fmt, va_list ap) WEFT_HIDDEN;
+
+/* A setting the program was started with is malformed: the message, then
+ * exit status 2 (no backtrace: nothing in weft went wrong). */
+void weft_config_error(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)))
+    WEFT_HIDDEN;
+
+#endif
