@@ -93,9 +93,10 @@ void weft_fpu_init(void) {
       weft_fpu_default = WEFT_FPU_SHARED;
       return;
     }
-    weft_config_error("weft: WEFT_FPU=%s: expected `thread` (every thread saves its FPU control "
-               "words on every switch) or `shared` (only threads that change them "
-               "through <fenv.h>)", mode);
+    weft_config_error("weft: WEFT_FPU=%s: expected `thread` (every thread saves its FPU "
+                      "control words on every switch) or `shared` (only threads that change "
+                      "them through <fenv.h>)",
+                      mode);
   }
   static const struct {
     const char *name;

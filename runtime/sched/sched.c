@@ -198,17 +198,29 @@ static void queue_push_list(struct queue *q, struct weft_thread *h,
   weft_spin_unlock(&q->lock);
 }
 
-static struct weft_thread *queue_pop(struct queue *q) {
+/* Up to `max` threads from the front of q, in order (linked through
+ * rq_next; the last link is stale); *n says how many. */
+static struct weft_thread *queue_take(struct queue *q, long max, long *n) {
+  *n = 0;
   if (atomic_load_explicit(&q->count, memory_order_relaxed) == 0) return 0;
   weft_spin_lock(&q->lock);
-  struct weft_thread *t = q->head;
-  if (t) {
-    q->head = t->rq_next;
+  struct weft_thread *first = q->head, *last = 0;
+  for (struct weft_thread *t = first; t && *n < max; t = t->rq_next) {
+    last = t;
+    ++*n;
+  }
+  if (*n) {
+    q->head = last->rq_next;
     if (!q->head) q->tail = 0;
-    atomic_fetch_sub_explicit(&q->count, 1, memory_order_relaxed);
+    atomic_fetch_sub_explicit(&q->count, *n, memory_order_relaxed);
   }
   weft_spin_unlock(&q->lock);
-  return t;
+  return *n ? first : 0;
+}
+
+static struct weft_thread *queue_pop(struct queue *q) {
+  long n;
+  return queue_take(q, 1, &n);
 }
 
 static uint32_t rq_len(struct weft_worker *w) {
@@ -218,12 +230,14 @@ static uint32_t rq_len(struct weft_worker *w) {
 }
 
 /* Moves the older half of the ring [h, tl), and then t if not null, to
- * the back of the global queue. Claims the slots first; only the owner
- * (us) writes slots, so they stay valid after. (No array on the stack:
- * this may run on a 1 KiB thread stack.) Returns 0 when a thief moved
- * head meanwhile (try again). */
-static uint32_t rq_move_half(struct weft_worker *w, struct weft_thread *t, uint32_t h,
-                             uint32_t tl) {
+ * the back of the global queue: rq_push's full case, and global_take's
+ * turn-taking. Claims the slots first; only the owner (us) writes slots,
+ * so they stay valid after. (No array on the stack: this may run on a
+ * 1 KiB thread stack.) Out of line, so that the common push keeps few
+ * registers. Returns 0 when a thief moved head meanwhile (try again). */
+static __attribute__((noinline)) uint32_t rq_move_half(struct weft_worker *w,
+                                                       struct weft_thread *t, uint32_t h,
+                                                       uint32_t tl) {
   uint32_t n = (tl - h) / 2;
   if (n == 0 ||
       !atomic_compare_exchange_strong_explicit(&w->head, &h, h + n, memory_order_acq_rel,
@@ -246,13 +260,6 @@ static uint32_t rq_move_half(struct weft_worker *w, struct weft_thread *t, uint3
   return WEFT_RQ_SIZE; /* plenty: wake someone */
 }
 
-/* rq_push's full case: half of the ring, and t, to the global queue. Out
- * of line, so that the common push keeps few registers. */
-static __attribute__((noinline)) uint32_t rq_spill(struct weft_worker *w, struct weft_thread *t,
-                                                   uint32_t h, uint32_t tl) {
-  return rq_move_half(w, t, h, tl);
-}
-
 /* Owner only. Returns the queue length after the push. */
 static inline __attribute__((always_inline)) uint32_t rq_push(struct weft_worker *w, struct weft_thread *t) {
   for (;;) {
@@ -263,7 +270,7 @@ static inline __attribute__((always_inline)) uint32_t rq_push(struct weft_worker
       atomic_store_explicit(&w->tail, tl + 1, memory_order_release);
       return tl + 1 - h;
     }
-    uint32_t n = rq_spill(w, t, h, tl);
+    uint32_t n = rq_move_half(w, t, h, tl);
     if (n) return n;
   }
 }
@@ -570,6 +577,12 @@ static __attribute__((noinline)) int wait_ctx_ready(struct weft_thread *next) {
   return ready;
 }
 
+/* The FPU control words a thread that never ran starts with: its
+ * creator's copy, or the shared ones. */
+static inline const uint32_t *start_fpu(const struct weft_thread *t) {
+  return t->fpu == WEFT_FPU_OWN ? t->fpu_env : weft_context_proto.fpu;
+}
+
 /* The jump of a switch in which prev or next has FPU control words of its
  * own (sched/fpu.c): jump_fcontext saves prev's and loads those in next's
  * frame, which for a SHARED next (or the worker) are set to the shared
@@ -598,8 +611,7 @@ static __attribute__((noinline)) void switch_to_slow(struct weft_worker *w,
   int ready = wait_ctx_ready(next);
   if (ready == CTX_FRESH && !weft_context_proto.ok) {
     next->ctx = make_fcontext((char *)next, (size_t)((char *)next - next->cur_lo), thread_entry);
-    weft_context_fpu_set(next->ctx, next->fpu == WEFT_FPU_OWN ? next->fpu_env
-                                                              : weft_context_proto.fpu);
+    weft_context_fpu_set(next->ctx, start_fpu(next));
     atomic_store_explicit(&next->ctx_ready, CTX_SAVED, memory_order_relaxed);
   }
   switch_to(w, prev, next, action);
@@ -1040,8 +1052,7 @@ static __attribute__((noreturn)) void exit_to_fresh(struct weft_worker *w,
   if (WEFT_UNLIKELY(!weft_seg_canary_ok(prev->cur_lo))) overflow_abort(prev);
   hand_over(w, prev, next, ACT_EXIT);
   const uint32_t *fpu = 0; /* both use the shared words, already loaded */
-  if (WEFT_UNLIKELY(prev->fpu | next->fpu))
-    fpu = next->fpu == WEFT_FPU_OWN ? next->fpu_env : weft_context_proto.fpu;
+  if (WEFT_UNLIKELY(prev->fpu | next->fpu)) fpu = start_fpu(next);
   weft_context_start((void *)((uintptr_t)next & ~(uintptr_t)15), &w->msg, thread_start, fpu);
 }
 #endif
@@ -1446,20 +1457,9 @@ static struct weft_thread *global_take(struct weft_worker *w) {
   long want = count / (long)rt.nworkers + 1;
   long room = (long)(WEFT_RQ_SIZE - rq_len(w)) / 2;
   if (want > room + 1) want = room + 1;
-  weft_spin_lock(&rt.global.lock);
-  struct weft_thread *first = rt.global.head, *last = 0;
-  long got = 0;
-  for (struct weft_thread *t = first; t && got < want; t = t->rq_next) {
-    last = t;
-    got++;
-  }
-  if (got) {
-    rt.global.head = last->rq_next;
-    if (!rt.global.head) rt.global.tail = 0;
-    atomic_fetch_sub_explicit(&rt.global.count, got, memory_order_relaxed);
-  }
-  weft_spin_unlock(&rt.global.lock);
-  if (!got) return 0;
+  long got;
+  struct weft_thread *first = queue_take(&rt.global, want, &got);
+  if (!first) return 0;
   for (struct weft_thread *t = first->rq_next; got > 1; got--) {
     struct weft_thread *next = t->rq_next;
     rq_push(w, t);

@@ -83,7 +83,6 @@ void weft_timer_arm(struct weft_timer *t, struct weft_thread *thread, int64_t de
   t->thread = thread;
   t->gen = gen;
   t->deadline = deadline;
-  int first;
   if (t->index >= 0) {
     /* Still queued from an earlier wait. A later deadline waits for the
      * entry to come due; an earlier one moves it up now. */
@@ -92,7 +91,6 @@ void weft_timer_arm(struct weft_timer *t, struct weft_thread *thread, int64_t de
       heap[i].deadline = deadline;
       up(i);
     }
-    first = heap[0].timer == t;
   } else {
     if (len == cap) {
       size_t ncap = cap ? cap * 2 : 1024;
@@ -104,8 +102,8 @@ void weft_timer_arm(struct weft_timer *t, struct weft_thread *thread, int64_t de
     set(len, (struct entry){deadline, t});
     len++;
     up(len - 1);
-    first = heap[0].timer == t;
   }
+  int first = heap[0].timer == t;
   publish();
   weft_spin_unlock(&lock);
   if (first) weft_sched_kick_poller();
