@@ -159,16 +159,21 @@ double tiny_product() {
   return tiny * scale;
 }
 
-void *flush_to_zero(void *p) {
-  auto *bad = static_cast<int *>(p);
-  fenv_t env;
-  fegetenv(&env);
-  env.__mxcsr |= kMxcsrFtz;
-  fesetenv(&env);
+// Yields kYields times, counting in *bad the times a subnormal product was
+// not flushed to zero.
+void count_unflushed(int *bad) {
   for (int i = 0; i < kYields; i++) {
     if (tiny_product() != 0.0) (*bad)++;
     weft_yield();
   }
+}
+
+void *flush_to_zero(void *p) {
+  fenv_t env;
+  fegetenv(&env);
+  env.__mxcsr |= kMxcsrFtz;
+  fesetenv(&env);
+  count_unflushed(static_cast<int *>(p));
   return nullptr;
 }
 void *keep_subnormals(void *p) {
@@ -180,37 +185,33 @@ void *keep_subnormals(void *p) {
   return nullptr;
 }
 
-TEST(Fpu, FlushToZeroBelongsToEachThread) {
+// A thread that sets flush-to-zero (through `setter`) beside one that
+// does not: each keeps its own across the yields.
+void expect_ftz_stays_in_its_thread(void *(*setter)(void *)) {
   int bad_ftz = 0, bad_plain = 0;
-  weft_thread_t *a = spawn(flush_to_zero, &bad_ftz);
+  weft_thread_t *a = spawn(setter, &bad_ftz);
   weft_thread_t *b = spawn(keep_subnormals, &bad_plain);
   weft_join(a, nullptr);
   weft_join(b, nullptr);
   EXPECT_EQ(bad_ftz, 0);
   EXPECT_EQ(bad_plain, 0);
+}
+
+TEST(Fpu, FlushToZeroBelongsToEachThread) {
+  expect_ftz_stays_in_its_thread(flush_to_zero);
   EXPECT_NE(tiny_product(), 0.0);
 }
 
 // Only with WEFT_FPU=thread: words written without <fenv.h>.
 void *set_ftz_directly(void *p) {
-  auto *bad = static_cast<int *>(p);
   _mm_setcsr(_mm_getcsr() | kMxcsrFtz);
-  for (int i = 0; i < kYields; i++) {
-    if (tiny_product() != 0.0) (*bad)++;
-    weft_yield();
-  }
+  count_unflushed(static_cast<int *>(p));
   _mm_setcsr(_mm_getcsr() & ~kMxcsrFtz);
   return nullptr;
 }
 
 TEST(FpuThreadMode, DirectMxcsrWritesStayInTheirThread) {
-  int bad_ftz = 0, bad_plain = 0;
-  weft_thread_t *a = spawn(set_ftz_directly, &bad_ftz);
-  weft_thread_t *b = spawn(keep_subnormals, &bad_plain);
-  weft_join(a, nullptr);
-  weft_join(b, nullptr);
-  EXPECT_EQ(bad_ftz, 0);
-  EXPECT_EQ(bad_plain, 0);
+  expect_ftz_stays_in_its_thread(set_ftz_directly);
 }
 
 } // namespace

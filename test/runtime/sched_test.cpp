@@ -229,36 +229,23 @@ TEST(Sched, SleepBlocksOnlyTheSleeper) {
 // (sched/timer.c); the thread's later waits must still time out exactly at
 // their own deadlines, earlier or later than the one left behind.
 struct Rearm {
+  int64_t first_ns, second_ns; // the two waits' timeouts
   weft_mutex_t m = WEFT_MUTEX_INITIALIZER;
   weft_cond_t c = WEFT_COND_INITIALIZER;
   bool signalled = false;
-  int64_t early_wait_ns = 0, late_wait_ns = 0, woken_rc = -1, early_rc = -1, late_rc = -1;
+  int64_t second_wait_ns = 0, woken_rc = -1, second_rc = -1;
 };
 
 void *rearming_waiter(void *p) {
   auto *r = static_cast<Rearm *>(p);
   weft_mutex_lock(&r->m);
-  // 1. A long deadline, woken long before it by the main thread.
+  // 1. A deadline the main thread's signal comes well before.
   while (!r->signalled && r->woken_rc != ETIMEDOUT)
-    r->woken_rc = weft_cond_timedwait(&r->c, &r->m, weft_now() + 10'000'000'000LL);
-  // 2. An earlier deadline than the entry left queued: must fire on time.
+    r->woken_rc = weft_cond_timedwait(&r->c, &r->m, weft_now() + r->first_ns);
+  // 2. Another deadline, with the first one's entry left queued.
   int64_t t0 = weft_now();
-  r->early_rc = weft_cond_timedwait(&r->c, &r->m, t0 + 20'000'000);
-  r->early_wait_ns = weft_now() - t0;
-  weft_mutex_unlock(&r->m);
-  return nullptr;
-}
-
-void *late_rearmer(void *p) {
-  auto *r = static_cast<Rearm *>(p);
-  weft_mutex_lock(&r->m);
-  // 1. A short deadline, woken before it.
-  while (!r->signalled && r->woken_rc != ETIMEDOUT)
-    r->woken_rc = weft_cond_timedwait(&r->c, &r->m, weft_now() + 30'000'000);
-  // 2. A later deadline: the entry left at the first one must not end it.
-  int64_t t0 = weft_now();
-  r->late_rc = weft_cond_timedwait(&r->c, &r->m, t0 + 80'000'000);
-  r->late_wait_ns = weft_now() - t0;
+  r->second_rc = weft_cond_timedwait(&r->c, &r->m, t0 + r->second_ns);
+  r->second_wait_ns = weft_now() - t0;
   weft_mutex_unlock(&r->m);
   return nullptr;
 }
@@ -271,27 +258,27 @@ void signal_after(Rearm *r, int64_t ns) {
   weft_mutex_unlock(&r->m);
 }
 
-TEST(Timers, EarlierDeadlineAfterAnEarlyWakeUpFiresOnTime) {
-  Rearm r;
+// The waiter's two waits: woken early from the first, timed out in the second.
+void run_rearm(Rearm *r) {
   weft_thread_t *t;
-  ASSERT_EQ(weft_spawn(&t, nullptr, rearming_waiter, &r), 0);
-  signal_after(&r, 1'000'000);
+  ASSERT_EQ(weft_spawn(&t, nullptr, rearming_waiter, r), 0);
+  signal_after(r, 1'000'000);
   weft_join(t, nullptr);
-  EXPECT_EQ(r.woken_rc, 0);
-  EXPECT_EQ(r.early_rc, ETIMEDOUT);
-  EXPECT_GE(r.early_wait_ns, 20'000'000);
-  EXPECT_LT(r.early_wait_ns, 5'000'000'000LL); // not the 10 s one left queued
+  EXPECT_EQ(r->woken_rc, 0);
+  EXPECT_EQ(r->second_rc, ETIMEDOUT);
+}
+
+TEST(Timers, EarlierDeadlineAfterAnEarlyWakeUpFiresOnTime) {
+  Rearm r{10'000'000'000LL, 20'000'000};
+  run_rearm(&r);
+  EXPECT_GE(r.second_wait_ns, 20'000'000);
+  EXPECT_LT(r.second_wait_ns, 5'000'000'000LL); // not the 10 s one left queued
 }
 
 TEST(Timers, LaterDeadlineAfterAnEarlyWakeUpIsNotCutShort) {
-  Rearm r;
-  weft_thread_t *t;
-  ASSERT_EQ(weft_spawn(&t, nullptr, late_rearmer, &r), 0);
-  signal_after(&r, 1'000'000);
-  weft_join(t, nullptr);
-  EXPECT_EQ(r.woken_rc, 0);
-  EXPECT_EQ(r.late_rc, ETIMEDOUT);
-  EXPECT_GE(r.late_wait_ns, 80'000'000); // the 30 ms entry came due first
+  Rearm r{30'000'000, 80'000'000};
+  run_rearm(&r);
+  EXPECT_GE(r.second_wait_ns, 80'000'000); // the 30 ms entry came due first
 }
 
 void *wait_briefly_and_exit(void *p) {
@@ -306,7 +293,7 @@ void *wait_briefly_and_exit(void *p) {
 // threads at once: the entries must be gone with them.
 TEST(Timers, ThreadsExitWithTheirEntryQueued) {
   for (int round = 0; round < 20; round++) {
-    Rearm r;
+    Rearm r{0, 0};
     std::vector<weft_thread_t *> ts(50);
     for (auto &t : ts) ASSERT_EQ(weft_spawn(&t, nullptr, wait_briefly_and_exit, &r), 0);
     weft_yield();
