@@ -46,9 +46,11 @@
  * limit for the alternate stack (its low end plus the canary, red zone and
  * unwind reserve, as for any segment) and seg_busy, runs the handler, and
  * puts both back. A handler built with checkpoints thus checks against
- * the stack it runs on, and when it needs more it takes a mapping of its
- * own (call_in_handler), never the interrupted thread's segments or the
- * worker's segment cache. Elsewhere (threads weft does not own, a fork
+ * the stack it runs on, and only when it needs more than the whole
+ * alternate stack (256 KiB of address space, the handlers' reserve) does
+ * it take a mapping of its own (call_in_handler, which keeps it for the
+ * next call), never the interrupted thread's segments or the worker's
+ * segment cache. Elsewhere (threads weft does not own, a fork
  * child, a program that replaced the alternate stack with its own
  * sigaltstack, TSan's deferred delivery) the trampoline changes neither:
  * the limit there is 0, or whatever the program set up.
@@ -105,7 +107,14 @@ WEFT_UNINSTRUMENTED __attribute__((constructor)) static void find_real_sigaction
 
 /* ---- the workers' alternate signal stacks -------------------------------- */
 
-#define WEFT_ALTSTACK_SIZE (64 * 1024)
+/* The handlers' reserve: what a handler on a worker may use before it
+ * crosses into a mapping of its own (sched/segment_call.c). Address space
+ * only: a handler touches the pages at the top, where the kernel puts its
+ * signal frame, and the deeper pages only if it goes that deep. A nested
+ * signal that comes while a handler runs here lands below that handler's
+ * frame, since the kernel sees the stack pointer on the alternate stack;
+ * beyond the reserve it would not, and would start again at the top. */
+#define WEFT_ALTSTACK_SIZE (256 * 1024)
 #define WEFT_ALTSTACK_GUARD 4096
 
 /* This kernel thread's alternate stack, if it is a worker (null otherwise,
@@ -118,7 +127,9 @@ void weft_signal_stack_init(void) {
   if (m == MAP_FAILED)
     weft_fatal("weft: cannot map a %d-byte alternate signal stack for a worker: %s",
                WEFT_ALTSTACK_SIZE, strerror(errno));
-  mprotect(m, WEFT_ALTSTACK_GUARD, PROT_NONE);
+  if (mprotect(m, WEFT_ALTSTACK_GUARD, PROT_NONE) != 0)
+    weft_fatal("weft: cannot protect the guard page of a worker's alternate signal stack: %s",
+               strerror(errno));
   stack_t ss;
   memset(&ss, 0, sizeof ss);
   ss.ss_sp = m + WEFT_ALTSTACK_GUARD;

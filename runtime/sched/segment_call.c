@@ -66,6 +66,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <sys/mman.h>
 
 #include "sched/sched.h"
@@ -146,26 +147,52 @@ static __attribute__((noinline)) void seg_leave(struct seg_frame *f) {
   seg_busy = 0;
 }
 
-/* A handler interrupted this kernel thread inside a call here: fn(arg) runs
- * on a mapping of its own, touching neither the worker cache nor the
- * thread's segments (mmap and munmap are async-signal-safe). seg_busy stays
- * set, so calls fn makes come here too. */
+/* The overflow stack of a handler that needs more than its worker's
+ * alternate stack holds (io/signal.c): WEFT_HANDLER_OVERFLOW bytes of
+ * address space, mapped on first need and kept for the next handler, one
+ * per kernel thread. It is larger than any one frame needs on purpose: a
+ * deep handler then crosses one boundary, not one per level (with a
+ * mapping the size of each frame's class, each crossing cost an mmap and
+ * a munmap, and a handler under a 200 us timer did nothing else). Taking
+ * and giving back are single atomic exchanges, so a nested handler on the
+ * same kernel thread sees the mapping or none, never half of one; one that
+ * finds none (or needs a larger class) maps its own and unmaps it after. */
+#define WEFT_HANDLER_OVERFLOW ((size_t)1 << 20)
+static WEFT_TLS char *_Atomic handler_spare;
+
+/* A handler interrupted this kernel thread inside a call here, or runs on
+ * its worker's alternate stack and needs more than that holds: fn(arg)
+ * runs on a mapping of its own, touching neither the worker cache nor the
+ * thread's segments (mmap and munmap are async-signal-safe). seg_busy
+ * stays set, so calls fn makes come here too. */
 static __attribute__((noinline)) void call_in_handler(void (*fn)(void *), void *arg, int cls) {
   size_t size = weft_seg_class_size(cls);
-  int saved = errno;
-  char *lo = (char *)mmap(0, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK,
-                          -1, 0);
-  if (lo == MAP_FAILED)
-    weft_fatal("weft: a signal handler needs a %zu-byte stack segment and mmap failed", size);
-  errno = saved;
+  int keepable = size <= WEFT_HANDLER_OVERFLOW;
+  char *lo = 0;
+  if (keepable) {
+    size = WEFT_HANDLER_OVERFLOW;
+    lo = atomic_exchange_explicit(&handler_spare, (char *)0, memory_order_relaxed);
+  }
+  if (!lo) {
+    int saved = errno;
+    lo = (char *)mmap(0, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (lo == MAP_FAILED)
+      weft_fatal("weft: a signal handler needs a %zu-byte stack segment and mmap failed", size);
+    errno = saved;
+  }
   uintptr_t limit = weft_stack_limit();
   weft_stack_limit_set((uintptr_t)lo + WEFT_SEG_GUARD); /* as on a linked segment */
   int ignored;
   weft_segment_call(fn, arg, lo + size - WEFT_LINKED_SEG_HEADER, &ignored);
   weft_stack_limit_set(limit);
-  saved = errno;
-  munmap(lo, size);
-  errno = saved;
+  char *none = 0;
+  if (!keepable || !atomic_compare_exchange_strong_explicit(&handler_spare, &none, lo,
+                                                            memory_order_relaxed,
+                                                            memory_order_relaxed)) {
+    int saved = errno;
+    (void)munmap(lo, size); /* a whole mapping of ours: nothing to report */
+    errno = saved;
+  }
 }
 
 void __weft_call_on_new_segment(void (*fn)(void *), void *arg, size_t bytes) {
