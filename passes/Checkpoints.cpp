@@ -517,8 +517,14 @@ constexpr unsigned RecursionUnroll = 16;
 constexpr uint64_t FoldBytes = 16 * 1024;
 constexpr size_t UnrollMaxInstructions = 400;
 
+/// Whether F has a block whose address is taken (computed goto): a copy
+/// would jump through the same tables into F's blocks, not its own.
+bool hasAddressTakenBlock(const Function &F) {
+  return any_of(F, [](const BasicBlock &BB) { return BB.hasAddressTaken(); });
+}
+
 unsigned unrollFactor(const Function &F, const StackFacts &SF, uint64_t MaxPath) {
-  if (!SF.SelfRecursiveOnly)
+  if (!SF.SelfRecursiveOnly || hasAddressTakenBlock(F))
     return 1;
   for (unsigned K = RecursionUnroll; K > 1; K /= 2)
     if (K * SF.PathBytes <= MaxPath && (K - 1) * F.getInstructionCount() <= UnrollMaxInstructions)

@@ -5,6 +5,8 @@
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/Statistic.h"
+#include "llvm/IR/Constants.h"
 #include "llvm/IR/DebugInfo.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
@@ -12,6 +14,7 @@
 #include "llvm/Object/ELFObjectFile.h"
 #include "llvm/Object/ObjectFile.h"
 #include "llvm/Support/CodeGen.h"
+#include "llvm/Support/Debug.h"
 #include "llvm/Support/LEB128.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
@@ -23,6 +26,10 @@
 
 using namespace llvm;
 using namespace llvm::object;
+
+#define DEBUG_TYPE "weft-frames"
+
+STATISTIC(NumBlockAddressesRepaired, "blockaddress constants of the measured clone repaired");
 
 namespace weft {
 
@@ -117,6 +124,35 @@ bool readStackSizes(StringRef Object, StringMap<uint64_t> &Sizes, std::string &E
   return true;
 }
 
+/// CloneModule (LLVM 19) maps a blockaddress in a global's initializer (a
+/// computed-goto table, `static void *tab[] = {&&op_add, ...}`) to a
+/// constant that names the clone's function but the original's block: the
+/// block is not in the module being compiled, so the backend emits a
+/// reference to a label it never defines ("Undefined temporary symbol
+/// .Ltmp4"). Points every such constant at the clone's own block. Returns
+/// how many were repaired.
+unsigned repairBlockAddresses(const Module &M, const ValueToValueMapTy &VMap) {
+  unsigned Repaired = 0;
+  for (const Function &F : M)
+    for (const BasicBlock &BB : F) {
+      if (!BB.hasAddressTaken())
+        continue;
+      auto *NewBB = cast_or_null<BasicBlock>(VMap.lookup(&BB));
+      assert(NewBB && "a cloned function has every block of the original");
+      SmallVector<BlockAddress *, 2> Wrong;
+      for (const User *U : BB.users())
+        if (const auto *BA = dyn_cast<BlockAddress>(U); BA && BA->getFunction() != &F)
+          Wrong.push_back(const_cast<BlockAddress *>(BA));
+      for (BlockAddress *BA : Wrong) {
+        assert(BA->getFunction() == NewBB->getParent() && "a stray blockaddress");
+        BA->replaceAllUsesWith(BlockAddress::get(NewBB));
+        BA->destroyConstant();
+        ++Repaired;
+      }
+    }
+  return Repaired;
+}
+
 } // namespace
 
 bool codegenFrameSizes(const Module &M, const CodegenConfig &Config, StringMap<uint64_t> &Sizes,
@@ -142,7 +178,12 @@ bool codegenFrameSizes(const Module &M, const CodegenConfig &Config, StringMap<u
     return false;
   }
   // Debug info does not change code generation; dropping it saves time.
-  std::unique_ptr<Module> Clone = CloneModule(M);
+  ValueToValueMapTy VMap;
+  std::unique_ptr<Module> Clone = CloneModule(M, VMap);
+  unsigned Repaired = repairBlockAddresses(M, VMap);
+  NumBlockAddressesRepaired += Repaired;
+  LLVM_DEBUG(if (Repaired) dbgs() << "weft-frames: repaired " << Repaired
+                                  << " blockaddress constants of the clone\n");
   StripDebugInfo(*Clone);
   SmallVector<char, 0> Object;
   raw_svector_ostream OS(Object);

@@ -44,3 +44,12 @@ def median(xs):
         return 0.0
     n = len(xs)
     return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
+
+
+if __name__ == "__main__":
+    # stack_soundness.py OBJECT REPORT.weft.json: one object's bounds.
+    import sys
+    checked, violations, _ = compare(sys.argv[1], sys.argv[2])
+    for name, bound, real in violations:
+        print(f"unsound: {name}: bound {bound}, real frame {real}")
+    print(f"frames: {checked} checked, {len(violations)} under the real frame")
