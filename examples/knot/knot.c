@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sendfile.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -48,6 +49,11 @@
 #define BUFFER_SIZE (2 * MAX_HEAD) /* room for one head plus pipelined requests */
 #define MAX_BODY 65536             /* request bodies are read and dropped; larger: 413 */
 #define STATUS_PATH "/weft-status"
+/* Lingering close (see linger_close): at most this long in all, this long
+ * for any one read, and this many bytes dropped. */
+#define LINGER_MS 5000
+#define LINGER_READ_MS 1000
+#define LINGER_BYTES (1 << 20)
 
 /* ---- options ---------------------------------------------------------- */
 
@@ -237,7 +243,15 @@ static void refuse(int fd) {
       "Content-Length: 20\r\nConnection: close\r\nRetry-After: 1\r\n\r\n"
       "too many connections";
   ssize_t n = send(fd, msg, sizeof msg - 1, MSG_DONTWAIT | MSG_NOSIGNAL);
-  (void)n;
+  (void)n; /* a client that cannot take 120 bytes gets only the close */
+  /* The accept loop must not wait for a client, so this lingering close
+   * does not block: it drops what the client has sent so far (normally
+   * its whole request), so that the close sends FIN, not a reset that
+   * could destroy the answer. */
+  shutdown(fd, SHUT_WR);
+  char sink[4096];
+  for (int i = 0; i < 16 && recv(fd, sink, sizeof sink, MSG_DONTWAIT) > 0; i++) {
+  }
   close(fd);
   atomic_fetch_add(&refused, 1);
 }
@@ -379,6 +393,45 @@ static void stop_reading_all(void) {
 static int respond(struct connection *c, const struct http_request *req);
 static void send_error(struct connection *c, int status, int keep_alive);
 
+static int64_t now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Whether the client has sent bytes this connection has not read. */
+static int input_pending(const struct connection *c) {
+  int queued = 0;
+  return c->used > 0 || (ioctl(c->fd, FIONREAD, &queued) == 0 && queued > 0);
+}
+
+/* Lingering close. Closing a socket with input unread makes the kernel send
+ * a reset instead of FIN, and answer every later byte from the client with
+ * a reset too: a client still sending its request (a large header answered
+ * with 431, a body answered with 413) then sees its send fail and never
+ * reads the answer, or loses the answer from its receive queue. So the
+ * sending half is shut down first (the answer ends with FIN), and input is
+ * read and dropped until the client closes, for at most LINGER_MS in all,
+ * LINGER_READ_MS per read and LINGER_BYTES bytes; then the socket closes.
+ * A blocked read costs this connection's thread only. */
+static void linger_close(struct connection *c) {
+  shutdown(c->fd, SHUT_WR);
+  struct timeval per_read = {.tv_sec = LINGER_READ_MS / 1000,
+                             .tv_usec = (LINGER_READ_MS % 1000) * 1000};
+  setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &per_read, sizeof per_read);
+  int64_t deadline = now_ms() + LINGER_MS;
+  size_t dropped = 0;
+  while (dropped < LINGER_BYTES && now_ms() < deadline) {
+    ssize_t n = recv(c->fd, c->buf, BUFFER_SIZE, 0);
+    if (n < 0 && errno == EINTR && !atomic_load(&stopping))
+      continue;
+    if (n <= 0)
+      break; /* the client closed, a read timed out, or the socket failed */
+    dropped += (size_t)n;
+  }
+  close(c->fd);
+}
+
 /* Reads more bytes into the buffer: one blocking recv. Returns 0 on end of
  * input, the idle timeout (SO_RCVTIMEO: the call fails with EAGAIN) or
  * shutdown (main shuts the socket down for reading: recv returns 0). */
@@ -424,6 +477,7 @@ static void *serve_connection(void *arg) {
   connection_opened(&c);
 
   int keep_alive = c.buf != NULL;
+  int answered_early = 0; /* an error answer before the request was read */
   while (keep_alive && !atomic_load(&stopping)) {
     struct http_request req;
     long head = http_parse_request(c.buf, c.used, MAX_HEAD, &req);
@@ -434,11 +488,13 @@ static void *serve_connection(void *arg) {
     }
     if (head < 0) {
       send_error(&c, (int)-head, 0);
+      answered_early = 1;
       break;
     }
     atomic_fetch_add(&requests, 1);
     if (req.content_length > MAX_BODY) {
       send_error(&c, 413, 0);
+      answered_early = 1;
       break;
     }
     keep_alive = respond(&c, &req);  /* req points into buf: answer first */
@@ -449,8 +505,11 @@ static void *serve_connection(void *arg) {
   }
 
   connection_closed(&c);
+  if (c.buf && (answered_early || input_pending(&c)))
+    linger_close(&c);
+  else
+    close(c.fd);
   free(c.buf);
-  close(c.fd);
   if (atomic_fetch_sub(&active_connections, 1) == 1 && atomic_load(&stopping)) {
     pthread_mutex_lock(&drain_lock);
     pthread_cond_signal(&drained);

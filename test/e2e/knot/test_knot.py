@@ -306,6 +306,33 @@ def error_414_and_431_limits():
 
 
 @case
+def error_answer_reaches_a_client_still_sending():
+    """A 200 KB header gets 431 after Knot has read 8 KiB of it, while the
+    client (as curl does) is still sending the rest and reads only then.
+    Knot must shut its side down and drain before closing: closing with
+    input unread makes the kernel answer the client's next bytes with a
+    reset, and the client's send fails before it reads the answer. A small
+    send buffer keeps the client sending after Knot has answered."""
+    header = b"GET / HTTP/1.1\r\nHost: t\r\nX-Big: " + b"b" * 200_000 + b"\r\n\r\n"
+    for i in range(5):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+            s.settimeout(TIMEOUT)
+            s.connect(("127.0.0.1", main.port))
+            try:
+                s.sendall(header)
+            except OSError as e:
+                raise AssertionError(f"round {i}: sending the request failed: {e}")
+            st, h, body, _ = read_response(s)
+            check(st == 431 and b"431" in body, f"round {i}: got {st}")
+            check(h.get("connection") == "close", f"round {i}: Connection: close")
+            check(closed_by_peer(s, 5), f"round {i}: not closed after the drain")
+        finally:
+            s.close()
+
+
+@case
 def error_505_version():
     expect_error(b"GET / HTTP/2.0\r\nHost: t\r\n\r\n", 505)
     expect_error(b"GET / HTTP/1.7\r\nHost: t\r\n\r\n", 505)
