@@ -187,9 +187,74 @@ EXPORT ssize_t readv(int fd, const struct iovec *iov, int cnt) {
   struct vec x = {.iov = iov, .cnt = cnt};
   return do_io(fd, WEFT_FD_IN, WEFT_BLOCK_IO, op_readv, &x);
 }
+/* Whether a write to fd is one the program made blocking, so that Linux
+ * would write everything before returning (write_all). */
+static int writes_all(int fd, int flags) {
+  struct weft_fd *s = weft_current() ? weft_fd_get(fd) : 0;
+  return s && WEFT_FD_MODE(s) == WEFT_FD_NONBLOCK && !WEFT_FD_USER_NB(s) && !(flags & MSG_DONTWAIT);
+}
+
+/* write_all for a gather write: after a short write, the rest of the entry
+ * it stopped in goes alone, then the entries after it, until everything is
+ * written (or an error, after which the count so far is returned). The
+ * caller's array is never copied or changed (it may hold IOV_MAX entries,
+ * more than a small stack holds). `msg`, if given, is sendmsg's header:
+ * its ancillary data goes with the first call only. */
+static ssize_t gather_all(int fd, const struct iovec *iov, int cnt, const struct msghdr *msg,
+                          int flags, io_op op) {
+  struct msghdr m;
+  if (msg) m = *msg;
+  struct iovec part;
+  struct vec x = {.iov = iov, .cnt = cnt, .msg = msg ? &m : 0, .flags = flags};
+  size_t total = 0;
+  for (int i = 0; i < cnt; i++) total += iov[i].iov_len;
+  size_t done = 0;
+  int idx = 0;     /* the first entry not wholly written */
+  size_t off = 0;  /* bytes of it written */
+  for (;;) {
+    long r = do_io(fd, WEFT_FD_OUT, WEFT_BLOCK_IO, op, &x);
+    if (r < 0) return done ? (ssize_t)done : -1;
+    done += (size_t)r;
+    if (r == 0 || done >= total) return (ssize_t)done;
+    size_t left = (size_t)r;
+    if (x.iov == &part) { /* the call wrote part of the one entry's rest */
+      off += left;
+      left = 0;
+      if (off == iov[idx].iov_len) idx++, off = 0;
+    }
+    while (left > 0) {
+      size_t rest = iov[idx].iov_len - off;
+      if (left < rest) {
+        off += left;
+        break;
+      }
+      left -= rest;
+      idx++;
+      off = 0;
+    }
+    while (idx < cnt && iov[idx].iov_len == 0) idx++;
+    if (off > 0) {
+      part.iov_base = (char *)iov[idx].iov_base + off;
+      part.iov_len = iov[idx].iov_len - off;
+      x.iov = &part;
+      x.cnt = 1;
+    } else {
+      x.iov = iov + idx;
+      x.cnt = cnt - idx;
+    }
+    if (msg) {
+      m.msg_iov = (struct iovec *)x.iov;
+      m.msg_iovlen = (size_t)x.cnt;
+      m.msg_control = 0; /* sent with the first part */
+      m.msg_controllen = 0;
+    }
+  }
+}
+
 EXPORT ssize_t writev(int fd, const struct iovec *iov, int cnt) {
   long r;
   if (weft_file_rw(fd, 1, iov, cnt, -1, &r)) return r;
+  if (writes_all(fd, 0) && cnt > 0) return gather_all(fd, iov, cnt, 0, 0, op_writev);
   struct vec x = {.iov = iov, .cnt = cnt};
   return do_io(fd, WEFT_FD_OUT, WEFT_BLOCK_IO, op_writev, &x);
 }
@@ -201,6 +266,13 @@ EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags) {
 EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags) {
   struct vec x = {.msg = msg, .flags = flags};
   if (flags & MSG_DONTWAIT) return op_sendmsg(fd, &x);
+  /* A stream socket the program made blocking sends everything, as
+   * Linux does; datagrams go whole or not at all anyway. */
+  int type = 0;
+  socklen_t tl = sizeof type;
+  if (msg && msg->msg_iovlen > 0 && writes_all(fd, flags) &&
+      getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) == 0 && type == SOCK_STREAM)
+    return gather_all(fd, msg->msg_iov, (int)msg->msg_iovlen, msg, flags, op_sendmsg);
   return do_io(fd, WEFT_FD_OUT, WEFT_BLOCK_IO, op_sendmsg, &x);
 }
 

@@ -17,7 +17,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 #include <time.h>
+#include <unistd.h>
 
 enum { STACK = 1 << 20 };
 static unsigned char *stack;
@@ -261,6 +265,64 @@ static long wake(int all) {
             3.3, 1e4000L, 5, (void *)a, 10, 5, "abcdefgh", 1e-4000L
 
 // One probe per function of the table, each calling just that function.
+// Socket and descriptor calls, each made so that it does its work at once
+// (glibc's are system call wrappers; libweft's, which park, are measured
+// by test/lit/e2e/io-stack-bound.c): data waiting, a connection pending.
+static int io_pair[2] = {-1, -1}, io_listener = -1;
+static struct sockaddr_in io_addr;
+static void io_setup(void) {
+  if (io_pair[0] >= 0) return;
+  socklen_t len = sizeof io_addr;
+  io_addr.sin_family = AF_INET;
+  io_addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  io_listener = socket(AF_INET, SOCK_STREAM, 0);
+  if (socketpair(AF_UNIX, SOCK_STREAM, 0, io_pair) || io_listener < 0 ||
+      bind(io_listener, (struct sockaddr *)&io_addr, sizeof io_addr) || listen(io_listener, 16) ||
+      getsockname(io_listener, (struct sockaddr *)&io_addr, &len))
+    abort();
+}
+// One byte waiting on io_pair[0] for the probe to read.
+static void io_byte(void) {
+  io_setup();
+  if (write(io_pair[1], "x", 1) != 1) abort();
+}
+// A connection pending on the listener; its client end is closed later.
+static int io_client = -1;
+static void io_pending(void) {
+  io_setup();
+  if (io_client >= 0) close(io_client);
+  io_client = socket(AF_INET, SOCK_STREAM, 0);
+  if (connect(io_client, (struct sockaddr *)&io_addr, sizeof io_addr)) abort();
+}
+static char io_buf[64];
+static long io_read(int how) {
+  io_byte();
+  struct iovec v = {io_buf, sizeof io_buf};
+  return how == 0 ? read(io_pair[0], io_buf, sizeof io_buf)
+         : how == 1 ? recv(io_pair[0], io_buf, sizeof io_buf, 0)
+                    : readv(io_pair[0], &v, 1);
+}
+static long io_write(int how) {
+  io_setup();
+  struct iovec v = {io_buf, sizeof io_buf};
+  long r = how == 0 ? write(io_pair[0], io_buf, sizeof io_buf)
+           : how == 1 ? send(io_pair[0], io_buf, sizeof io_buf, 0)
+                      : writev(io_pair[0], &v, 1);
+  char sink_buf[256];
+  if (read(io_pair[1], sink_buf, sizeof sink_buf) <= 0) abort();
+  return r;
+}
+static long io_accept(int four) {
+  io_pending();
+  int fd = four ? accept4(io_listener, NULL, NULL, SOCK_CLOEXEC) : accept(io_listener, NULL, NULL);
+  return fd;
+}
+static long io_close(int shut) {
+  io_pending();
+  int fd = accept(io_listener, NULL, NULL);
+  return shut ? shutdown(fd, SHUT_RDWR) + close(fd) : close(fd);
+}
+
 #define PROBES(X)                                                                    \
   X(memcpy, sink = (long)memcpy(a, b, sizeof a))                                     \
   X(memmove, sink = (long)memmove(a + 1, a, sizeof a - 1))                           \
@@ -343,7 +405,17 @@ static long wake(int all) {
   X(pthread_cond_wait, sink = signalled_wait(0))                                     \
   X(pthread_cond_timedwait, (sink = signalled_wait(1), sink += timed_out()))         \
   X(pthread_cond_signal, sink = wake(0))                                             \
-  X(pthread_cond_broadcast, sink = wake(1))
+  X(pthread_cond_broadcast, sink = wake(1))                                          \
+  X(read, sink = io_read(0))                                                         \
+  X(recv, sink = io_read(1))                                                         \
+  X(readv, sink = io_read(2))                                                        \
+  X(write, sink = io_write(0))                                                       \
+  X(send, sink = io_write(1))                                                        \
+  X(writev, sink = io_write(2))                                                      \
+  X(accept, sink = io_accept(0))                                                     \
+  X(accept4, sink = io_accept(1))                                                    \
+  X(close, sink = io_close(0))                                                       \
+  X(shutdown, sink = io_close(1))
 
 #define DEFINE(fn, code) \
   static void probe_##fn(void) { code; }
