@@ -104,7 +104,8 @@ void emitStackNeeds(Module &M, const StackBounds &Final) {
       continue;
     uint64_t Reserve = SF->Unwinds ? UINT32_MAX : SF->ReserveBytes;
     Entries.push_back(ConstantStruct::get(
-        EntryTy, {&F, ConstantInt::get(I32, SF->PathBytes), ConstantInt::get(I32, Reserve)}));
+        EntryTy,
+        {&F, ConstantInt::get(I32, SF->FirstSegmentBytes), ConstantInt::get(I32, Reserve)}));
   }
   if (Entries.empty())
     return;

@@ -169,7 +169,7 @@ void addStackBounds(json::Value &Report, const StackBounds &Stack) {
     // Its entry in the table that sizes a thread's first segment.
     if (Stack.instrumented() && hasFirstSegmentNeed(*F, *SF))
       (*Fn)["first_segment"] = json::Object{
-          {"stack_bytes", static_cast<int64_t>(SF->PathBytes)},
+          {"stack_bytes", static_cast<int64_t>(SF->FirstSegmentBytes)},
           {"reserve_bytes", SF->Unwinds ? json::Value("unwinder")
                                         : json::Value(static_cast<int64_t>(SF->ReserveBytes))}};
   }

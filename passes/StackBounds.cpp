@@ -201,7 +201,7 @@ StackBounds::StackBounds(Module &M, uint64_t MaxPath, uint64_t MinChunk,
 
 bool hasFirstSegmentNeed(const Function &F, const StackFacts &SF) {
   return !F.isDeclaration() && !F.getName().starts_with("__weft_") && F.hasAddressTaken() &&
-         SF.FirstSegmentKnown && SF.PathBytes < UINT32_MAX && SF.ReserveBytes < UINT32_MAX;
+         SF.FirstSegmentKnown && SF.FirstSegmentBytes < UINT32_MAX && SF.ReserveBytes < UINT32_MAX;
 }
 
 void StackBounds::firstSegments(CallGraph &CG) {
@@ -259,6 +259,13 @@ void StackBounds::firstSegments(CallGraph &CG) {
       SF->FirstSegmentKnown = Known;
       SF->ReserveBytes = Reserve;
       SF->Unwinds = Unwinds;
+      SF->FirstSegmentBytes = SF->PathBytes;
+      if (!SF->FrameBytes)
+        continue;
+      for (const Checkpoint &CP : SF->Checkpoints)
+        if (CP.Why != Checkpoint::Recursion && CP.NeedBytes && CP.NeedBytes <= FirstSegmentFoldBytes)
+          SF->FirstSegmentBytes = std::max(SF->FirstSegmentBytes, *SF->FrameBytes + CP.NeedBytes);
+      assert(SF->FirstSegmentBytes >= SF->PathBytes && "a first segment never shrinks");
     }
   }
 }
@@ -446,7 +453,7 @@ void StackBounds::print(raw_ostream &OS) const {
       OS << "unbounded (" << SF->Unbounded << ")";
     OS << ", path " << SF->PathBytes;
     if (Instrumented && SF->FirstSegmentKnown) {
-      OS << ", first segment: stack " << SF->PathBytes << ", reserve ";
+      OS << ", first segment: stack " << SF->FirstSegmentBytes << ", reserve ";
       if (SF->Unwinds)
         OS << "unwinder";
       else

@@ -97,7 +97,19 @@ struct StackFacts {
   uint64_t ReserveBytes = 0;
   /// Reaches a C++ cleanup or handler: the unwinder runs on the segment.
   bool Unwinds = false;
+  /// The stack above the limit that a thread started on the function gets
+  /// in its first segment: PathBytes, or more, so that the function's own
+  /// checkpoints before calls of small known need (FirstSegmentFoldBytes at
+  /// most: read, recv, memmem, malloc) pass. Otherwise a thread that
+  /// blocks in such a call from its entry function (a thread per
+  /// connection waiting in recv) holds a linked segment besides its first
+  /// for as long as it waits, and pays a segment call on every such call.
+  uint64_t FirstSegmentBytes = 0;
 };
+
+/// The largest need of a call that a thread's first segment makes room
+/// for (StackFacts::FirstSegmentBytes).
+inline constexpr uint64_t FirstSegmentFoldBytes = 16 * 1024;
 
 class StackBounds {
 public:
