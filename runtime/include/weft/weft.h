@@ -153,13 +153,12 @@ int weft_current_worker(void);
 /* Scheduling policy. When a blocked thread becomes runnable the runtime
  * asks the policy for its priority: threads with a positive priority run
  * before every thread of priority 0. `kind` is the blocking point the
- * thread waited on (WEFT_BLOCK_ACCEPT, WEFT_BLOCK_IO, ...). */
+ * thread waited on: WEFT_BLOCK_ACCEPT, WEFT_BLOCK_IO, ..., one for each
+ * WEFT_BLOCK_KIND of weft/block_kinds.def, in its order. */
 enum weft_block_kind {
-  WEFT_BLOCK_NONE, WEFT_BLOCK_IO, WEFT_BLOCK_ACCEPT, WEFT_BLOCK_CONNECT,
-  WEFT_BLOCK_POLL, WEFT_BLOCK_SLEEP, WEFT_BLOCK_PROCESS, WEFT_BLOCK_FILE,
-  WEFT_BLOCK_JOIN, WEFT_BLOCK_MUTEX, WEFT_BLOCK_COND, WEFT_BLOCK_RWLOCK,
-  WEFT_BLOCK_BARRIER, WEFT_BLOCK_SEMAPHORE, WEFT_BLOCK_CHANNEL,
-  WEFT_BLOCK_ONCE, WEFT_BLOCK_KINDS
+#define WEFT_BLOCK_KIND(ID, name) WEFT_BLOCK_##ID,
+#include "block_kinds.def"
+  WEFT_BLOCK_KINDS
 };
 struct weft_policy {
   const char *name;
