@@ -102,7 +102,7 @@ void emitStackNeeds(Module &M, const StackBounds &Final) {
     const StackFacts *SF = Final.facts(F);
     if (!SF || !hasFirstSegmentNeed(F, *SF))
       continue;
-    uint64_t Reserve = SF->Unwinds ? UINT32_MAX : SF->ReserveBytes;
+    uint64_t Reserve = SF->Unwinds ? StackNeedUnwinds : SF->ReserveBytes;
     Entries.push_back(ConstantStruct::get(
         EntryTy, {&F, ConstantInt::get(I32, SF->PathBytes), ConstantInt::get(I32, Reserve)}));
   }

@@ -201,7 +201,7 @@ StackBounds::StackBounds(Module &M, uint64_t MaxPath, uint64_t MinChunk,
 
 bool hasFirstSegmentNeed(const Function &F, const StackFacts &SF) {
   return !F.isDeclaration() && !F.getName().starts_with("__weft_") && F.hasAddressTaken() &&
-         SF.FirstSegmentKnown && SF.PathBytes < UINT32_MAX && SF.ReserveBytes < UINT32_MAX;
+         SF.FirstSegmentKnown && SF.PathBytes < UINT32_MAX && SF.ReserveBytes < StackNeedUnwinds;
 }
 
 void StackBounds::firstSegments(CallGraph &CG) {
