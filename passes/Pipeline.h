@@ -44,8 +44,10 @@ struct PendingReport;
 ///   where it runs       start + last EPs    start EP         where named
 ///   report, stack graph at the last EP,     at once, on the  at once, on the
 ///                       on the final IR     IR as it is      IR as it is
-///   linked stacks       with linked-stacks  never            never
-///   frames measured by  the backend         IR estimate      IR estimate
+///   linked stacks       linked-stacks (and  never            never
+///                       not no-stack)
+///   frames measured by  the backend (unless IR estimate      IR estimate
+///                       frames=ir)
 ///   strip locations     if it added them    never            never
 ///
 /// Only the frontend has the options and the target settings the end of
