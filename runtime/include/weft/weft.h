@@ -110,10 +110,10 @@ void __weft_call_on_new_segment(void (*fn)(void *), void *arg, size_t bytes);
 /* What a thread started on `fn` needs of its first segment, computed by the
  * weft plugin with linked stacks: `stack` bytes above the stack limit and
  * `reserve` bytes below it (WEFT_STACK_NEED_UNWINDS, weft/abi.h: the full
- * reserve, for the C++ unwinder). A constructor the plugin emits in each object file
- * registers its table; a thread spawned with no stack size on a function in
- * a table gets a first segment of that size (docs/plugin.md, "First
- * segments"). */
+ * reserve, for the C++ unwinder). A constructor the plugin emits in each
+ * object file registers its table; a thread spawned with no stack size on a
+ * function in a table gets a first segment of that size (docs/plugin.md,
+ * "First segments"). */
 struct weft_stack_need {
   const void *fn;
   uint32_t stack;
