@@ -4,6 +4,9 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Demangle/Demangle.h"
 
+#include <cassert>
+#include <iterator>
+
 using namespace llvm;
 
 namespace weft {
@@ -11,13 +14,20 @@ namespace weft {
 namespace {
 
 struct Table {
-  StringMap<StringRef> Blocking; // name -> kind
+  StringMap<BlockKind> Blocking; // name -> kind
   StringMap<bool> NonBlocking;
   Table() {
-#define WEFT_BLOCKING_CALL(name, kind) Blocking[#name] = #kind;
+    // A kind that is not in weft/block_kinds.def does not compile.
+#define WEFT_BLOCKING_CALL(name, kind) Blocking[#name] = BlockKind::kind;
 #define WEFT_NONBLOCKING_CALL(name) NonBlocking[#name] = true;
 #include "blocking_calls.def"
   }
+};
+
+constexpr const char *KindNames[] = {
+#define WEFT_BLOCK_KIND(ID, name) #name,
+#define WEFT_CALL_KIND(ID, name) #name,
+#include "weft/block_kinds.def"
 };
 
 const Table &table() {
@@ -69,12 +79,18 @@ LibcClass classifyLibcCall(StringRef Symbol) {
   return LibcClass::Unlisted;
 }
 
+StringRef blockKindName(BlockKind K) {
+  auto I = static_cast<size_t>(K);
+  assert(I < std::size(KindNames) && "a BlockKind out of weft/block_kinds.def");
+  return KindNames[I];
+}
+
 std::optional<StringRef> blockingKind(StringRef Symbol) {
   const Table &T = table();
   for (StringRef Name : {Symbol, plainName(Symbol)}) {
     auto It = T.Blocking.find(Name);
     if (It != T.Blocking.end())
-      return It->second;
+      return blockKindName(It->second);
   }
   return std::nullopt;
 }

@@ -7,16 +7,29 @@
 #include "Diagnostics.h"
 
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/Statistic.h"
 #include "llvm/IR/CFG.h"
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Support/Debug.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cassert>
 #include <deque>
 
 using namespace llvm;
+
+#define DEBUG_TYPE "weft-blocking"
+// Statistics are ALWAYS_ENABLED_STATISTIC: Debian's LLVM and weft's own
+// RelWithDebInfo build define NDEBUG, which turns STATISTIC into a no-op.
+// Shown by opt -stats, clang -mllvm -stats or -Xclang -stats-file=<f>.
+ALWAYS_ENABLED_STATISTIC(NumTableFunctions,
+                         "Blocking functions found in runtime/blocking_calls.def");
+ALWAYS_ENABLED_STATISTIC(NumAnnotatedFunctions, "Functions declared WEFT_BLOCKING");
+ALWAYS_ENABLED_STATISTIC(NumBlockingDefined, "Defined functions that may block");
+ALWAYS_ENABLED_STATISTIC(NumUnknownFunctions, "Functions weft cannot classify");
 
 namespace weft {
 
@@ -177,6 +190,18 @@ BlockingGraph::BlockingGraph(Module &M) : M(M) {
     }
   }
   Propagate(Blocking::Unknown, std::move(Unknown));
+
+  for (const auto &[F, FF] : Facts) {
+    assert((FF.Why != Origin::Body || FF.Witness) && "a state from the body has a witness");
+    NumTableFunctions += FF.Why == Origin::Table;
+    NumAnnotatedFunctions += FF.Why == Origin::Annotated;
+    NumBlockingDefined += !F->isDeclaration() && FF.State == Blocking::Blocks;
+    NumUnknownFunctions += FF.State == Blocking::Unknown;
+    LLVM_DEBUG(if (FF.State != Blocking::No) dbgs()
+               << "weft-blocking: " << F->getName() << ": " << toString(FF.State)
+               << (FF.WitnessCallee ? " through " + FF.WitnessCallee->getName().str() : "")
+               << "\n");
+  }
 }
 
 const FunctionFacts &BlockingGraph::facts(const Function &F) const {

@@ -7,6 +7,7 @@
 
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/Statistic.h"
 #include "llvm/IR/CFG.h"
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/IRBuilder.h"
@@ -15,16 +16,27 @@
 #include "llvm/IR/Intrinsics.h"
 #include "llvm/IR/MDBuilder.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Support/Debug.h"
 #include "llvm/TargetParser/Triple.h"
 #include "llvm/Transforms/Utils/BasicBlockUtils.h"
 #include "llvm/Transforms/Utils/Cloning.h"
 #include "llvm/Transforms/Utils/ModuleUtils.h"
 
+#include <cassert>
 #include <map>
 #include <string>
 #include <tuple>
 
 using namespace llvm;
+
+#define DEBUG_TYPE "weft-checkpoints"
+// Statistics are ALWAYS_ENABLED_STATISTIC: Debian's LLVM and weft's own
+// RelWithDebInfo build define NDEBUG, which turns STATISTIC into a no-op.
+// Shown by opt -stats, clang -mllvm -stats or -Xclang -stats-file=<f>.
+ALWAYS_ENABLED_STATISTIC(NumCallChecks, "Checkpoints inserted before calls");
+ALWAYS_ENABLED_STATISTIC(NumEntryChecks, "Checkpoints inserted at function entries");
+ALWAYS_ENABLED_STATISTIC(NumUncheckable, "Checkpoints left out: calls no thunk can make");
+ALWAYS_ENABLED_STATISTIC(NumStackNeeds, "Functions in the table of first-segment needs");
 
 namespace weft {
 
@@ -102,11 +114,14 @@ void emitStackNeeds(Module &M, const StackBounds &Final) {
     const StackFacts *SF = Final.facts(F);
     if (!SF || !hasFirstSegmentNeed(F, *SF))
       continue;
-    uint64_t Reserve = SF->Unwinds ? UINT32_MAX : SF->ReserveBytes;
+    uint64_t Reserve = SF->Unwinds ? StackNeedUnwinds : SF->ReserveBytes;
+    assert(SF->FirstSegmentBytes < UINT32_MAX && Reserve <= StackNeedUnwinds &&
+           "a first-segment need fits the table's 32-bit fields");
     Entries.push_back(ConstantStruct::get(
         EntryTy,
         {&F, ConstantInt::get(I32, SF->FirstSegmentBytes), ConstantInt::get(I32, Reserve)}));
   }
+  NumStackNeeds += Entries.size();
   if (Entries.empty())
     return;
   auto *TableTy = ArrayType::get(EntryTy, Entries.size());
@@ -589,8 +604,11 @@ PreservedAnalyses CheckpointsPass::run(Module &M, ModuleAnalysisManager &) {
         continue;
       for (const Checkpoint &CP : SF->Checkpoints)
         if (CP.Why == Checkpoint::Recursion)
-          if (Function *G = directCallee(*CP.Call); G && canCheckEntry(*G, *Stack.facts(*G)))
-            Entries.insert(G);
+          if (Function *G = directCallee(*CP.Call)) {
+            assert(Stack.facts(*G) && "a recursive callee is defined in the module");
+            if (canCheckEntry(*G, *Stack.facts(*G)))
+              Entries.insert(G);
+          }
     }
     std::vector<std::pair<CallBase *, uint64_t>> Calls;
     for (Function &F : M) {
@@ -606,18 +624,31 @@ PreservedAnalyses CheckpointsPass::run(Module &M, ModuleAnalysisManager &) {
         if (CP.Why == Checkpoint::MaxPath && CP.NeedBytes && CP.NeedBytes <= FoldBytes &&
             Entries.count(&F))
           continue;
-        if (canInstrument(*CP.Call))
+        if (canInstrument(*CP.Call)) {
           Calls.push_back({CP.Call, CP.NeedBytes ? CP.NeedBytes : LargeSegmentBytes});
+          LLVM_DEBUG(dbgs() << "weft-checkpoints: " << F.getName() << ": check before a call to "
+                            << (directCallee(*CP.Call) ? directCallee(*CP.Call)->getName()
+                                                       : StringRef("<indirect>"))
+                            << ", need " << Calls.back().second << "\n");
+        } else {
+          ++NumUncheckable;
+          LLVM_DEBUG(dbgs() << "weft-checkpoints: " << F.getName()
+                            << ": a call that cannot go through a thunk is left unchecked\n");
+        }
       }
     }
     SlowPaths Paths;
     for (auto [CB, Need] : Calls)
       Sites.push_back(instrumentCall(*CB, Need, Paths));
+    NumCallChecks += Calls.size();
+    NumEntryChecks += Entries.size();
     for (Function *F : Entries)
       if (unsigned K = unrollFactor(*F, *Stack.facts(*F), MaxPath); K > 1)
         unrollRecursion(*F, K, Sites);
-    for (Function *F : Entries)
+    for (Function *F : Entries) {
+      LLVM_DEBUG(dbgs() << "weft-checkpoints: " << F->getName() << ": check at the entry\n");
       Sites.push_back(instrumentEntry(*F, Stack.facts(*F)->PathBytes, Paths));
+    }
   }
   M.getOrInsertNamedMetadata(LinkedStacksMD);
 
@@ -637,6 +668,7 @@ PreservedAnalyses CheckpointsPass::run(Module &M, ModuleAnalysisManager &) {
       Callee = S.Entry;
     } else {
       const StackFacts *SF = Final.facts(*S.Call->getFunction());
+      assert(SF && "an instrumented call is in a defined function");
       auto CP =
           llvm::find_if(SF->Checkpoints, [&](const Checkpoint &C) { return C.Call == S.Call; });
       Need = CP != SF->Checkpoints.end() && CP->NeedBytes ? CP->NeedBytes : LargeSegmentBytes;
@@ -644,10 +676,14 @@ PreservedAnalyses CheckpointsPass::run(Module &M, ModuleAnalysisManager &) {
     }
     // The new segment holds the thunk's frame and the callee's path; an
     // entry-checked callee may push its frame before its own check.
+    assert(Final.facts(*S.Thunk) && "every site has its thunk");
     uint64_t Segment = Need + Final.callCost(*Final.facts(*S.Thunk));
     if (Callee && Callee->hasFnAttribute(EntryCheckAttr))
       if (const StackFacts *CF = Final.facts(*Callee))
         Segment += Final.callCost(*CF);
+    LLVM_DEBUG(dbgs() << "weft-checkpoints: "
+                      << (S.Entry ? S.Entry : S.Call->getFunction())->getName() << ": need " << Need
+                      << ", checked " << checkedBytes(Need) << ", segment " << Segment << "\n");
     S.Room->setOperand(1, ConstantInt::get(I64, checkedBytes(Need)));
     S.SlowCall->setArgOperand(S.SlowCall->arg_size() - 1, ConstantInt::get(I64, Segment));
   }

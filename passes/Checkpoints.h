@@ -32,6 +32,8 @@
 
 #include "llvm/IR/PassManager.h"
 
+#include "weft/abi.h"
+
 #include <cstdint>
 #include <memory>
 
@@ -41,15 +43,18 @@ inline constexpr const char *CallOnNewSegmentName = "__weft_call_on_new_segment"
 /// Registers an object file's table of first-segment needs (weft/weft.h).
 inline constexpr const char *StackNeedsRegisterName = "__weft_register_stack_needs";
 inline constexpr const char *StackNeedsUnregisterName = "__weft_unregister_stack_needs";
+// The numbers below that the runtime must agree with come from weft/abi.h.
 /// The stack limit's slot: %fs:0x70 (address space 257 is %fs on x86-64).
-inline constexpr uint64_t StackLimitSlot = 0x70;
+inline constexpr uint64_t StackLimitSlot = WEFT_STACK_LIMIT_SLOT;
 inline constexpr unsigned StackLimitAddrSpace = 257;
 /// Bytes below the limit a check may leave to the runtime's reserve: needs
 /// up to this much compare the stack pointer with the limit directly.
-inline constexpr uint64_t StackLimitSlack = 256;
+inline constexpr uint64_t StackLimitSlack = WEFT_STACK_CHECK_SLACK;
 /// Largest frame a function may have to be checked at its entry (the check
 /// can run after the prologue; the reserve below the limit holds the frame).
-inline constexpr uint64_t MaxEntryFrameBytes = 2048;
+inline constexpr uint64_t MaxEntryFrameBytes = WEFT_STACK_ENTRY_FRAME_MAX;
+/// The reserve of a first-segment need that asks for the unwinder's.
+inline constexpr uint32_t StackNeedUnwinds = WEFT_STACK_NEED_UNWINDS;
 /// What a checkpoint before a call of unknown stack use asks for.
 inline constexpr uint64_t LargeSegmentBytes = 256 * 1024;
 

@@ -29,7 +29,7 @@ using namespace llvm::object;
 
 #define DEBUG_TYPE "weft-frames"
 
-STATISTIC(NumBlockAddressesRepaired, "blockaddress constants of the measured clone repaired");
+ALWAYS_ENABLED_STATISTIC(NumBlockAddressesRepaired, "blockaddress constants of the measured clone repaired");
 
 namespace weft {
 

@@ -14,10 +14,24 @@
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Module.h"
+#include "llvm/ADT/Statistic.h"
+#include "llvm/Support/Debug.h"
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cassert>
+
 using namespace llvm;
+
+#define DEBUG_TYPE "weft-stack"
+// Statistics are ALWAYS_ENABLED_STATISTIC: Debian's LLVM and weft's own
+// RelWithDebInfo build define NDEBUG, which turns STATISTIC into a no-op.
+// Shown by opt -stats, clang -mllvm -stats or -Xclang -stats-file=<f>.
+// StackBounds is computed more than once per module (checks, checkpoints,
+// report); each computation counts.
+ALWAYS_ENABLED_STATISTIC(NumBounded, "Stack bounds computed (functions)");
+ALWAYS_ENABLED_STATISTIC(NumUnbounded, "Functions without a stack bound");
+ALWAYS_ENABLED_STATISTIC(NumPlaced, "Checkpoints placed by stack-bound computations");
 
 namespace weft {
 
@@ -194,6 +208,19 @@ StackBounds::StackBounds(Module &M, uint64_t MaxPath, uint64_t MinChunk,
         SF.SubtreeBytes = callCost(SF) + Deepest;
     }
   }
+  for (const auto &[F, SF] : Facts) {
+    assert((SF.SubtreeBytes.has_value() || !SF.Unbounded.empty()) &&
+           "a function without a bound says why");
+    if (SF.SubtreeBytes)
+      ++NumBounded;
+    else
+      ++NumUnbounded;
+    LLVM_DEBUG(dbgs() << "weft-stack: " << F->getName() << ": frame "
+                      << (SF.FrameBytes ? std::to_string(*SF.FrameBytes) : "?")
+                      << (SF.Exact ? " (backend)" : " (IR estimate)") << ", subtree "
+                      << (SF.SubtreeBytes ? std::to_string(*SF.SubtreeBytes) : SF.Unbounded)
+                      << "\n");
+  }
   placeCheckpoints(CG);
   if (Instrumented)
     firstSegments(CG);
@@ -201,7 +228,8 @@ StackBounds::StackBounds(Module &M, uint64_t MaxPath, uint64_t MinChunk,
 
 bool hasFirstSegmentNeed(const Function &F, const StackFacts &SF) {
   return !F.isDeclaration() && !F.getName().starts_with("__weft_") && F.hasAddressTaken() &&
-         SF.FirstSegmentKnown && SF.FirstSegmentBytes < UINT32_MAX && SF.ReserveBytes < UINT32_MAX;
+         SF.FirstSegmentKnown && SF.FirstSegmentBytes < UINT32_MAX &&
+         SF.ReserveBytes < StackNeedUnwinds;
 }
 
 void StackBounds::firstSegments(CallGraph &CG) {
@@ -405,6 +433,8 @@ void StackBounds::placeCheckpoints(CallGraph &CG) {
           Longest = std::max(Longest, Path);
       }
       SF.PathBytes = Frame + Longest;
+      assert((Instrumented || SF.PathBytes <= std::max(MaxPath, Frame)) &&
+             "a path longer than max-path without a checkpoint");
     }
     // Calls around a cycle are checked for what the callee's path needs.
     for (auto [SF, CB] : BackEdges) {
@@ -415,6 +445,10 @@ void StackBounds::placeCheckpoints(CallGraph &CG) {
   }
   // Program order within each function, for printing and tests.
   for (auto &[F, SF] : Facts) {
+    NumPlaced += SF.Checkpoints.size();
+    LLVM_DEBUG(if (!SF.Checkpoints.empty()) dbgs()
+               << "weft-stack: " << F->getName() << ": path " << SF.PathBytes << ", "
+               << SF.Checkpoints.size() << " checkpoints\n");
     DenseMap<const Instruction *, unsigned> Order;
     unsigned N = 0;
     for (const Instruction &I : instructions(*F))

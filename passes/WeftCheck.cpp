@@ -1,15 +1,12 @@
 //===- WeftCheck.cpp ------------------------------------------------------===//
 #include "WeftCheck.h"
 
-#include "Annotations.h"
 #include "AtomicSections.h"
 #include "BlockingGraph.h"
-#include "Checkpoints.h"
 #include "Report.h"
 #include "StackBounds.h"
 
 #include "llvm/IR/Module.h"
-#include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace llvm;
@@ -95,70 +92,6 @@ PreservedAnalyses WeftFinishPass::run(Module &M, ModuleAnalysisManager &MAM) {
       Sink->report(Severity::Error, SourceLoc(), Err);
   }
   return PreservedAnalyses::all();
-}
-
-/// Parses "key=value;key" pass parameters with the plugin's option rules.
-static bool parseParams(StringRef Params, Options &Opts) {
-  SmallVector<StringRef, 4> Items;
-  Params.split(Items, ';', -1, false);
-  for (StringRef Item : Items) {
-    std::string Error;
-    if (!Opts.parse(Item.str(), Error)) {
-      errs() << Error << "\n";
-      return false;
-    }
-  }
-  return true;
-}
-
-void registerPasses(PassBuilder &PB) {
-  PB.registerAnalysisRegistrationCallback([](ModuleAnalysisManager &MAM) {
-    MAM.registerPass([] { return BlockingGraphAnalysis(); });
-    MAM.registerPass([] { return AtomicSectionsAnalysis(); });
-  });
-  PB.registerPipelineParsingCallback(
-      [](StringRef Name, ModulePassManager &MPM, ArrayRef<PassBuilder::PipelineElement>) {
-        if (Name == "print<weft-blocking>") {
-          MPM.addPass(BlockingGraphPrinter(outs()));
-          return true;
-        }
-        // print<weft-stack> or print<weft-stack;max-path=N;min-chunk=N>
-        if (Name.starts_with("print<weft-stack") && Name.ends_with(">")) {
-          Options Opts;
-          if (!parseParams(Name.drop_front(strlen("print<weft-stack")).drop_back(), Opts))
-            return false;
-          MPM.addPass(StackBoundsPrinter(outs(), Opts.MaxPath, Opts.MinChunk));
-          return true;
-        }
-        if (Name == "print<weft-sections>") {
-          MPM.addPass(AtomicSectionsPrinter(outs()));
-          return true;
-        }
-        // weft-checkpoints or weft-checkpoints<max-path=N;min-chunk=N>
-        if (Name == "weft-checkpoints" ||
-            (Name.starts_with("weft-checkpoints<") && Name.ends_with(">"))) {
-          Options Opts;
-          StringRef Params = Name.drop_front(strlen("weft-checkpoints"));
-          if (!Params.empty() && !parseParams(Params.drop_front().drop_back(), Opts))
-            return false;
-          MPM.addPass(CheckpointsPass(Opts.MaxPath, Opts.MinChunk));
-          return true;
-        }
-        if (Name == "weft-annotations") {
-          MPM.addPass(ApplyAnnotationsPass(nullptr));
-          return true;
-        }
-        if (Name == "weft-check" || (Name.starts_with("weft-check<") && Name.ends_with(">"))) {
-          Options Opts;
-          StringRef Params = Name.drop_front(strlen("weft-check"));
-          if (!Params.empty() && !parseParams(Params.drop_front().drop_back(), Opts))
-            return false;
-          MPM.addPass(ApplyAnnotationsPass(nullptr));
-          MPM.addPass(WeftCheckPass(Opts, std::make_shared<StreamDiagnosticSink>(errs())));
-          return true;
-        }
-        return false;
-      });
 }
 
 } // namespace weft

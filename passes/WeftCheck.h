@@ -1,10 +1,11 @@
 //===- WeftCheck.h - run weft's checks over a module ----------------------===//
 //
-// The pass the plugin adds at the start of every pipeline (every -O level):
-// it consumes the blocking graph and the atomic sections, reports findings
-// through a DiagnosticSink, and writes the report and graphs that the
-// options ask for. Running before inlining keeps each finding at the call
-// the user wrote; the inlined-at chain covers IR that was optimised first.
+// The pass the plugin adds at the start of every pipeline (every -O level;
+// passes/Pipeline.h puts it there): it consumes the blocking graph and the
+// atomic sections, reports findings through a DiagnosticSink, and writes
+// the report and graphs that the options ask for. Running before inlining
+// keeps each finding at the call the user wrote; the inlined-at chain
+// covers IR that was optimised first.
 //
 //===----------------------------------------------------------------------===//
 #ifndef WEFT_PASSES_WEFTCHECK_H
@@ -20,10 +21,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-
-namespace llvm {
-class PassBuilder;
-}
 
 namespace weft {
 
@@ -72,11 +69,6 @@ private:
   std::shared_ptr<const CodegenConfig> Codegen;
   std::shared_ptr<FrameSizes> Final;
 };
-
-/// Registers weft's analyses and the pass names opt understands:
-/// print<weft-blocking>, print<weft-sections>, weft-annotations and
-/// weft-check<key=value;...>.
-void registerPasses(llvm::PassBuilder &PB);
 
 } // namespace weft
 

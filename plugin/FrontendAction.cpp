@@ -13,10 +13,9 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Annotations.h"
-#include "Checkpoints.h"
 #include "Diagnostics.h"
 #include "Options.h"
-#include "WeftCheck.h"
+#include "Pipeline.h"
 
 #include "clang/AST/ASTConsumer.h"
 #include "clang/AST/ASTContext.h"
@@ -27,7 +26,6 @@
 #include "clang/Basic/DiagnosticOptions.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendPluginRegistry.h"
-#include "llvm/IR/DebugInfo.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -300,15 +298,6 @@ private:
   std::map<const FunctionDecl *, struct Seen> ByDecl;
 };
 
-/// Removes the location-only debug info the plugin turned on.
-struct StripLocationsPass : llvm::PassInfoMixin<StripLocationsPass> {
-  llvm::PreservedAnalyses run(llvm::Module &M, llvm::ModuleAnalysisManager &) {
-    return llvm::StripDebugInfo(M) ? llvm::PreservedAnalyses::none()
-                                   : llvm::PreservedAnalyses::all();
-  }
-  static bool isRequired() { return true; }
-};
-
 class WeftAction : public PluginASTAction {
 protected:
   bool ParseArgs(const CompilerInstance &CI, const std::vector<std::string> &Args) override {
@@ -339,41 +328,22 @@ protected:
     if (OwnLocations)
       CG.setDebugInfo(llvm::codegenoptions::LocTrackingOnly);
     auto Facts = std::make_shared<weft::AnnotationFacts>();
-    auto Sink = std::make_shared<ClangDiagnosticSink>(CI);
-    weft::Options Opts = this->Opts;
-    auto Pending = std::make_shared<weft::PendingReport>();
+    weft::PipelineSetup Setup =
+        weft::PipelineSetup::forHost(weft::PipelineHost::ClangFrontend, Opts);
+    Setup.Sink = std::make_shared<ClangDiagnosticSink>(CI);
+    Setup.Facts = Facts;
+    Setup.StripLocations = OwnLocations;
     // How the backend will run, so that stack frames can be measured on a
     // clone with the same settings (passes/CodegenFrames.h).
-    std::shared_ptr<const weft::CodegenConfig> Codegen;
     if (Opts.FramesFromCodegen) {
       weft::CodegenConfig Config;
       Config.CPU = CI.getTargetOpts().CPU;
       Config.Features = llvm::join(CI.getTargetOpts().Features, ",");
       Config.OptLevel = CG.OptimizationLevel;
-      Codegen = std::make_shared<const weft::CodegenConfig>(std::move(Config));
+      Setup.Codegen = std::make_shared<const weft::CodegenConfig>(std::move(Config));
     }
-    auto Final = std::make_shared<weft::FrameSizes>();
-    CG.PassBuilderCallbacks.push_back([Facts, Sink, Opts, OwnLocations, Pending, Codegen,
-                                       Final](llvm::PassBuilder &PB) {
-      weft::registerPasses(PB);
-      PB.registerPipelineStartEPCallback([Facts, Sink, Opts, OwnLocations, Pending](
-                                             llvm::ModulePassManager &MPM,
-                                             llvm::OptimizationLevel) {
-        MPM.addPass(weft::ApplyAnnotationsPass(Facts));
-        MPM.addPass(weft::WeftCheckPass(Opts, Sink, Pending));
-        if (OwnLocations)
-          MPM.addPass(StripLocationsPass());
-      });
-      // Stack bounds need the final IR: checkpoints go in last, and the
-      // report, completed after them, describes the code that is emitted.
-      PB.registerOptimizerLastEPCallback([Sink, Opts, Pending, Codegen, Final](
-                                             llvm::ModulePassManager &MPM,
-                                             llvm::OptimizationLevel) {
-        if (Opts.LinkedStacks && Opts.Stack)
-          MPM.addPass(weft::CheckpointsPass(Opts.MaxPath, Opts.MinChunk, Codegen, Final, Sink));
-        MPM.addPass(weft::WeftFinishPass(Opts, Sink, Pending, Codegen, Final));
-      });
-    });
+    CG.PassBuilderCallbacks.push_back(
+        [Setup](llvm::PassBuilder &PB) { weft::registerWeftPipeline(PB, Setup); });
     return std::make_unique<AnnotationCollector>(CI, Facts, Opts.Atomic);
   }
 

@@ -11,10 +11,7 @@
 // where Clang's plugin registry already exists in the process.
 //
 //===----------------------------------------------------------------------===//
-#include "Annotations.h"
-#include "Diagnostics.h"
-#include "Options.h"
-#include "WeftCheck.h"
+#include "Pipeline.h"
 
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Passes/PassPlugin.h"
@@ -48,12 +45,7 @@ __attribute__((constructor)) void loadFrontendIntoClang() {
 
 extern "C" LLVM_ATTRIBUTE_WEAK ::llvm::PassPluginLibraryInfo llvmGetPassPluginInfo() {
   return {LLVM_PLUGIN_API_VERSION, "weft", "0.1", [](llvm::PassBuilder &PB) {
-            weft::registerPasses(PB);
-            PB.registerPipelineStartEPCallback(
-                [](llvm::ModulePassManager &MPM, llvm::OptimizationLevel) {
-                  MPM.addPass(weft::ApplyAnnotationsPass(nullptr));
-                  MPM.addPass(weft::WeftCheckPass(
-                      weft::Options(), std::make_shared<weft::StreamDiagnosticSink>(llvm::errs())));
-                });
+            weft::registerWeftPipeline(
+                PB, weft::PipelineSetup::forHost(weft::PipelineHost::PassPlugin));
           }};
 }

@@ -23,6 +23,7 @@ config.substitutions.append(("%weft_plugin", plugin))
 config.substitutions.append(("%weft_include", inc))
 config.substitutions.append(("%weft_src", config.weft_src_root))
 config.substitutions.append(("%weft_obj", config.weft_obj_root))
+config.substitutions.append(("%weft_runtime_layers", config.weft_runtime_layers))
 # Compile with the plugin, checking diagnostics with -verify.
 config.substitutions.append(
     ("%clang_weft_verify",

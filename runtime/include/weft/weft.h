@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "abi.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -107,17 +109,16 @@ void __weft_call_on_new_segment(void (*fn)(void *), void *arg, size_t bytes);
 
 /* What a thread started on `fn` needs of its first segment, computed by the
  * weft plugin with linked stacks: `stack` bytes above the stack limit and
- * `reserve` bytes below it (WEFT_STACK_NEED_UNWINDS: the full reserve, for
- * the C++ unwinder). A constructor the plugin emits in each object file
- * registers its table; a thread spawned with no stack size on a function in
- * a table gets a first segment of that size (docs/plugin.md, "First
- * segments"). */
+ * `reserve` bytes below it (WEFT_STACK_NEED_UNWINDS, weft/abi.h: the full
+ * reserve, for the C++ unwinder). A constructor the plugin emits in each
+ * object file registers its table; a thread spawned with no stack size on a
+ * function in a table gets a first segment of that size (docs/plugin.md,
+ * "First segments"). */
 struct weft_stack_need {
   const void *fn;
   uint32_t stack;
   uint32_t reserve;
 };
-#define WEFT_STACK_NEED_UNWINDS 0xFFFFFFFFu
 void __weft_register_stack_needs(const struct weft_stack_need *table, size_t n);
 /* The object's destructor: its functions leave the tables (dlclose). */
 void __weft_unregister_stack_needs(const struct weft_stack_need *table, size_t n);
@@ -153,13 +154,12 @@ int weft_current_worker(void);
 /* Scheduling policy. When a blocked thread becomes runnable the runtime
  * asks the policy for its priority: threads with a positive priority run
  * before every thread of priority 0. `kind` is the blocking point the
- * thread waited on (WEFT_BLOCK_ACCEPT, WEFT_BLOCK_IO, ...). */
+ * thread waited on: WEFT_BLOCK_ACCEPT, WEFT_BLOCK_IO, ..., one for each
+ * WEFT_BLOCK_KIND of weft/block_kinds.def, in its order. */
 enum weft_block_kind {
-  WEFT_BLOCK_NONE, WEFT_BLOCK_IO, WEFT_BLOCK_ACCEPT, WEFT_BLOCK_CONNECT,
-  WEFT_BLOCK_POLL, WEFT_BLOCK_SLEEP, WEFT_BLOCK_PROCESS, WEFT_BLOCK_FILE,
-  WEFT_BLOCK_JOIN, WEFT_BLOCK_MUTEX, WEFT_BLOCK_COND, WEFT_BLOCK_RWLOCK,
-  WEFT_BLOCK_BARRIER, WEFT_BLOCK_SEMAPHORE, WEFT_BLOCK_CHANNEL,
-  WEFT_BLOCK_ONCE, WEFT_BLOCK_KINDS
+#define WEFT_BLOCK_KIND(ID, name) WEFT_BLOCK_##ID,
+#include "block_kinds.def"
+  WEFT_BLOCK_KINDS
 };
 struct weft_policy {
   const char *name;
@@ -261,11 +261,13 @@ void weft_channel_destroy(weft_channel_t *ch);
 
 /* For the segmented stacks: the lowest address the running user thread may
  * use on this worker (its segment's low end plus a reserve), 0 when no user
- * thread runs. Kept right on every switch. It lives at %fs:0x70, the word
- * of the thread control block that glibc reserves for split stacks and
- * leaves 0 on every thread it creates, so the check the plugin inserts is
- * one comparison with a memory operand and needs no TLS address. */
-#define WEFT_STACK_LIMIT_SLOT 0x70
+ * thread runs. Kept right on every switch. It lives at %fs:0x70
+ * (WEFT_STACK_LIMIT_SLOT, weft/abi.h), the word of the thread control block
+ * that glibc reserves for split stacks and leaves 0 on every thread it
+ * creates, so the check the plugin inserts is one comparison with a memory
+ * operand and needs no TLS address. */
+#define WEFT__STR2(x) #x
+#define WEFT__STR(x) WEFT__STR2(x)
 /* Both are free of sanitizer instrumentation (WEFT_UNINSTRUMENTED, which
  * the runtime also puts on its code that runs in a signal handler), so
  * that code which must not enter a sanitizer's runtime (the signal
@@ -281,13 +283,13 @@ void weft_channel_destroy(weft_channel_t *ch);
 #endif
 WEFT_UNINSTRUMENTED static inline uintptr_t weft_stack_limit(void) {
   uintptr_t v;
-  __asm__ volatile("movq %%fs:0x70, %0" : "=r"(v));
+  __asm__ volatile("movq %%fs:" WEFT__STR(WEFT_STACK_LIMIT_SLOT) ", %0" : "=r"(v));
   return v;
 }
 /* Sets the running kernel thread's limit; the runtime's own business, and
  * tests' (0 makes instrumented code behave as on a thread weft does not own). */
 WEFT_UNINSTRUMENTED static inline void weft_stack_limit_set(uintptr_t v) {
-  __asm__ volatile("movq %0, %%fs:0x70" : : "r"(v) : "memory");
+  __asm__ volatile("movq %0, %%fs:" WEFT__STR(WEFT_STACK_LIMIT_SLOT) : : "r"(v) : "memory");
 }
 
 #ifdef __cplusplus
