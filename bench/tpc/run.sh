@@ -29,6 +29,26 @@ for r in $(seq "$ROUNDS"); do
   for v in nptl weft plugin; do measure "$work/$v" >>"$work/$v.rss"; done
 done
 n=$(median <"$work/nptl.rss"); w=$(median <"$work/weft.rss"); p=$(median <"$work/plugin.rss")
+
+# Throughput: wrk on loopback, persistent connections, DURATION seconds.
+DURATION=${DURATION:-5}
+LEVELS=${LEVELS:-"50 5000"}
+rps() { # rps <binary> <connections>: requests per second
+  "$1" 0 >"$work/port" &
+  local pid=$! port=""
+  for _ in $(seq 50); do port=$(awk '{print $2}' "$work/port" 2>/dev/null); [ -n "$port" ] && break; sleep 0.1; done
+  wrk -t2 -c"$2" -d"${DURATION}s" "http://127.0.0.1:$port/" 2>/dev/null | awk '/Requests\/sec/ {print $2}'
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+}
+trows=""
+for c in $LEVELS; do
+  for v in nptl weft plugin; do : >"$work/$v.rps"; done
+  for r in $(seq "$ROUNDS"); do
+    for v in nptl weft plugin; do rps "$work/$v" "$c" >>"$work/$v.rps"; done
+  done
+  tn=$(median <"$work/nptl.rps"); tw=$(median <"$work/weft.rps"); tp=$(median <"$work/plugin.rps")
+  trows="$trows| $c | $tn | $tw | $(ratio "$tw" "$tn") | $tp | $(ratio "$tp" "$tn") |\n"
+done
 {
   bench_header "tpc: resident bytes per connection, thread-per-connection server"
   echo "Load average when the runs ended: $(cut -d" " -f1-3 /proc/loadavg)."
@@ -43,5 +63,13 @@ n=$(median <"$work/nptl.rss"); w=$(median <"$work/weft.rss"); p=$(median <"$work
   echo "| libweft, plugin with linked stacks | $p | $(ratio "$p" "$n") |"
   echo
   echo "Target: with the plugin at most 0.90x native threads."
+  echo
+  echo "Requests per second, wrk -t2 on loopback for ${DURATION} s, median of $ROUNDS:"
+  echo
+  echo "| connections | native | libweft | / native | libweft + linked stacks | / native |"
+  echo "|---|---|---|---|---|---|"
+  printf "$trows"
+  echo
+  echo "Target: at least 1.1x native threads at 50 and at 5,000 connections."
 } >"$WEFT_RESULTS/tpc.md"
 cat "$WEFT_RESULTS/tpc.md"
