@@ -16,7 +16,7 @@
  * Besides descriptors the epoll set holds the kick eventfd and the eventfd
  * of each worker's io_uring (uring.c), whose events reap that ring.
  *
- * Idle workers take turns being the poller (sched.c): it sleeps in
+ * Idle workers take turns being the poller (sched/worker.c): it sleeps in
  * epoll_pwait2 until an event, the next timer, or a kick through an eventfd
  * that is part of the same set.
  */

@@ -1,4 +1,27 @@
-/* sched: user threads, workers and their queues. See sched.c. */
+/* sched: user threads, workers and their queues; the scheduler.
+ *
+ * weft runs user threads on N workers (kernel threads; WEFT_WORKERS, by
+ * default one per core). Scheduling is cooperative: a user thread runs
+ * until it reaches a blocking point (weft_park) or yields.
+ *
+ * The files of sched/, each opening with the design of its part:
+ *   runq.c     the run queues (rings, the global queue, priority lists),
+ *              making a thread runnable (weft_ready) and waking idle
+ *              workers for it, the scheduling policy
+ *   switch.c   the switch between threads and the blocking protocol
+ *              (arm, park, wake, yield, sleep)
+ *   thread.c   a thread's life: spawn, entry, exit, join, detach, and its
+ *              descriptor and segment
+ *   worker.c   the workers' loop (g0): taking work, polling, idling
+ *   timer.c    the timer heap (deadlines of waits)
+ *   fpu.c      the FPU control words a thread runs with
+ *   segment_call.c  linked stack segments
+ *   stats.c    weft_stats
+ *   startup.c  the runtime's state, its start (main as a user thread,
+ *              __libc_start_main) and its end in a fork child
+ * This header holds the types they share; sched_internal.h the inline
+ * helpers and functions only they use.
+ */
 #ifndef WEFT_SCHED_SCHED_H
 #define WEFT_SCHED_SCHED_H
 
@@ -78,7 +101,7 @@ struct weft_thread {
   void *(*fn)(void *);
   void *arg;
   void *result;
-  /* Join protocol (sched.c): 0, WEFT_JOIN_DETACHED, WEFT_JOIN_EXTERNAL, the
+  /* Join protocol (thread.c): 0, WEFT_JOIN_DETACHED, WEFT_JOIN_EXTERNAL, the
    * joining thread's waiter, or WEFT_JOIN_DONE once the thread finished. */
   _Atomic uintptr_t join;
   int done;                        /* finished: written last, with release */
@@ -193,7 +216,7 @@ struct weft_worker {
   int lingering;                   /* idle, looking again every STEAL_AGE */
   int64_t linger_until;
   struct weft_seg_cache segs;
-  /* The first segments of the last entry functions spawned here (sched.c,
+  /* The first segments of the last entry functions spawned here (thread.c,
    * first_segment_memo). */
   struct weft_first_seg {
     const void *set;
@@ -214,6 +237,45 @@ struct weft_worker {
   _Alignas(WEFT_CACHELINE) _Atomic uint32_t tail;
   struct weft_thread *_Atomic ring[WEFT_RQ_SIZE];
 };
+
+/* ---- state the files of sched/ share (defined in startup.c) ---------- */
+
+/* A locked FIFO of threads, linked through rq_next (runq.c). */
+struct weft_queue {
+  weft_spinlock lock;
+  struct weft_thread *head, *tail;
+  _Atomic long count;
+};
+
+struct weft_runtime {
+  unsigned nworkers;
+  struct weft_worker *workers;
+  struct weft_queue global, prio;
+  _Atomic int started;
+  _Atomic int nidle;
+  _Atomic int nspinning; /* woken workers still looking for work */
+  _Atomic int nlinger;   /* idle workers that look again every STEAL_AGE */
+  _Atomic int poller_taken;
+  _Atomic uint64_t next_id;
+  _Atomic uint64_t spawned, exited; /* by kernel threads weft does not own */
+  const struct weft_policy *_Atomic policy;
+  size_t default_stack;
+  int default_class;
+  weft_spinlock all_lock;
+  struct weft_thread *all_head;
+  weft_spinlock start_lock;
+  /* Join and detach requests of kernel threads that are no workers, when
+   * there is one worker (see thread.c). */
+  weft_spinlock ext_lock;
+  struct ext_claim *ext_head;
+  _Atomic int ext_count;
+};
+extern struct weft_runtime weft_rt WEFT_HIDDEN;
+/* This kernel thread's worker, null if it is none. Code that may have
+ * switched since it last looked (and so moved to another kernel thread)
+ * reads it through weft_cur_worker; g0, which never moves, and code
+ * before its first switch read it directly. */
+extern WEFT_TLS struct weft_worker *weft_tls_worker WEFT_HIDDEN;
 
 /* The running user thread / worker of this kernel thread (null outside).
  * Never inlined, so a caller that may have switched (and migrated to
@@ -284,6 +346,10 @@ void weft_sched_kick_poller(void) WEFT_HIDDEN;
 
 /* The runtime. */
 int weft_runtime_started(void) WEFT_HIDDEN;
+/* Prints weft_stats to stderr (WEFT_STATS=1, at exit; stats.c). */
+void weft_stats_at_exit(void) WEFT_HIDDEN;
+/* In the child of fork: the calling kernel thread goes on as a plain one. */
+void weft_sched_forked_child(void) WEFT_HIDDEN;
 void weft_runtime_ensure(void) WEFT_HIDDEN;
 int weft_spawn_internal(struct weft_thread **out, size_t stack_size, int detached,
                         void *(*fn)(void *), void *arg) WEFT_HIDDEN;
