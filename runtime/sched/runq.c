@@ -166,7 +166,7 @@ static int wake_worker(struct weft_worker *v) {
   atomic_fetch_add(&weft_rt.nspinning, 1);
   atomic_store(&v->woken, 1);
   if (v->polling) {
-    if (weft_poll_kick_hook) weft_poll_kick_hook();
+    if (weft_io.kick) weft_io.kick();
   } else {
     atomic_store(&v->sleep_word, 1);
     weft_futex_wake(&v->sleep_word, 1);
@@ -197,7 +197,7 @@ static __attribute__((noinline)) void backlog_begins(struct weft_worker *w) {
 
 void weft_sched_kick_poller(void) {
   if (atomic_load(&weft_rt.poller_taken)) {
-    if (weft_poll_kick_hook) weft_poll_kick_hook();
+    if (weft_io.kick) weft_io.kick();
   } else {
     wake_idle_worker();
   }

@@ -199,7 +199,6 @@ struct weft_worker {
    * blocked count can go negative. */
   _Atomic uint64_t spawned, exited;
   _Atomic int64_t blocked[WEFT_BLOCK_KINDS];
-  _Atomic int64_t io_waiters;
   uint64_t id_next, id_end;        /* a block of thread ids */
   struct weft_thread *all_head;    /* the live threads spawned here (gdb) */
   /* Descriptors of finished threads spawned here, with their segments,
@@ -280,7 +279,8 @@ extern WEFT_TLS struct weft_worker *weft_tls_worker WEFT_HIDDEN;
 /* The running user thread / worker of this kernel thread (null outside).
  * Never inlined, so a caller that may have switched (and migrated to
  * another kernel thread) reads them afresh. */
-/* This kernel thread's seg_busy word (segment_call.c), for io/signal.c. */
+/* This kernel thread's seg_busy word (segment_call.c), for the signal
+ * handlers of the io layer. */
 int *weft_seg_busy(void) WEFT_HIDDEN;
 struct weft_thread *weft_current(void) WEFT_HIDDEN;
 /* Whether t was started or made detached (pthread_getattr_np). */
@@ -328,14 +328,46 @@ void weft_timer_cancel(struct weft_timer *t) WEFT_HIDDEN;
 int64_t weft_timer_next(void) WEFT_HIDDEN;       /* INT64_MAX if none */
 void weft_timer_fire(int64_t now) WEFT_HIDDEN;
 
-/* The poller the io layer installs: wait up to `timeout_ns` (0: do not
- * wait, <0: forever) for descriptor events and wake their waiters. */
-extern void (*weft_poll_hook)(int64_t timeout_ns) WEFT_HIDDEN;
-extern void (*weft_poll_kick_hook)(void) WEFT_HIDDEN;
-/* Threads parked on descriptors: counted per worker (no shared cache line
- * on the I/O path), summed when a worker decides whether to poll. */
-void weft_io_wait_begin(void) WEFT_HIDDEN;
-void weft_io_wait_end(void) WEFT_HIDDEN;
+/* The contract between the scheduler and the io layer above it. The
+ * scheduler calls into io only through this table and knows nothing else
+ * of io: nothing in sched/ includes an io header or names an io function.
+ * io calls the scheduler as any layer above it does (weft_park, weft_wake,
+ * weft_cur_worker, ...).
+ *
+ * startup.c defines weft_io empty (a weak definition: every member null,
+ * and the scheduler checks a member before it calls it); io/poller.c
+ * defines it again, filled, and that definition replaces the empty one
+ * wherever the two are linked together. They always are in libweft.so. A
+ * program linked with libweft.a gets io with the first call io interposes
+ * that it makes (read, sleep, sigaction, ...); one that makes none runs
+ * with the empty table, and its idle workers sleep on their futex until
+ * the next timer is due. The table is data fixed at link time: there is
+ * no order of initialisation to get right, it is filled before any code
+ * runs (a constructor that registered it could run after another
+ * library's constructor has started the runtime).
+ *
+ * What the scheduler calls, and when:
+ *   init         once, from runtime_init (startup.c), after the workers
+ *                are allocated (weft_workers() is set) and before any of
+ *                them runs a thread: the poller's epoll set and the
+ *                settings of io_uring and the file pool.
+ *   worker_init  on each worker's kernel thread before it runs a thread
+ *                (worker.c, weft_worker_bind): its alternate signal stack.
+ *   poll         wait up to `timeout_ns` (0: do not wait, <0: forever) for
+ *                descriptor events and wake their waiters; by one worker at
+ *                a time (the poller, weft_rt.poller_taken).
+ *   kick         make a worker waiting in poll return (from any thread).
+ *   waiting      whether some thread is parked on a descriptor, on
+ *                io_uring or in an interruptible call, so that a worker
+ *                should poll; io counts them (weft_io_wait_begin/end). */
+struct weft_io_ops {
+  void (*init)(void);
+  void (*worker_init)(void);
+  void (*poll)(int64_t timeout_ns);
+  void (*kick)(void);
+  int (*waiting)(void);
+};
+extern struct weft_io_ops weft_io WEFT_HIDDEN;
 /* Run at thread exit by the pthread layer (key destructors). */
 extern void (*weft_exit_hook)(struct weft_thread *t) WEFT_HIDDEN;
 /* Run on the main kernel thread when main's user thread is created (the

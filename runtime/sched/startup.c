@@ -28,8 +28,9 @@ void (*weft_exit_hook)(struct weft_thread *) = 0;
 void (*weft_main_hook)(struct weft_thread *) = 0;
 int (*weft_real_pthread_create)(void *, const void *, void *(*)(void *), void *);
 
-void (*weft_poll_hook)(int64_t) = 0;
-void (*weft_poll_kick_hook)(void) = 0;
+/* The io layer's table (sched.h): empty unless io is linked in, whose
+ * definition then replaces this one. */
+__attribute__((weak)) struct weft_io_ops weft_io;
 
 void weft_fatal(const char *fmt, ...) {
   va_list ap;
@@ -43,8 +44,6 @@ void weft_fatal(const char *fmt, ...) {
 }
 
 /* ---- start-up --------------------------------------------------------- */
-
-void weft_io_init(void) WEFT_HIDDEN;
 
 static void runtime_init(void) {
 #if defined(WEFT_NO_PTHREAD_LAYER)
@@ -70,7 +69,7 @@ static void runtime_init(void) {
     weft_rt.workers[i].index = i;
     weft_rt.workers[i].rng = i * 7919u + 1;
   }
-  weft_io_init();
+  if (weft_io.init) weft_io.init();
   if (weft_env_flag("WEFT_STATS", 0)) atexit(weft_stats_at_exit);
 }
 

@@ -166,7 +166,7 @@ static void reclaim_all(struct weft_worker *w) {
     atomic_store(&v->reclaim, 1);
     atomic_store(&v->sleep_word, 1);
     weft_futex_wake(&v->sleep_word, 1);
-    if (atomic_load(&v->polling) && weft_poll_kick_hook) weft_poll_kick_hook();
+    if (atomic_load(&v->polling) && weft_io.kick) weft_io.kick();
   }
   int64_t until = weft_now_ns() + 20000000;
   for (unsigned i = 0; i < weft_rt.nworkers; i++) {

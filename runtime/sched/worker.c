@@ -10,6 +10,7 @@
  *
  * Idle workers sleep in the kernel: one of them (the poller) in
  * epoll_pwait2 with the next timer's deadline, the others in futex_wait.
+ * (The poller is the io layer's, called through weft_io: see sched.h.)
  * Other workers take from a ring only a backlog STEAL_AGE (50 us) old: a
  * thread that spawns a batch and joins it runs the batch on its own worker,
  * in its caches, when that takes less time, and gets help when it takes
@@ -24,20 +25,8 @@
 #include <pthread.h>
 #include <string.h>
 
-void weft_io_wait_begin(void) {
-  struct weft_worker *w = weft_cur_worker();
-  if (w) stat_add(&w->io_waiters, 1);
-}
-void weft_io_wait_end(void) {
-  struct weft_worker *w = weft_cur_worker();
-  if (w) stat_add(&w->io_waiters, -1);
-}
-static int io_waiting(void) {
-  int64_t n = 0;
-  for (unsigned i = 0; i < weft_rt.nworkers; i++)
-    n += atomic_load_explicit(&weft_rt.workers[i].io_waiters, memory_order_relaxed);
-  return n > 0;
-}
+/* Whether threads are parked on I/O (the io layer counts them). */
+static int io_waiting(void) { return weft_io.waiting && weft_io.waiting(); }
 
 /* Work w may take now: its own, the global queues', and other workers'
  * priority lists and rings old enough to steal from. */
@@ -103,8 +92,8 @@ static void poll_now(struct weft_worker *w) {
   if (next != INT64_MAX && next <= weft_now_ns()) weft_timer_fire(weft_now_ns());
   /* A busy worker looks at descriptors now and then; an idle one does so
    * in idle_sleep, as the poller. */
-  if ((w->tick & 63) == 0 && io_waiting() && weft_poll_hook && !atomic_load(&weft_rt.poller_taken))
-    weft_poll_hook(0);
+  if ((w->tick & 63) == 0 && io_waiting() && weft_io.poll && !atomic_load(&weft_rt.poller_taken))
+    weft_io.poll(0);
 }
 
 /* Before sleeping in the kernel an idle worker may look for work for a few
@@ -123,10 +112,10 @@ static int idle_spin(struct weft_worker *w) {
       if (work_visible(w, weft_now_ns())) return 1;
       weft_cpu_relax();
     }
-    if (io_waiting() && weft_poll_hook && !atomic_load(&weft_rt.poller_taken)) {
+    if (io_waiting() && weft_io.poll && !atomic_load(&weft_rt.poller_taken)) {
       int zero = 0;
       if (atomic_compare_exchange_strong(&weft_rt.poller_taken, &zero, 1)) {
-        weft_poll_hook(0);
+        weft_io.poll(0);
         atomic_store(&weft_rt.poller_taken, 0);
         if (work_visible(w, weft_now_ns())) return 1;
       }
@@ -140,7 +129,7 @@ static void idle_sleep(struct weft_worker *w) {
   if (idle_spin(w)) return;
   atomic_store(&w->sleep_word, 0);
   int want_poll = (io_waiting() || weft_timer_next() != INT64_MAX) &&
-                  weft_poll_hook;
+                  weft_io.poll;
   int zero = 0;
   w->polling = want_poll && atomic_compare_exchange_strong(&weft_rt.poller_taken, &zero, 1);
   atomic_store(&w->idle, 1);
@@ -173,7 +162,15 @@ static void idle_sleep(struct weft_worker *w) {
       int64_t timeout = next == INT64_MAX ? -1 : next - now;
       if (next != INT64_MAX && timeout < 0) timeout = 0;
       if (linger >= 0 && (timeout < 0 || linger < timeout)) timeout = linger;
-      weft_poll_hook(timeout);
+      weft_io.poll(timeout);
+    } else if (WEFT_UNLIKELY(!weft_io.poll) && weft_timer_next() != INT64_MAX) {
+      /* No io layer (a static link that uses no I/O): nobody polls, so
+       * the worker sleeps on its futex until the next timer is due. */
+      int64_t next = weft_timer_next();
+      int64_t timeout = next > now ? next - now : 0;
+      if (linger >= 0 && linger < timeout) timeout = linger;
+      struct timespec ts = {(time_t)(timeout / 1000000000), (long)(timeout % 1000000000)};
+      weft_futex_wait(&w->sleep_word, 0, &ts);
     } else if (linger >= 0) {
       struct timespec ts = {0, (long)linger};
       weft_futex_wait(&w->sleep_word, 0, &ts);
@@ -225,8 +222,6 @@ __attribute__((noreturn)) void weft_worker_loop(struct weft_worker *w) {
   }
 }
 
-void weft_signal_stack_init(void) WEFT_HIDDEN;
-
 void weft_worker_bind(struct weft_worker *w) {
   weft_tls_worker = w;
   w->errno_ptr = &errno;
@@ -238,7 +233,9 @@ void weft_worker_bind(struct weft_worker *w) {
     pthread_attr_destroy(&a);
   }
   weft_fiber_init(&w->g0_fiber, addr, size, 1);
-  weft_signal_stack_init(); /* handlers never run on a user thread's segment */
+  /* The io layer's part: an alternate signal stack, so that handlers
+   * never run on a user thread's segment. */
+  if (weft_io.worker_init) weft_io.worker_init();
 }
 
 static void *worker_start(void *arg) {
