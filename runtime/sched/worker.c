@@ -4,9 +4,9 @@
  * Each worker has a scheduler context ("g0") on its kernel stack: a thread
  * whose worker has nothing local jumps to g0, which fires timers, polls
  * descriptors, takes work from the global queue, steals, and finally
- * sleeps. Every 64th switch goes through g0 too, so the global queue,
- * timers and descriptors cannot be starved by two threads that yield to
- * each other.
+ * sleeps. Every 256th switch goes through g0 too (pick_next_fast), so
+ * the global queue, timers and descriptors cannot be starved by two
+ * threads that yield to each other.
  *
  * Idle workers sleep in the kernel: one of them (the poller) in
  * epoll_pwait2 with the next timer's deadline, the others in futex_wait.
