@@ -181,6 +181,30 @@ static inline const uint32_t *start_fpu(const struct weft_thread *t) {
   return t->fpu == WEFT_FPU_OWN ? t->fpu_env : weft_context_proto.fpu;
 }
 
+/* The blocking protocol's steps (sched.h), the bodies of weft_arm,
+ * weft_unarm and weft_wake: inline for the join and the exit (thread.c). */
+static inline __attribute__((always_inline)) uint64_t arm(struct weft_thread *self) {
+  uint64_t g = (atomic_load_explicit(&self->wake_token, memory_order_relaxed) >> 1) + 1;
+  atomic_store_explicit(&self->wake_token, g * 2 + 1, memory_order_seq_cst);
+  return g;
+}
+static inline __attribute__((always_inline)) uint64_t arm_for(struct weft_thread *self,
+                                                              int kind) {
+  atomic_store_explicit(&self->block_kind, kind, memory_order_relaxed);
+  return arm(self);
+}
+static inline __attribute__((always_inline)) void unarm(struct weft_thread *self, uint64_t gen,
+                                                        int kind) {
+  uint64_t armed = gen * 2 + 1;
+  if (!atomic_compare_exchange_strong(&self->wake_token, &armed, gen * 2)) weft_park(kind);
+}
+static inline __attribute__((always_inline)) int wake(struct weft_thread *t, uint64_t gen) {
+  uint64_t armed = gen * 2 + 1;
+  if (!atomic_compare_exchange_strong(&t->wake_token, &armed, gen * 2)) return 0;
+  weft_ready(t);
+  return 1;
+}
+
 /* The next thread to run without going through g0, or null. */
 static inline __attribute__((always_inline)) struct weft_thread *pick_next_fast(
     struct weft_worker *w) {

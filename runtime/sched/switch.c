@@ -169,23 +169,9 @@ void weft_switch_to(struct weft_worker *w, struct weft_thread *prev,
   weft_after_switch(tr);
 }
 
-uint64_t weft_arm(struct weft_thread *self) {
-  uint64_t g = (atomic_load_explicit(&self->wake_token, memory_order_relaxed) >> 1) + 1;
-  atomic_store_explicit(&self->wake_token, g * 2 + 1, memory_order_seq_cst);
-  return g;
-}
-
-void weft_unarm(struct weft_thread *self, uint64_t gen, int kind) {
-  uint64_t armed = gen * 2 + 1;
-  if (!atomic_compare_exchange_strong(&self->wake_token, &armed, gen * 2)) weft_park(kind);
-}
-
-int weft_wake(struct weft_thread *t, uint64_t gen) {
-  uint64_t armed = gen * 2 + 1;
-  if (!atomic_compare_exchange_strong(&t->wake_token, &armed, gen * 2)) return 0;
-  weft_ready(t);
-  return 1;
-}
+uint64_t weft_arm(struct weft_thread *self) { return arm(self); }
+void weft_unarm(struct weft_thread *self, uint64_t gen, int kind) { unarm(self, gen, kind); }
+int weft_wake(struct weft_thread *t, uint64_t gen) { return wake(t, gen); }
 
 void weft_park(int kind) {
   struct weft_worker *w = weft_tls_worker;

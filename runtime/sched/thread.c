@@ -237,7 +237,7 @@ void weft_thread_finish(struct weft_worker *w, struct weft_thread *t) {
     struct weft_thread *joiner = wt->thread;
     uint64_t gen = wt->gen;
     __atomic_store_n(&t->done, 1, __ATOMIC_RELEASE);
-    weft_wake(joiner, gen);
+    wake(joiner, gen);
   }
 }
 
@@ -282,7 +282,7 @@ static __attribute__((noreturn)) void thread_exit(void *result) {
     struct weft_thread *joiner = wt->thread;
     uint64_t gen = wt->gen;
     atomic_store_explicit(&self->join, WEFT_JOIN_DONE, memory_order_release);
-    weft_wake(joiner, gen);
+    wake(joiner, gen);
   }
   struct weft_thread *next = pick_next_fast(w);
 #ifdef WEFT_CONTEXT_START
@@ -571,12 +571,12 @@ int weft_join(weft_thread_t *thread, void **result) {
     uintptr_t j;
     if (self) {
       struct weft_waiter wt = {.thread = self};
-      wt.gen = weft_arm_for(self, WEFT_BLOCK_JOIN);
+      wt.gen = arm_for(self, WEFT_BLOCK_JOIN);
       j = join_claim(t, (uintptr_t)&wt, 1);
       if (j == 0) {
         weft_park(WEFT_BLOCK_JOIN);
       } else {
-        weft_unarm(self, wt.gen, WEFT_BLOCK_JOIN);
+        unarm(self, wt.gen, WEFT_BLOCK_JOIN);
         if (j != WEFT_JOIN_DONE) return EINVAL;
       }
       w = weft_tls_worker;
