@@ -34,7 +34,7 @@ weft_context_jump:
  * words at the same offsets, the resume address at 0x38) but for its first
  * word, mxcsr/x87 cw, which it does not write: a jump that loads them
  * (jump_fcontext) is preceded by a store of the shared words there
- * (sched.c, switch_fpu). The resume address is the `ret` below, reached
+ * (sched/switch.c, switch_fpu). The resume address is the `ret` below, reached
  * with the return address into the caller on top (CFA = rsp+8): the same
  * return-predictor pairing as weft_context_jump, with one call fewer. */
         .globl  weft_context_jump_shared
@@ -73,7 +73,7 @@ weft_context_jump_shared:
         .size   weft_context_jump_shared, .-weft_context_jump_shared
 
 /* weft_context_start(sp, data, fn, fpu): starts a thread that never ran,
- * for a thread that is leaving for good (sched.c, thread_exit). Nothing of
+ * for a thread that is leaving for good (sched/thread.c, thread_exit). Nothing of
  * the leaving context is saved: its stack goes with it. The new thread
  * gets the FPU control words `fpu` points at (mxcsr, then the x87 control
  * word, as in a Boost.Context frame), or keeps the running ones if `fpu`

@@ -648,7 +648,6 @@ EXPORT int system(const char *cmd) {
   return status;
 }
 
-void weft_sched_forked_child(void) WEFT_HIDDEN;
 EXPORT pid_t fork(void) {
   pid_t (*real)(void) = (pid_t(*)(void))dlsym(RTLD_NEXT, "fork");
   pid_t r = real();

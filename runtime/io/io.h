@@ -40,6 +40,11 @@ struct weft_fd {
   struct weft_waitq pos_q; /* threads waiting for the file position */
 };
 
+/* Threads parked on I/O: between these the calling worker counts one
+ * more, and idle workers poll while any is counted (poller.c). */
+void weft_io_wait_begin(void) WEFT_HIDDEN;
+void weft_io_wait_end(void) WEFT_HIDDEN;
+
 /* The state of `fd`, classified on first use; null if out of range. */
 struct weft_fd *weft_fd_get(int fd) WEFT_HIDDEN;
 /* The state of `fd` as it is (no classification, so the descriptor's mode
@@ -121,7 +126,7 @@ int weft_uring_run(int op, int fd, const struct iovec *iov, int cnt, off_t off, 
 /* Reap the completions of worker `index`'s ring (the poller, on an event
  * of its eventfd). */
 void weft_uring_reap(unsigned index) WEFT_HIDDEN;
-/* Read WEFT_IO_URING; called once by weft_io_init. */
+/* Read WEFT_IO_URING; called once at io's start-up (poller.c). */
 void weft_uring_init(void) WEFT_HIDDEN;
 
 /* Signals (signal.c). A worker's alternate signal stack, mapped and

@@ -16,9 +16,10 @@
  * Besides descriptors the epoll set holds the kick eventfd and the eventfd
  * of each worker's io_uring (uring.c), whose events reap that ring.
  *
- * Idle workers take turns being the poller (sched.c): it sleeps in
- * epoll_pwait2 until an event, the next timer, or a kick through an eventfd
- * that is part of the same set.
+ * Idle workers take turns being the poller (sched/worker.c, which calls
+ * it through weft_io, below): it sleeps in epoll_pwait2 until an event,
+ * the next timer, or a kick through an eventfd that is part of the same
+ * set.
  */
 #define _GNU_SOURCE
 #include "io/io.h"
@@ -94,7 +95,38 @@ static void poll_events(int64_t timeout_ns) {
   weft_intr_poll(); /* a handler that ran during the wait (EINTR, or a kick) */
 }
 
-void weft_io_init(void) {
+/* ---- waiters --------------------------------------------------------- */
+
+/* Threads parked on descriptors, on io_uring (uring.c) or in calls a
+ * signal handler may interrupt (signal.c): counted per worker, each count
+ * in a cache line of its own (no shared line on the I/O path), summed when
+ * a worker decides whether to poll (weft_io.waiting). A thread may block
+ * on one worker and wake on another, so one worker's count can go
+ * negative. */
+static struct {
+  _Alignas(WEFT_CACHELINE) _Atomic int64_t n;
+} waiters[WEFT_MAX_WORKERS];
+
+static void waiters_add(int64_t d) {
+  struct weft_worker *w = weft_cur_worker();
+  if (!w) return;
+  _Atomic int64_t *c = &waiters[w->index].n;
+  atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + d,
+                        memory_order_relaxed);
+}
+void weft_io_wait_begin(void) { waiters_add(1); }
+void weft_io_wait_end(void) { waiters_add(-1); }
+
+static int io_waiting(void) {
+  int64_t n = 0;
+  for (unsigned i = 0, nw = weft_workers(); i < nw; i++)
+    n += atomic_load_explicit(&waiters[i].n, memory_order_relaxed);
+  return n > 0;
+}
+
+/* ---- start-up --------------------------------------------------------- */
+
+static void io_init(void) {
   epfd = (int)syscall(SYS_epoll_create1, EPOLL_CLOEXEC);
   kickfd = (int)syscall(SYS_eventfd2, 0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (epfd < 0 || kickfd < 0) weft_fatal("weft: cannot create the poller's epoll/eventfd");
@@ -109,11 +141,19 @@ void weft_io_init(void) {
   if (p == MAP_FAILED) weft_fatal("weft: cannot map the descriptor table");
   table = (struct weft_fd *)p;
   table_len = (int)n;
-  weft_poll_hook = poll_events;
-  weft_poll_kick_hook = kick;
   weft_uring_init();
   weft_filepool_init();
 }
+
+/* io's side of its contract with the scheduler (sched/sched.h): what the
+ * scheduler may call. This definition replaces the scheduler's empty one. */
+struct weft_io_ops weft_io = {
+    .init = io_init,
+    .worker_init = weft_signal_stack_init,
+    .poll = poll_events,
+    .kick = kick,
+    .waiting = io_waiting,
+};
 
 int weft_poller_watch(int fd, uint64_t tag) {
   struct epoll_event ev = {.events = EPOLLIN | EPOLLET, .data.u64 = tag};

@@ -14,7 +14,7 @@
  * feupdateenv, feholdexcept, feenableexcept, fedisableexcept,
  * fesetexceptflag, fesetexcept, feclearexcept, feraiseexcept, fesetmode)
  * calls weft's definition first, which marks it WEFT_FPU_OWN: from then on
- * every switch from or to it saves and loads the words (sched.c,
+ * every switch from or to it saves and loads the words (switch.c,
  * switch_fpu), so it keeps its own and the others keep the shared ones, as
  * with pthreads. Threads it creates start with a copy of its words (so do
  * those of a WEFT_FPU_SAVED thread, below).

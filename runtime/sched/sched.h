@@ -1,4 +1,27 @@
-/* sched: user threads, workers and their queues. See sched.c. */
+/* sched: user threads, workers and their queues; the scheduler.
+ *
+ * weft runs user threads on N workers (kernel threads; WEFT_WORKERS, by
+ * default one per core). Scheduling is cooperative: a user thread runs
+ * until it reaches a blocking point (weft_park) or yields.
+ *
+ * The files of sched/, each opening with the design of its part:
+ *   runq.c     the run queues (rings, the global queue, priority lists),
+ *              making a thread runnable (weft_ready) and waking idle
+ *              workers for it, the scheduling policy
+ *   switch.c   the switch between threads and the blocking protocol
+ *              (arm, park, wake, yield, sleep)
+ *   thread.c   a thread's life: spawn, entry, exit, join, detach, and its
+ *              descriptor and segment
+ *   worker.c   the workers' loop (g0): taking work, polling, idling
+ *   timer.c    the timer heap (deadlines of waits)
+ *   fpu.c      the FPU control words a thread runs with
+ *   segment_call.c  linked stack segments
+ *   stats.c    weft_stats
+ *   startup.c  the runtime's state, its start (main as a user thread,
+ *              __libc_start_main) and its end in a fork child
+ * This header holds the types they share; sched_internal.h the inline
+ * helpers and functions only they use.
+ */
 #ifndef WEFT_SCHED_SCHED_H
 #define WEFT_SCHED_SCHED_H
 
@@ -78,7 +101,7 @@ struct weft_thread {
   void *(*fn)(void *);
   void *arg;
   void *result;
-  /* Join protocol (sched.c): 0, WEFT_JOIN_DETACHED, WEFT_JOIN_EXTERNAL, the
+  /* Join protocol (thread.c): 0, WEFT_JOIN_DETACHED, WEFT_JOIN_EXTERNAL, the
    * joining thread's waiter, or WEFT_JOIN_DONE once the thread finished. */
   _Atomic uintptr_t join;
   int done;                        /* finished: written last, with release */
@@ -176,7 +199,6 @@ struct weft_worker {
    * blocked count can go negative. */
   _Atomic uint64_t spawned, exited;
   _Atomic int64_t blocked[WEFT_BLOCK_KINDS];
-  _Atomic int64_t io_waiters;
   uint64_t id_next, id_end;        /* a block of thread ids */
   struct weft_thread *all_head;    /* the live threads spawned here (gdb) */
   /* Descriptors of finished threads spawned here, with their segments,
@@ -193,7 +215,7 @@ struct weft_worker {
   int lingering;                   /* idle, looking again every STEAL_AGE */
   int64_t linger_until;
   struct weft_seg_cache segs;
-  /* The first segments of the last entry functions spawned here (sched.c,
+  /* The first segments of the last entry functions spawned here (thread.c,
    * first_segment_memo). */
   struct weft_first_seg {
     const void *set;
@@ -215,10 +237,50 @@ struct weft_worker {
   struct weft_thread *_Atomic ring[WEFT_RQ_SIZE];
 };
 
+/* ---- state the files of sched/ share (defined in startup.c) ---------- */
+
+/* A locked FIFO of threads, linked through rq_next (runq.c). */
+struct weft_queue {
+  weft_spinlock lock;
+  struct weft_thread *head, *tail;
+  _Atomic long count;
+};
+
+struct weft_runtime {
+  unsigned nworkers;
+  struct weft_worker *workers;
+  struct weft_queue global, prio;
+  _Atomic int started;
+  _Atomic int nidle;
+  _Atomic int nspinning; /* woken workers still looking for work */
+  _Atomic int nlinger;   /* idle workers that look again every STEAL_AGE */
+  _Atomic int poller_taken;
+  _Atomic uint64_t next_id;
+  _Atomic uint64_t spawned, exited; /* by kernel threads weft does not own */
+  const struct weft_policy *_Atomic policy;
+  size_t default_stack;
+  int default_class;
+  weft_spinlock all_lock;
+  struct weft_thread *all_head;
+  weft_spinlock start_lock;
+  /* Join and detach requests of kernel threads that are no workers, when
+   * there is one worker (see thread.c). */
+  weft_spinlock ext_lock;
+  struct ext_claim *ext_head;
+  _Atomic int ext_count;
+};
+extern struct weft_runtime weft_rt WEFT_HIDDEN;
+/* This kernel thread's worker, null if it is none. Code that may have
+ * switched since it last looked (and so moved to another kernel thread)
+ * reads it through weft_cur_worker; g0, which never moves, and code
+ * before its first switch read it directly. */
+extern WEFT_TLS struct weft_worker *weft_tls_worker WEFT_HIDDEN;
+
 /* The running user thread / worker of this kernel thread (null outside).
  * Never inlined, so a caller that may have switched (and migrated to
  * another kernel thread) reads them afresh. */
-/* This kernel thread's seg_busy word (segment_call.c), for io/signal.c. */
+/* This kernel thread's seg_busy word (segment_call.c), for the signal
+ * handlers of the io layer. */
 int *weft_seg_busy(void) WEFT_HIDDEN;
 struct weft_thread *weft_current(void) WEFT_HIDDEN;
 /* Whether t was started or made detached (pthread_getattr_np). */
@@ -266,14 +328,46 @@ void weft_timer_cancel(struct weft_timer *t) WEFT_HIDDEN;
 int64_t weft_timer_next(void) WEFT_HIDDEN;       /* INT64_MAX if none */
 void weft_timer_fire(int64_t now) WEFT_HIDDEN;
 
-/* The poller the io layer installs: wait up to `timeout_ns` (0: do not
- * wait, <0: forever) for descriptor events and wake their waiters. */
-extern void (*weft_poll_hook)(int64_t timeout_ns) WEFT_HIDDEN;
-extern void (*weft_poll_kick_hook)(void) WEFT_HIDDEN;
-/* Threads parked on descriptors: counted per worker (no shared cache line
- * on the I/O path), summed when a worker decides whether to poll. */
-void weft_io_wait_begin(void) WEFT_HIDDEN;
-void weft_io_wait_end(void) WEFT_HIDDEN;
+/* The contract between the scheduler and the io layer above it. The
+ * scheduler calls into io only through this table and knows nothing else
+ * of io: nothing in sched/ includes an io header or names an io function.
+ * io calls the scheduler as any layer above it does (weft_park, weft_wake,
+ * weft_cur_worker, ...).
+ *
+ * startup.c defines weft_io empty (a weak definition: every member null,
+ * and the scheduler checks a member before it calls it); io/poller.c
+ * defines it again, filled, and that definition replaces the empty one
+ * wherever the two are linked together. They always are in libweft.so. A
+ * program linked with libweft.a gets io with the first call io interposes
+ * that it makes (read, sleep, sigaction, ...); one that makes none runs
+ * with the empty table, and its idle workers sleep on their futex until
+ * the next timer is due. The table is data fixed at link time: there is
+ * no order of initialisation to get right, it is filled before any code
+ * runs (a constructor that registered it could run after another
+ * library's constructor has started the runtime).
+ *
+ * What the scheduler calls, and when:
+ *   init         once, from runtime_init (startup.c), after the workers
+ *                are allocated (weft_workers() is set) and before any of
+ *                them runs a thread: the poller's epoll set and the
+ *                settings of io_uring and the file pool.
+ *   worker_init  on each worker's kernel thread before it runs a thread
+ *                (worker.c, weft_worker_bind): its alternate signal stack.
+ *   poll         wait up to `timeout_ns` (0: do not wait, <0: forever) for
+ *                descriptor events and wake their waiters; by one worker at
+ *                a time (the poller, weft_rt.poller_taken).
+ *   kick         make a worker waiting in poll return (from any thread).
+ *   waiting      whether some thread is parked on a descriptor, on
+ *                io_uring or in an interruptible call, so that a worker
+ *                should poll; io counts them (weft_io_wait_begin/end). */
+struct weft_io_ops {
+  void (*init)(void);
+  void (*worker_init)(void);
+  void (*poll)(int64_t timeout_ns);
+  void (*kick)(void);
+  int (*waiting)(void);
+};
+extern struct weft_io_ops weft_io WEFT_HIDDEN;
 /* Run at thread exit by the pthread layer (key destructors). */
 extern void (*weft_exit_hook)(struct weft_thread *t) WEFT_HIDDEN;
 /* Run on the main kernel thread when main's user thread is created (the
@@ -284,6 +378,10 @@ void weft_sched_kick_poller(void) WEFT_HIDDEN;
 
 /* The runtime. */
 int weft_runtime_started(void) WEFT_HIDDEN;
+/* Prints weft_stats to stderr (WEFT_STATS=1, at exit; stats.c). */
+void weft_stats_at_exit(void) WEFT_HIDDEN;
+/* In the child of fork: the calling kernel thread goes on as a plain one. */
+void weft_sched_forked_child(void) WEFT_HIDDEN;
 void weft_runtime_ensure(void) WEFT_HIDDEN;
 int weft_spawn_internal(struct weft_thread **out, size_t stack_size, int detached,
                         void *(*fn)(void *), void *arg) WEFT_HIDDEN;

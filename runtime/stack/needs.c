@@ -17,7 +17,7 @@
  *
  * and a constructor that passes it to __weft_register_stack_needs. spawn()
  * looks the entry function up here when no stack size was asked for, and
- * sizes the first segment to the need (see first_segment() in sched.c).
+ * sizes the first segment to the need (see first_segment() in sched/thread.c).
  *
  * A table is only used when its object binds its symbols at load time
  * (-z now, which `weft-config --libs` passes, or LD_BIND_NOW): the dynamic

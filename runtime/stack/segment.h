@@ -7,7 +7,7 @@
 
 #define WEFT_SEG_MIN_SHIFT 10 /* 1 KiB */
 /* Two classes per octave, 1 KiB .. 8 MiB: 1, 1.5, 2, 3, 4, 6, 8 KiB, ... A
- * thread whose first segment the plugin sized (sched.c) wastes at most a
+ * thread whose first segment the plugin sized (sched/thread.c) wastes at most a
  * third of it; 1.5 KiB holds a small thread blocked on a condition
  * variable. */
 #define WEFT_SEG_CLASSES 27
@@ -19,7 +19,7 @@
  * signal handlers, uninstrumented callees. */
 #define WEFT_SEG_UNWIND_RESERVE 16384
 /* From a segment's low end to its stack limit, reserve included; a first
- * segment the plugin sized may keep a smaller reserve (sched.c). */
+ * segment the plugin sized may keep a smaller reserve (sched/thread.c). */
 #define WEFT_SEG_GUARD (WEFT_SEG_CANARY + WEFT_SEG_REDZONE + WEFT_SEG_UNWIND_RESERVE)
 
 /* A per-worker cache of free segments, one list per size class. */

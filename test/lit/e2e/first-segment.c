@@ -5,7 +5,7 @@
 // worker: it runs only when main waits), and after the thread finished
 // the painted bytes it changed show how deep it went:
 //   - a thread that returns at once: what the runtime itself uses around
-//     the entry function (sched.c: ENTRY_ABOVE, ENTRY_CHAIN);
+//     the entry function (sched/thread.c: ENTRY_ABOVE, ENTRY_CHAIN);
 //   - a thread that locks, waits on a condition variable, is woken and
 //     returns: the need the table gives (its frame, the bounds of the
 //     pthread calls) plus the runtime's part, all above the stack limit;
