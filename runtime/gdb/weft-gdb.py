@@ -8,8 +8,19 @@
 import gdb
 
 STATES = {0: "runnable", 1: "running", 2: "blocked", 3: "done"}
-KINDS = ["none", "io", "accept", "connect", "poll", "sleep", "process", "file",
-         "join", "mutex", "cond", "rwlock", "barrier", "semaphore", "channel", "once"]
+
+
+def _kind_name(kind):
+    """The name of a blocking kind, from enum weft_block_kind in libweft's
+    debug info (the enum is made from weft/block_kinds.def: WEFT_BLOCK_IO
+    is "io"), so this script keeps no list of its own."""
+    try:
+        for f in gdb.lookup_type("enum weft_block_kind").fields():
+            if f.enumval == kind:
+                return f.name[len("WEFT_BLOCK_"):].lower()
+    except gdb.error:
+        pass
+    return f"kind {kind}"
 
 
 MAGIC = 0x77656674  # WEFT_THREAD_MAGIC; 0 on a free descriptor a worker keeps listed
@@ -48,7 +59,7 @@ class WeftThreads(gdb.Command):
             st = int(t["state"])
             kind = int(t["block_kind"])
             name = t["name"].string()
-            where = KINDS[kind] if st == 2 and kind < len(KINDS) else ""
+            where = _kind_name(kind) if st == 2 else ""
             gdb.write("%6d  %-9s %-10s worker %-3d %s\n" % (
                 int(t["id"]), STATES.get(st, "?"), where, int(t["last_worker"]), name))
             n += 1

@@ -7,9 +7,13 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The names from the one list of kinds (weft/block_kinds.def), in the
+ * enum's order. */
 static const char *const kind_names[WEFT_BLOCK_KINDS] = {
-    "none", "io", "accept", "connect", "poll", "sleep", "process", "file",
-    "join", "mutex", "cond", "rwlock", "barrier", "semaphore", "channel", "once"};
+#define WEFT_BLOCK_KIND(ID, name) #name,
+#include <weft/block_kinds.def>
+#undef WEFT_BLOCK_KIND
+};
 
 const char *weft_block_kind_name(enum weft_block_kind kind) {
   return (unsigned)kind < WEFT_BLOCK_KINDS ? kind_names[kind] : "?";
