@@ -379,6 +379,14 @@ static struct weft_thread *thread_alloc(struct weft_worker *w, int cls, size_t s
 #define ENTRY_CHAIN 512
 #define SEGMENT_CALL_STACK 512
 
+/* What instrumented code may use below the stack limit on a default
+ * segment: the slack a passed check leaves, the frame of a function
+ * checked at its entry, and __weft_call_on_new_segment's frames up to the
+ * switch (weft/abi.h: the plugin's side of the same numbers). */
+_Static_assert(WEFT_SEG_UNWIND_RESERVE >=
+                   WEFT_STACK_CHECK_SLACK + WEFT_STACK_ENTRY_FRAME_MAX + SEGMENT_CALL_STACK,
+               "the reserve below the stack limit holds what checked code may use there");
+
 /* A first segment sized from the plugin's table (stack/needs.c) for a
  * thread started on fn with no stack size asked for: its class, the bytes
  * of it the thread does not need, and the distance from its low end to
