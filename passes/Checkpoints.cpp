@@ -158,7 +158,7 @@ void emitStackNeeds(Module &M, const StackBounds &Final) {
 /// arguments.
 struct CallShape {
   Function *Caller;         ///< where the check goes
-  FunctionType *FnType;     ///< the call's type (varargs: as called)
+  FunctionType *FnType;     ///< the callee's type (varargs: as declared, `i32 (ptr, ...)`)
   Value *Callee;            ///< null if indirect (then it is an operand)
   AttributeList Attrs;
   CallingConv::ID CC;
@@ -286,11 +286,16 @@ public:
     for (StringRef A : CodegenAttrs)
       Codegen += S.Caller->getFnAttribute(A).getValueAsString().str() + ";";
     Codegen += S.Caller->hasFnAttribute(Attribute::UWTable) ? "u" : "";
-    Key K{S.FnType, S.Callee, S.Attrs.getRawPointer(), S.CC, S.NoThrow, Codegen};
+    // The context's type too: calls of one varargs function (printf) with
+    // different argument types share FnType, `i32 (ptr, ...)`, but not a
+    // thunk (sharing one gave calls whose arguments did not match the slow
+    // path's parameters: invalid IR that -emit-llvm wrote as unreadable
+    // bitcode).
+    StructType *Ctx = S.context();
+    Key K{S.FnType, S.Callee, S.Attrs.getRawPointer(), S.CC, S.NoThrow, Codegen, Ctx};
     auto It = Cache.find(K);
     if (It != Cache.end())
       return It->second;
-    StructType *Ctx = S.context();
     Function *Thunk = makeThunk(S, Ctx, Next);
     Pair P{Thunk, makeSlowPath(S, Ctx, Thunk, Next)};
     ++Next;
@@ -299,7 +304,8 @@ public:
   }
 
 private:
-  using Key = std::tuple<const void *, const void *, const void *, unsigned, bool, std::string>;
+  using Key = std::tuple<const void *, const void *, const void *, unsigned, bool, std::string,
+                         const void *>;
   std::map<Key, Pair> Cache;
   unsigned Next = 0;
 };
