@@ -27,6 +27,18 @@ static inline void weft_cpu_relax(void) {
 #endif
 }
 
+/* Waiting for another kernel thread to finish a few instructions: spin
+ * with the pause hint for WEFT_SPINS_BEFORE_YIELD rounds, then give the
+ * kernel thread away on every round, so that a holder preempted on a busy
+ * machine gets to run. `*spins` starts at 0 for each wait. */
+#define WEFT_SPINS_BEFORE_YIELD 128
+static inline void weft_backoff(unsigned *spins) {
+  if (++*spins < WEFT_SPINS_BEFORE_YIELD)
+    weft_cpu_relax();
+  else
+    syscall(SYS_sched_yield);
+}
+
 /* A test-and-test-and-set lock. Held only for a few instructions (queue
  * links, never across a blocking point); after a while it yields the
  * kernel thread, so a preempted holder on a busy machine gets to run. */
@@ -38,12 +50,8 @@ static inline int weft_spin_trylock(weft_spinlock *l) {
 }
 static inline void weft_spin_lock(weft_spinlock *l) {
   unsigned spins = 0;
-  while (!weft_spin_trylock(l)) {
-    if (++spins < 128)
-      weft_cpu_relax();
-    else
-      syscall(SYS_sched_yield);
-  }
+  while (!weft_spin_trylock(l))
+    weft_backoff(&spins);
 }
 static inline void weft_spin_unlock(weft_spinlock *l) {
   atomic_store_explicit(&l->word, 0, memory_order_release);

@@ -101,7 +101,7 @@ __attribute__((noinline)) void weft_after_switch(struct weft_transfer tr) {
 static __attribute__((noinline)) int wait_ctx_ready(struct weft_thread *next) {
   int ready;
   for (unsigned spins = 0; !(ready = atomic_load_explicit(&next->ctx_ready, memory_order_acquire));)
-    if (++spins < 128) weft_cpu_relax(); else syscall(SYS_sched_yield);
+    weft_backoff(&spins);
   return ready;
 }
 

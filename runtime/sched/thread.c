@@ -566,7 +566,7 @@ int weft_spawn(weft_thread_t **thread, const weft_attr_t *attr, void *(*fn)(void
  * instructions (unless the kernel preempted the finisher there). */
 static void wait_done(struct weft_thread *t) {
   for (unsigned spins = 0; !__atomic_load_n(&t->done, __ATOMIC_ACQUIRE);)
-    if (++spins < 128) weft_cpu_relax(); else syscall(SYS_sched_yield);
+    weft_backoff(&spins);
 }
 
 int weft_join(weft_thread_t *thread, void **result) {

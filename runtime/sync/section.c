@@ -26,23 +26,23 @@ static _Atomic uint32_t global_lock;
 static WEFT_TLS unsigned kernel_depth; /* for kernel threads weft does not own */
 
 static void global_shared(void) {
-  for (unsigned spins = 0;; spins++) {
+  for (unsigned spins = 0;;) {
     uint32_t v = atomic_load_explicit(&global_lock, memory_order_relaxed);
     if (!(v & 0x80000000u) &&
         atomic_compare_exchange_weak_explicit(&global_lock, &v, v + 1, memory_order_acquire,
                                               memory_order_relaxed))
       return;
-    if (spins > 128) syscall(SYS_sched_yield); else weft_cpu_relax();
+    weft_backoff(&spins);
   }
 }
 
 static void global_exclusive(void) {
-  for (unsigned spins = 0;; spins++) {
+  for (unsigned spins = 0;;) {
     uint32_t v = 0;
     if (atomic_compare_exchange_weak_explicit(&global_lock, &v, 0x80000000u, memory_order_acquire,
                                               memory_order_relaxed))
       return;
-    if (spins > 128) syscall(SYS_sched_yield); else weft_cpu_relax();
+    weft_backoff(&spins);
   }
 }
 
