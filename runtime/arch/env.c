@@ -2,6 +2,7 @@
 #include "arch/env.h"
 
 #include <errno.h>
+#include <execinfo.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,17 @@ void weft_vsay(const char *fmt, va_list ap) {
   if (n > (int)sizeof buf - 2) n = sizeof buf - 2;
   buf[n++] = '\n';
   syscall(SYS_write, 2, buf, n);
+}
+
+void weft_dcheck_failed(const char *cond, const char *file, int line) {
+  char buf[512];
+  int n = snprintf(buf, sizeof buf, "weft: internal check failed: %s (%s:%d)\n", cond, file, line);
+  if (n > (int)sizeof buf - 1) n = sizeof buf - 1;
+  syscall(SYS_write, 2, buf, n);
+  void *frames[32];
+  int nf = backtrace(frames, 32);
+  backtrace_symbols_fd(frames, nf, 2);
+  abort();
 }
 
 void weft_config_error(const char *fmt, ...) {

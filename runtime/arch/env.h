@@ -26,4 +26,17 @@ void weft_vsay(const char *fmt, va_list ap) WEFT_HIDDEN;
 void weft_config_error(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)))
     WEFT_HIDDEN;
 
+/* WEFT_DCHECK(cond): an internal invariant of the runtime, checked in
+ * debug and sanitizer builds (WEFT_DCHECKS, set by the build) and free in
+ * release builds, where `cond` is not evaluated. A failure names the
+ * condition and where it is, then aborts with a backtrace. */
+void weft_dcheck_failed(const char *cond, const char *file, int line)
+    __attribute__((noreturn, cold)) WEFT_HIDDEN;
+#if defined(WEFT_DCHECKS) && WEFT_DCHECKS
+#define WEFT_DCHECK(cond) \
+  (WEFT_LIKELY(cond) ? (void)0 : weft_dcheck_failed(#cond, __FILE__, __LINE__))
+#else
+#define WEFT_DCHECK(cond) ((void)sizeof((cond) ? 1 : 0))
+#endif
+
 #endif

@@ -266,6 +266,8 @@ __attribute__((noinline)) void weft_backlog_grows(struct weft_worker *w, uint32_
 }
 
 void weft_ready(struct weft_thread *t) {
+  /* Only a thread that has not finished is made runnable again. */
+  WEFT_DCHECK(atomic_load_explicit(&t->state, memory_order_relaxed) != WEFT_DONE);
   atomic_store_explicit(&t->state, WEFT_RUNNABLE, memory_order_relaxed);
   const struct weft_policy *p = atomic_load_explicit(&weft_rt.policy, memory_order_relaxed);
   struct weft_worker *w = weft_tls_worker;

@@ -66,6 +66,7 @@ static inline __attribute__((always_inline)) uint32_t rq_push(struct weft_worker
   for (;;) {
     uint32_t h = atomic_load_explicit(&w->head, memory_order_acquire);
     uint32_t tl = atomic_load_explicit(&w->tail, memory_order_relaxed);
+    WEFT_DCHECK(t && tl - h <= WEFT_RQ_SIZE);
     if (WEFT_LIKELY(tl - h < WEFT_RQ_SIZE)) {
       atomic_store_explicit(&w->ring[tl % WEFT_RQ_SIZE], t, memory_order_relaxed);
       atomic_store_explicit(&w->tail, tl + 1, memory_order_release);
@@ -108,6 +109,7 @@ static inline __attribute__((always_inline)) struct weft_thread *rq_pop(struct w
     uint32_t h = atomic_load_explicit(&w->head, memory_order_acquire);
     uint32_t tl = atomic_load_explicit(&w->tail, memory_order_relaxed);
     if (h == tl) return 0;
+    WEFT_DCHECK(tl - h <= WEFT_RQ_SIZE); /* a ring never holds more than its size */
     struct weft_thread *t = atomic_load_explicit(&w->ring[h % WEFT_RQ_SIZE], memory_order_relaxed);
     if (atomic_compare_exchange_weak_explicit(&w->head, &h, h + 1, memory_order_release,
                                               memory_order_relaxed)) {

@@ -45,6 +45,9 @@ struct ext_claim {
 
 /* Sets t->join to `want` if it is 0; returns what it was. */
 static uintptr_t join_claim(struct weft_thread *t, uintptr_t want, int on_worker) {
+  /* The join word goes from 0 to one claim (a joiner, a detach or the
+   * exit's mark), never back: a claim is a nonzero word. */
+  WEFT_DCHECK(want != 0);
   uintptr_t j = 0;
   if (on_worker || weft_rt.nworkers > 1) {
     atomic_compare_exchange_strong_explicit(&t->join, &j, want, memory_order_acq_rel,

@@ -186,6 +186,14 @@ void *weft_seg_alloc(struct weft_seg_cache *cache, int cls) {
 }
 
 void weft_seg_free(struct weft_seg_cache *cache, void *lo, int cls) {
+  /* Ownership: a segment of class cls lies in that class's arena at a
+   * multiple of the stride (the invariants at the top). The arena's base
+   * was set before the segment was carved; its bump offset moves under
+   * the lock, so it is not read here. */
+  WEFT_DCHECK(cls >= 0 && cls < WEFT_SEG_CLASSES);
+  WEFT_DCHECK(arenas[cls].base && (char *)lo >= arenas[cls].base &&
+              (size_t)((char *)lo - arenas[cls].base) < ARENA_SPAN);
+  WEFT_DCHECK((size_t)((char *)lo - arenas[cls].base) % seg_stride(cls) == 0);
   if (cache && cache->count[cls] < cache_max(cls)) {
     *link_of(lo, cls) = cache->head[cls];
     cache->head[cls] = lo;
