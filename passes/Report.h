@@ -1,7 +1,7 @@
 //===- Report.h - the JSON report and the Graphviz graphs -----------------===//
 //
 // report=<dir> writes <dir>/<source file name>.weft.json with the fields
-// DESIGN.md lists (functions, blocking points, sections); graph=<dir>
+// docs/plugin.md describes (functions, blocking points, sections); graph=<dir>
 // writes <dir>/<source file name>.blocking.dot (the blocking graph: per
 // function, the blocking points and the edges of code between them) and
 // <dir>/<source file name>.calls.dot (the call graph, coloured by state).
