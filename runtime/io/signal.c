@@ -143,7 +143,7 @@ void weft_signal_forked_child(void) { altstack_lo = 0; }
 
 /* The program's handler, then count it and kick the poller: lock-free and
  * async-signal-safe. A registered call counts as an I/O waiter, so while
- * one is parked some worker polls (or a busy one looks every 64th switch),
+ * one is parked some worker polls (or a busy one looks every 256th switch),
  * and the kick reaches it. On a worker's alternate stack the handler runs
  * with the stack limit of that stack and seg_busy set (see the top). */
 WEFT_UNINSTRUMENTED static void trampoline(int sig, siginfo_t *info, void *uc) {

@@ -17,7 +17,7 @@
  *     worker therefore still sleeps in epoll_pwait2, and a completion wakes
  *     it like a readable socket would. A parked file call counts as an I/O
  *     waiter (weft_io_wait_begin), so some idle worker does poll, and a
- *     busy one looks every 64th switch.
+ *     busy one looks every 256th switch.
  *
  * A request is finished under cq_lock: the reaper stores the result, marks
  * it done and, unless the reaper is the requesting thread itself, wakes
