@@ -25,28 +25,13 @@
 #include <unistd.h>
 
 #include "weft/weft.h"
+#include "Inputs/stack-paint.h"
 
-enum { PAINT = 16384, BOUND = 2048 };
-static volatile uintptr_t top;
+enum { BOUND = 2048 };
 static volatile int stage; // how far body has come; main answers each stage
 static int pair[2], listener;
 static char big[1 << 20];
 
-__attribute__((noinline)) static void paint(void) {
-  volatile char buf[PAINT + 1024];
-  for (size_t i = 0; i < sizeof buf; i++)
-    buf[i] = (char)0xA5;
-}
-__attribute__((noinline)) static uintptr_t here(void) {
-  return (uintptr_t)__builtin_frame_address(0);
-}
-static size_t touched(void) {
-  const volatile unsigned char *p = (const volatile unsigned char *)(top - PAINT);
-  size_t i = 0;
-  while (i < PAINT && p[i] == 0xA5)
-    i++;
-  return PAINT - i;
-}
 
 // Each call waits: main supplies what it waits for after `stage` moves.
 __attribute__((noinline)) void body(void) {
@@ -79,7 +64,7 @@ __attribute__((noinline)) void body(void) {
 static void *thread(void *arg) {
   (void)arg;
   paint();
-  top = here();
+  stack_top = here();
   body();
   return NULL;
 }

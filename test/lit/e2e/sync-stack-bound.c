@@ -22,30 +22,12 @@
 #include <time.h>
 
 #include "weft/weft.h"
+#include "Inputs/stack-paint.h"
 
-enum { PAINT = 16384 };
 static weft_mutex_t m = WEFT_MUTEX_INITIALIZER;
 static weft_cond_t c = WEFT_COND_INITIALIZER;
-static volatile uintptr_t top;
 static volatile int ready, go;
 
-// Fills the stack below its caller with a pattern.
-__attribute__((noinline)) static void paint(void) {
-  volatile char buf[PAINT + 1024];
-  for (size_t i = 0; i < sizeof buf; i++)
-    buf[i] = (char)0xA5;
-}
-__attribute__((noinline)) static uintptr_t here(void) {
-  return (uintptr_t)__builtin_frame_address(0);
-}
-// Bytes below `top` that no longer hold the pattern.
-static size_t touched(void) {
-  const volatile unsigned char *p = (const volatile unsigned char *)(top - PAINT);
-  size_t i = 0;
-  while (i < PAINT && p[i] == 0xA5)
-    i++;
-  return PAINT - i;
-}
 __attribute__((noinline)) void body(void) {
   weft_mutex_lock(&m);
   ready = 1;
@@ -79,7 +61,7 @@ static void *waiter(void *arg) {
   if (soon.tv_nsec >= 1000000000)
     soon.tv_sec++, soon.tv_nsec -= 1000000000;
   paint();
-  top = here();
+  stack_top = here();
   if (arg)
     pbody();
   else

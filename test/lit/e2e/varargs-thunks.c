@@ -13,8 +13,9 @@
 // CHECK: ints 7 8
 // CHECK: string and long: seven 8000000000
 // CHECK: double 2.50
-#include <pthread.h>
 #include <stdio.h>
+
+#include "Inputs/segments-common.h"
 
 static void *body(void *arg) {
   volatile int a = 7, b = 8;
@@ -26,13 +27,4 @@ static void *body(void *arg) {
   return NULL;
 }
 
-int main(void) {
-  pthread_attr_t attr;
-  pthread_attr_init(&attr);
-  pthread_attr_setstacksize(&attr, 16384);
-  pthread_t t;
-  if (pthread_create(&t, &attr, body, "seven") != 0)
-    return 1;
-  pthread_join(t, NULL);
-  return 0;
-}
+int main(void) { return run_in_thread(body, "seven", 16384); }

@@ -8,9 +8,10 @@
 // `small` is a short self-recursive function with a jump table of its own,
 // the shape weft would otherwise copy to check its recursion less often (a
 // copy would jump through the same table into the original's blocks).
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "segments-common.h"
 
 enum { PUSH, ADD, CALL, RET, DEPTH = 20000 };
 
@@ -63,13 +64,4 @@ static void *thread_main(void *arg) {
   return NULL;
 }
 
-int main(void) {
-  pthread_attr_t a;
-  pthread_attr_init(&a);
-  pthread_attr_setstacksize(&a, 16384);
-  pthread_t t;
-  if (pthread_create(&t, &a, thread_main, NULL) != 0)
-    return 1;
-  pthread_join(t, NULL);
-  return 0;
-}
+int main(void) { return run_in_thread(thread_main, NULL, 16384); }
