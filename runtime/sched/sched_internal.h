@@ -236,5 +236,8 @@ void weft_worker_bind(struct weft_worker *w) WEFT_HIDDEN;
 __attribute__((noreturn)) void weft_worker_loop(struct weft_worker *w) WEFT_HIDDEN;
 /* Starts the workers from index `first` on as new kernel threads. */
 void weft_start_workers(unsigned first) WEFT_HIDDEN;
+/* Starts every worker but `skip` (-1: none skipped) as a new kernel
+ * thread: the child of a fork, whose caller is worker `skip`. */
+void weft_start_workers_except(int skip) WEFT_HIDDEN;
 
 #endif
