@@ -250,7 +250,8 @@ struct weft_runtime {
   unsigned nworkers;
   struct weft_worker *workers;
   struct weft_queue global, prio;
-  _Atomic int started;
+  _Atomic int started;   /* 0, 1, or WEFT_STARTED_FORKED (startup.c, fork) */
+  int fork_skip;         /* in a fork child: the caller's worker, -1 if none */
   _Atomic int nidle;
   _Atomic int nspinning; /* woken workers still looking for work */
   _Atomic int nlinger;   /* idle workers that look again every STEAL_AGE */
@@ -270,6 +271,7 @@ struct weft_runtime {
   _Atomic int ext_count;
 };
 extern struct weft_runtime weft_rt WEFT_HIDDEN;
+#define WEFT_STARTED_FORKED 2
 /* This kernel thread's worker, null if it is none. Code that may have
  * switched since it last looked (and so moved to another kernel thread)
  * reads it through weft_cur_worker; g0, which never moves, and code
@@ -405,6 +407,8 @@ void weft_stats_at_exit(void) WEFT_HIDDEN;
  * program's child handlers. At most WEFT_FORK_HOOKS of them. */
 #define WEFT_FORK_HOOKS 8
 void weft_fork_child_hook(void (*fn)(void)) WEFT_HIDDEN;
+/* Starts the runtime, or in a fork child the workers other than the
+ * caller's, if not done yet. */
 void weft_runtime_ensure(void) WEFT_HIDDEN;
 int weft_spawn_internal(struct weft_thread **out, size_t stack_size, int detached,
                         void *(*fn)(void *), void *arg) WEFT_HIDDEN;

@@ -82,11 +82,16 @@ int weft_runtime_started(void) {
 /* Start the runtime for a program whose main() weft did not wrap (libweft
  * loaded late): all N workers are new kernel threads. */
 void weft_runtime_ensure(void) {
-  if (WEFT_LIKELY(atomic_load_explicit(&weft_rt.started, memory_order_acquire))) return;
+  if (WEFT_LIKELY(atomic_load_explicit(&weft_rt.started, memory_order_acquire) == 1)) return;
   weft_spin_lock(&weft_rt.start_lock);
-  if (!atomic_load(&weft_rt.started)) {
+  int started = atomic_load(&weft_rt.started);
+  if (!started) {
     runtime_init();
     weft_start_workers(0);
+    atomic_store_explicit(&weft_rt.started, 1, memory_order_release);
+  } else if (started == WEFT_STARTED_FORKED) {
+    /* The first spawn in a fork child (see "fork" below). */
+    weft_start_workers_except(weft_rt.fork_skip);
     atomic_store_explicit(&weft_rt.started, 1, memory_order_release);
   }
   weft_spin_unlock(&weft_rt.start_lock);
@@ -153,9 +158,11 @@ int __libc_start_main(int (*main)(int, char **, char **), int argc, char **argv,
  * thread, on a fresh set of workers: its kernel thread stays the worker it
  * was (whose g0 context and stack the child has, suspended where the
  * switch to the thread left them), and the other workers start again as
- * new kernel threads. A fork from a kernel thread that runs no user thread
- * (a program's own, or code before main) leaves that thread plain in the
- * child, and all the workers start anew, so it can still spawn and join.
+ * new kernel threads at the child's first spawn (weft_runtime_ensure), so
+ * a child that only execs starts none. A fork from a kernel thread that
+ * runs no user thread (a program's own, or code before main) leaves that
+ * thread plain in the child, and all the workers start anew at its first
+ * spawn, so it can still spawn and join.
  *
  * Everything another kernel thread of the parent may have been changing at
  * the moment of the fork is either held across it or rebuilt in the child:
@@ -278,7 +285,11 @@ static void fork_child(void) {
   int n = atomic_load(&fork_nhooks);
   for (int i = 0; i < n && i < WEFT_FORK_HOOKS; i++) fork_hooks[i]();
   if (!w) weft_stack_limit_set(0);
-  weft_start_workers_except(w ? (int)w->index : -1);
+  /* The other workers start with the child's first spawn: until then the
+   * caller is the only thread, and its worker (if any) is all it needs. A
+   * child that only execs or _exits starts no kernel thread. */
+  weft_rt.fork_skip = w ? (int)w->index : -1;
+  atomic_store_explicit(&weft_rt.started, WEFT_STARTED_FORKED, memory_order_release);
 }
 
 /* Before the program's constructors register theirs (see above). */
