@@ -132,6 +132,24 @@ void *late_writer(void *arg) {
 
 void *pthread_entry(void *arg) { return (void *)((uintptr_t)arg * 2); }
 
+// A regular file written, synced and read back (io_uring, or the file pool
+// with WEFT_IO_URING=0): 0 if all went well.
+int file_roundtrip() {
+  char path[] = "/tmp/weft-fork-XXXXXX";
+  int fd = mkstemp(path);
+  if (fd < 0) return 1;
+  unlink(path);
+  std::vector<char> out(64 * 1024), in(out.size());
+  for (size_t i = 0; i < out.size(); i++) out[i] = (char)(i * 7 + getpid());
+  int r = 0;
+  if (call::pwrite(fd, out.data(), out.size(), 0) != (ssize_t)out.size()) r = 2;
+  else if (call::fsync(fd) != 0) r = 3;
+  else if (call::pread(fd, in.data(), in.size(), 0) != (ssize_t)in.size()) r = 4;
+  else if (in != out) r = 5;
+  call::close(fd);
+  return r;
+}
+
 // Threads, a blocking read and write between two threads over `fds` (or a
 // new socketpair), sleeps. 0 if all went well, else the number of the step
 // that failed.
@@ -179,6 +197,8 @@ int child_work(int rfd = -1, int wfd = -1) {
   struct timespec ts = {0, 10 * 1000000};
   call::nanosleep(&ts, nullptr);
   if (now_ns() - t0 < 20 * 1000000) return 9;
+  // Regular-file I/O (the parent's io_uring ring is not the child's).
+  if (file_roundtrip() != 0) return 10;
   return 0;
 }
 
@@ -221,6 +241,8 @@ struct forker_args {
 
 void *fork_and_work(void *arg) {
   forker_args *a = (forker_args *)arg;
+  // This worker has a ring (or the pool its threads) before the fork.
+  if (file_roundtrip() != 0) return nullptr;
   pid_t pid = fork();
   if (pid == 0) child_exit(child_work());
   a->pid = pid;
@@ -242,6 +264,7 @@ TEST(Fork, ChildRunsThreadsIoAndTimersWhileParentIsBusy) {
 
 // Fork from main itself, twice in a row from the same thread.
 TEST(Fork, FromMainThread) {
+  ASSERT_EQ(file_roundtrip(), 0);
   for (int i = 0; i < 2; i++) {
     pid_t pid = fork();
     if (pid == 0) child_exit(child_work());
