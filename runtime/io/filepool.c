@@ -99,3 +99,14 @@ long weft_file_offload(long (*op)(void *), void *args) {
   if (j.result < 0) weft_set_errno(j.err);
   return j.result;
 }
+
+/* In a fork child: the pool's threads are not there; it starts again on
+ * first use, with an empty queue (the jobs were threads' the child does
+ * not have). */
+void weft_filepool_forked_child(void) {
+  weft_spin_unlock(&lock);
+  head = tail = 0;
+  atomic_store(&signal_word, 0);
+  atomic_store(&started, 0);
+  weft_spin_unlock(&start_lock);
+}

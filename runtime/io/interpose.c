@@ -648,12 +648,9 @@ EXPORT int system(const char *cmd) {
   return status;
 }
 
+/* libc's fork, which runs the pthread_atfork handlers: the program's, and
+ * weft's (sched/startup.c), which rebuild the runtime in the child. */
 EXPORT pid_t fork(void) {
   pid_t (*real)(void) = (pid_t(*)(void))dlsym(RTLD_NEXT, "fork");
-  pid_t r = real();
-  if (r == 0) {
-    weft_sched_forked_child();
-    weft_signal_forked_child();
-  }
-  return r;
+  return real();
 }

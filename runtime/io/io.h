@@ -130,9 +130,15 @@ void weft_uring_reap(unsigned index) WEFT_HIDDEN;
 void weft_uring_init(void) WEFT_HIDDEN;
 
 /* Signals (signal.c). A worker's alternate signal stack, mapped and
- * installed by the worker kernel thread at start-up; forgotten in a fork
- * child. */
+ * installed by the worker kernel thread at start-up. */
 void weft_signal_stack_init(void) WEFT_HIDDEN;
+
+/* In a fork child (poller.c, io_forked_child): forget the rings (their
+ * memory is not in the child; it makes its own on first use), the file
+ * pool's queue and threads (it starts again on first use), the lists of
+ * interruptible calls. */
+void weft_uring_forked_child(void) WEFT_HIDDEN;
+void weft_filepool_forked_child(void) WEFT_HIDDEN;
 void weft_signal_forked_child(void) WEFT_HIDDEN;
 
 #endif

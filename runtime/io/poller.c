@@ -39,6 +39,17 @@
 static int epfd = -1, kickfd = -1;
 static struct weft_fd *table;
 static int table_len;
+/* One past the highest descriptor whose entry may hold locks, waiters or a
+ * registration: what a fork child resets. */
+static _Atomic int table_hi;
+
+static void table_note(int fd) {
+  int hi = atomic_load_explicit(&table_hi, memory_order_relaxed);
+  while (fd >= hi && !atomic_compare_exchange_weak_explicit(&table_hi, &hi, fd + 1,
+                                                           memory_order_relaxed,
+                                                           memory_order_relaxed)) {
+  }
+}
 
 static void kick(void) {
   uint64_t one = 1;
@@ -126,12 +137,16 @@ static int io_waiting(void) {
 
 /* ---- start-up --------------------------------------------------------- */
 
-static void io_init(void) {
+static void poller_create(void) {
   epfd = (int)syscall(SYS_epoll_create1, EPOLL_CLOEXEC);
   kickfd = (int)syscall(SYS_eventfd2, 0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (epfd < 0 || kickfd < 0) weft_fatal("weft: cannot create the poller's epoll/eventfd");
   struct epoll_event ev = {.events = EPOLLIN | EPOLLET, .data.u64 = KICK_TAG};
   syscall(SYS_epoll_ctl, epfd, EPOLL_CTL_ADD, kickfd, &ev);
+}
+
+static void io_init(void) {
+  poller_create();
   struct rlimit rl;
   rlim_t n = 65536;
   if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_max != RLIM_INFINITY) n = rl.rlim_max;
@@ -145,6 +160,37 @@ static void io_init(void) {
   weft_filepool_init();
 }
 
+/* ---- fork ------------------------------------------------------------- */
+
+/* In a fork child (sched/startup.c), before its new workers start. The
+ * epoll set and the kick eventfd are the parent's too (a descriptor copied
+ * by fork names the same instance): the child makes its own, and closes
+ * its copies of the parent's. Each descriptor's entry keeps what it says
+ * about the descriptor (its mode: weft made it non-blocking, and the open
+ * file description the child shares still is; whether the program asked
+ * for O_NONBLOCK; its timeouts), and forgets the rest: its lock and
+ * waiters (threads the child does not have) and its registration, so that
+ * the first wait in the child adds it to the child's set. */
+static void io_forked_child(void) {
+  int old_ep = epfd, old_kick = kickfd;
+  poller_create();
+  if (old_ep >= 0) syscall(SYS_close, old_ep);
+  if (old_kick >= 0) syscall(SYS_close, old_kick);
+  int hi = atomic_load(&table_hi);
+  for (int fd = 0; fd < hi && fd < table_len; fd++) {
+    struct weft_fd *s = &table[fd];
+    weft_spin_unlock(&s->lock);
+    __atomic_store_n(&s->registered, 0, __ATOMIC_RELAXED);
+    s->q[0] = s->q[1] = (struct weft_waitq){0, 0};
+    s->pos_busy = 0;
+    s->pos_q = (struct weft_waitq){0, 0};
+  }
+  for (unsigned i = 0; i < WEFT_MAX_WORKERS; i++) atomic_store(&waiters[i].n, 0);
+  weft_uring_forked_child();
+  weft_filepool_forked_child();
+  weft_signal_forked_child();
+}
+
 /* io's side of its contract with the scheduler (sched/sched.h): what the
  * scheduler may call. This definition replaces the scheduler's empty one. */
 struct weft_io_ops weft_io = {
@@ -153,6 +199,7 @@ struct weft_io_ops weft_io = {
     .poll = poll_events,
     .kick = kick,
     .waiting = io_waiting,
+    .forked_child = io_forked_child,
 };
 
 int weft_poller_watch(int fd, uint64_t tag) {
@@ -186,6 +233,7 @@ struct weft_fd *weft_fd_get(int fd) {
   if (fd < 0 || fd >= table_len || !table) return 0;
   struct weft_fd *s = &table[fd];
   if (WEFT_UNLIKELY(WEFT_FD_MODE(s) == WEFT_FD_UNKNOWN)) {
+    table_note(fd);
     weft_spin_lock(&s->lock);
     if (s->mode == WEFT_FD_UNKNOWN) classify(fd, s);
     weft_spin_unlock(&s->lock);
@@ -195,6 +243,7 @@ struct weft_fd *weft_fd_get(int fd) {
 
 int weft_fd_register(int fd, struct weft_fd *s) {
   if (s->registered) return 0;
+  table_note(fd);
   struct epoll_event ev = {.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET,
                            .data.u64 = (uint64_t)fd};
   if (syscall(SYS_epoll_ctl, epfd, EPOLL_CTL_ADD, fd, &ev) != 0) {

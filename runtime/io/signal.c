@@ -50,8 +50,7 @@
  * alternate stack (256 KiB of address space, the handlers' reserve) does
  * it take a mapping of its own (call_in_handler, which keeps it for the
  * next call), never the interrupted thread's segments or the worker's
- * segment cache. Elsewhere (threads weft does not own, a fork
- * child, a program that replaced the alternate stack with its own
+ * segment cache. Elsewhere (threads weft does not own, a program that replaced the alternate stack with its own
  * sigaltstack, TSan's deferred delivery) the trampoline changes neither:
  * the limit there is 0, or whatever the program set up.
  *
@@ -117,8 +116,8 @@ WEFT_UNINSTRUMENTED __attribute__((constructor)) static void find_real_sigaction
 #define WEFT_ALTSTACK_SIZE (256 * 1024)
 #define WEFT_ALTSTACK_GUARD 4096
 
-/* This kernel thread's alternate stack, if it is a worker (null otherwise,
- * and in a fork child). */
+/* This kernel thread's alternate stack, if it is a worker (null
+ * otherwise). */
 static WEFT_TLS char *altstack_lo;
 
 void weft_signal_stack_init(void) {
@@ -139,7 +138,18 @@ void weft_signal_stack_init(void) {
   altstack_lo = m + WEFT_ALTSTACK_GUARD;
 }
 
-void weft_signal_forked_child(void) { altstack_lo = 0; }
+/* In a fork child: the lists of parked interruptible calls were those of
+ * threads the child does not have. The calling kernel thread keeps its
+ * alternate stack (the kernel copies its sigaltstack), and altstack_lo,
+ * thread-local, still says so; new workers map their own. */
+void weft_signal_forked_child(void) {
+  for (unsigned i = 0; i < WEFT_MAX_WORKERS; i++) {
+    for (int m = 0; m < 2; m++) {
+      weft_spin_unlock(&lists[i][m].lock);
+      lists[i][m].head = 0;
+    }
+  }
+}
 
 /* The program's handler, then count it and kick the poller: lock-free and
  * async-signal-safe. A registered call counts as an I/O waiter, so while

@@ -246,7 +246,26 @@ int weft_uring_run(int op, int fd, const struct iovec *iov, int cnt, off_t off, 
   return 1;
 }
 
+/* The child of a fork has the parent's ring descriptors but not their
+ * memory (io_uring_ring_dontfork): it closes them, and each worker makes a
+ * ring of its own on first use. The requests in flight were those of
+ * threads the child does not have. */
+void weft_uring_forked_child(void) {
+  for (unsigned i = 0; i < WEFT_MAX_WORKERS; i++) {
+    struct ring *r = atomic_load_explicit(&rings[i], memory_order_relaxed);
+    if (r) {
+      syscall(SYS_close, r->efd);
+      syscall(SYS_close, r->ring.ring_fd);
+      free(r);
+    }
+    atomic_store_explicit(&rings[i], 0, memory_order_relaxed);
+    atomic_store_explicit(&ring_state[i], RING_NONE, memory_order_relaxed);
+  }
+}
+
 #else /* !WEFT_HAVE_LIBURING */
+
+void weft_uring_forked_child(void) {}
 
 void weft_uring_init(void) {}
 void weft_uring_reap(unsigned index) { (void)index; }

@@ -265,8 +265,13 @@ static void inherit_keys(struct weft_thread *t) {
   }
 }
 
+/* In a fork child: a thread the child does not have may have held the
+ * key table's lock (sched/startup.c). */
+static void keys_forked_child(void) { weft_spin_unlock(&keys.lock); }
+
 __attribute__((constructor)) static void pthread_layer_init(void) {
   weft_exit_hook = run_key_destructors;
+  weft_fork_child_hook(keys_forked_child);
   weft_main_hook = inherit_keys;
 }
 

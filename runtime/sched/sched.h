@@ -18,7 +18,7 @@
  *   segment_call.c  linked stack segments
  *   stats.c    weft_stats
  *   startup.c  the runtime's state, its start (main as a user thread,
- *              __libc_start_main) and its end in a fork child
+ *              __libc_start_main) and its rebuilding in a fork child
  * This header holds the types they share; sched_internal.h the inline
  * helpers and functions only they use.
  */
@@ -250,7 +250,8 @@ struct weft_runtime {
   unsigned nworkers;
   struct weft_worker *workers;
   struct weft_queue global, prio;
-  _Atomic int started;
+  _Atomic int started;   /* 0, 1, or WEFT_STARTED_FORKED (startup.c, fork) */
+  int fork_skip;         /* in a fork child: the caller's worker, -1 if none */
   _Atomic int nidle;
   _Atomic int nspinning; /* woken workers still looking for work */
   _Atomic int nlinger;   /* idle workers that look again every STEAL_AGE */
@@ -270,6 +271,7 @@ struct weft_runtime {
   _Atomic int ext_count;
 };
 extern struct weft_runtime weft_rt WEFT_HIDDEN;
+#define WEFT_STARTED_FORKED 2
 /* This kernel thread's worker, null if it is none. Code that may have
  * switched since it last looked (and so moved to another kernel thread)
  * reads it through weft_cur_worker; g0, which never moves, and code
@@ -327,6 +329,9 @@ int weft_timer_timed_out(struct weft_timer *t, uint64_t gen) WEFT_HIDDEN;
 void weft_timer_cancel(struct weft_timer *t) WEFT_HIDDEN;
 int64_t weft_timer_next(void) WEFT_HIDDEN;       /* INT64_MAX if none */
 void weft_timer_fire(int64_t now) WEFT_HIDDEN;
+/* In a fork child: the heap is empty (its timers were those of threads
+ * the child does not have) and its lock free. */
+void weft_timer_forked_child(void) WEFT_HIDDEN;
 
 /* The contract between the scheduler and the io layer above it. The
  * scheduler calls into io only through this table and knows nothing else
@@ -359,13 +364,29 @@ void weft_timer_fire(int64_t now) WEFT_HIDDEN;
  *   kick         make a worker waiting in poll return (from any thread).
  *   waiting      whether some thread is parked on a descriptor, on
  *                io_uring or in an interruptible call, so that a worker
- *                should poll; io counts them (weft_io_wait_begin/end). */
+ *                should poll; io counts them (weft_io_wait_begin/end).
+ *   fork_prepare, fork_parent, forked_child
+ *                around a fork of a started runtime (startup.c, "fork"):
+ *                prepare in the parent before the fork, after the
+ *                program's own prepare handlers; parent in the parent
+ *                after it; forked_child in the child, after the scheduler
+ *                has rebuilt its own state and before the child's new
+ *                workers start and the program's child handlers run. The
+ *                child's io must share nothing with the parent's that a
+ *                kernel thread of the parent could change (the epoll set,
+ *                the kick eventfd, io_uring rings) and must forget what
+ *                threads that do not exist in the child were doing (waiter
+ *                queues, per-descriptor locks, the file pool, the lists
+ *                of interruptible calls). */
 struct weft_io_ops {
   void (*init)(void);
   void (*worker_init)(void);
   void (*poll)(int64_t timeout_ns);
   void (*kick)(void);
   int (*waiting)(void);
+  void (*fork_prepare)(void);
+  void (*fork_parent)(void);
+  void (*forked_child)(void);
 };
 extern struct weft_io_ops weft_io WEFT_HIDDEN;
 /* Run at thread exit by the pthread layer (key destructors). */
@@ -380,8 +401,14 @@ void weft_sched_kick_poller(void) WEFT_HIDDEN;
 int weft_runtime_started(void) WEFT_HIDDEN;
 /* Prints weft_stats to stderr (WEFT_STATS=1, at exit; stats.c). */
 void weft_stats_at_exit(void) WEFT_HIDDEN;
-/* In the child of fork: the calling kernel thread goes on as a plain one. */
-void weft_sched_forked_child(void) WEFT_HIDDEN;
+/* fork (startup.c): layers above io (sync, pthread) that keep locks of
+ * their own register a function that frees them in the child, from a
+ * constructor; the child runs them after io's forked_child, before the
+ * program's child handlers. At most WEFT_FORK_HOOKS of them. */
+#define WEFT_FORK_HOOKS 8
+void weft_fork_child_hook(void (*fn)(void)) WEFT_HIDDEN;
+/* Starts the runtime, or in a fork child the workers other than the
+ * caller's, if not done yet. */
 void weft_runtime_ensure(void) WEFT_HIDDEN;
 int weft_spawn_internal(struct weft_thread **out, size_t stack_size, int detached,
                         void *(*fn)(void *), void *arg) WEFT_HIDDEN;

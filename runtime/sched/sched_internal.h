@@ -141,9 +141,12 @@ static inline void wake_idle_worker(void) { weft_wake_idle_worker_from(1); }
 
 /* ---- start-up (startup.c) ------------------------------------------- */
 
-/* weft_runtime_ensure's check, inline: a spawn makes it first. */
+/* weft_runtime_ensure's check, inline: a spawn makes it first. started is
+ * 1 once the workers run; 0 before the runtime starts, and
+ * WEFT_STARTED_FORKED in a fork child until its first spawn starts the
+ * child's other workers. */
 static inline __attribute__((always_inline)) void runtime_ensure(void) {
-  if (WEFT_UNLIKELY(!atomic_load_explicit(&weft_rt.started, memory_order_acquire)))
+  if (WEFT_UNLIKELY(atomic_load_explicit(&weft_rt.started, memory_order_acquire) != 1))
     weft_runtime_ensure();
 }
 
@@ -238,5 +241,8 @@ void weft_worker_bind(struct weft_worker *w) WEFT_HIDDEN;
 __attribute__((noreturn)) void weft_worker_loop(struct weft_worker *w) WEFT_HIDDEN;
 /* Starts the workers from index `first` on as new kernel threads. */
 void weft_start_workers(unsigned first) WEFT_HIDDEN;
+/* Starts every worker but `skip` (-1: none skipped) as a new kernel
+ * thread: the child of a fork, whose caller is worker `skip`. */
+void weft_start_workers_except(int skip) WEFT_HIDDEN;
 
 #endif

@@ -143,3 +143,12 @@ void weft_timer_fire(int64_t now) {
   publish();
   weft_spin_unlock(&lock);
 }
+
+/* The array is dropped, not freed: a worker of the parent may have been
+ * inside realloc for it, so the pointer may be stale. */
+void weft_timer_forked_child(void) {
+  heap = 0;
+  len = cap = 0;
+  atomic_store_explicit(&earliest, INT64_MAX, memory_order_relaxed);
+  weft_spin_unlock(&lock);
+}

@@ -244,17 +244,24 @@ static void *worker_start(void *arg) {
   weft_worker_loop(w);
 }
 
+static void start_worker(unsigned i) {
+  pthread_t th;
+  pthread_attr_t a;
+  pthread_attr_init(&a);
+  pthread_attr_setstacksize(&a, 256 * 1024);
+  pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+  int r = weft_real_pthread_create(&th, &a, worker_start, &weft_rt.workers[i]);
+  pthread_attr_destroy(&a);
+  if (r) weft_fatal("weft: cannot start worker %u: %s", i, strerror(r));
+}
+
 void weft_start_workers(unsigned first) {
-  for (unsigned i = first; i < weft_rt.nworkers; i++) {
-    pthread_t th;
-    pthread_attr_t a;
-    pthread_attr_init(&a);
-    pthread_attr_setstacksize(&a, 256 * 1024);
-    pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-    int r = weft_real_pthread_create(&th, &a, worker_start, &weft_rt.workers[i]);
-    pthread_attr_destroy(&a);
-    if (r) weft_fatal("weft: cannot start worker %u: %s", i, strerror(r));
-  }
+  for (unsigned i = first; i < weft_rt.nworkers; i++) start_worker(i);
+}
+
+void weft_start_workers_except(int skip) {
+  for (unsigned i = 0; i < weft_rt.nworkers; i++)
+    if ((int)i != skip) start_worker(i);
 }
 
 unsigned weft_workers(void) { return weft_rt.nworkers; }

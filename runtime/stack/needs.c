@@ -128,3 +128,5 @@ const struct weft_stack_need *weft_stack_need_of(const void *fn) {
     if (!s->slot[i].fn) return 0;
   }
 }
+
+void weft_stack_needs_forked_child(void) { weft_spin_unlock(&reg_lock); }

@@ -16,5 +16,9 @@ static inline const void *weft_stack_needs_set(void) {
 }
 /* Nonzero once a table was registered (one load on the spawn path). */
 static inline int weft_stack_needs_present(void) { return weft_stack_needs_set() != 0; }
+/* In a fork child: the registration lock, which a thread that no longer
+ * exists may have held, is free again (a set is published with one atomic
+ * store, so the published one is whole). */
+void weft_stack_needs_forked_child(void) WEFT_HIDDEN;
 
 #endif

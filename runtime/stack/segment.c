@@ -253,3 +253,11 @@ int weft_seg_owner(const void *addr, void **lo, int *cls) {
   }
   return 0;
 }
+
+void weft_seg_fork_prepare(void) {
+  for (int c = 0; c < WEFT_SEG_CLASSES; c++) weft_spin_lock(&arenas[c].lock);
+}
+
+void weft_seg_fork_release(void) {
+  for (int c = WEFT_SEG_CLASSES; c-- > 0;) weft_spin_unlock(&arenas[c].lock);
+}

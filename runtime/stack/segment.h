@@ -52,5 +52,11 @@ size_t weft_seg_arena_bytes(void);
 /* The address range of class `cls`'s arena, for the gdb extension and for
  * telling whether an address is a weft stack. */
 int weft_seg_owner(const void *addr, void **lo, int *cls);
+/* fork (sched/startup.c): the arenas stay consistent in the child because
+ * the forking thread holds every class's lock across the fork. prepare
+ * takes them (in class order, in the parent); release drops them, once in
+ * the parent and once in the child. */
+void weft_seg_fork_prepare(void);
+void weft_seg_fork_release(void);
 
 #endif

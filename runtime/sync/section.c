@@ -83,3 +83,16 @@ void __weft_section_leave(struct weft_section_guard *guard) {
     atomic_fetch_sub_explicit(&global_lock, 1, memory_order_release);
   }
 }
+
+/* In a fork child: the sections the parent's other threads were in are
+ * not left by anyone, so every lock is free again (sched/startup.c). A
+ * fork from inside a section is not supported on several workers: the
+ * child would not hold that section's locks. */
+static void section_forked_child(void) {
+  for (unsigned i = 0; i < STRIPES; i++) weft_spin_unlock(&stripes[i]);
+  atomic_store_explicit(&global_lock, 0, memory_order_relaxed);
+}
+
+__attribute__((constructor)) static void section_fork_register(void) {
+  weft_fork_child_hook(section_forked_child);
+}
