@@ -23,13 +23,15 @@
 
 /* ---- queues ----------------------------------------------------------- */
 
-static void queue_push(struct weft_queue *q, struct weft_thread *t) {
+/* Returns the queue's length after the push. */
+static long queue_push(struct weft_queue *q, struct weft_thread *t) {
   t->rq_next = 0;
   weft_spin_lock(&q->lock);
   if (q->tail) q->tail->rq_next = t; else q->head = t;
   q->tail = t;
-  atomic_fetch_add_explicit(&q->count, 1, memory_order_relaxed);
+  long n = atomic_fetch_add_explicit(&q->count, 1, memory_order_relaxed) + 1;
   weft_spin_unlock(&q->lock);
+  return n;
 }
 
 static void queue_push_list(struct weft_queue *q, struct weft_thread *h,
@@ -55,6 +57,7 @@ static struct weft_thread *queue_take(struct weft_queue *q, long max, long *n) {
   if (*n) {
     q->head = last->rq_next;
     if (!q->head) q->tail = 0;
+    last->rq_next = 0; /* the chain taken ends with its last thread */
     atomic_fetch_sub_explicit(&q->count, *n, memory_order_relaxed);
   }
   weft_spin_unlock(&q->lock);
@@ -203,36 +206,12 @@ void weft_sched_kick_poller(void) {
   }
 }
 
+/* w's priority list is a queue like the global one. */
 static long prio_push(struct weft_worker *w, struct weft_thread *t) {
-  t->rq_next = 0;
-  weft_spin_lock(&w->prio_lock);
-  if (w->prio_tail) w->prio_tail->rq_next = t; else w->prio_head = t;
-  w->prio_tail = t;
-  long n = atomic_fetch_add_explicit(&w->prio_count, 1, memory_order_relaxed) + 1;
-  weft_spin_unlock(&w->prio_lock);
-  return n;
+  return queue_push(&w->prio, t);
 }
-
-/* Up to `max` threads from the front of w's priority list, as a chain. */
 static struct weft_thread *prio_take(struct weft_worker *w, long max, long *got) {
-  *got = 0;
-  if (!atomic_load_explicit(&w->prio_count, memory_order_relaxed)) return 0;
-  weft_spin_lock(&w->prio_lock);
-  struct weft_thread *first = w->prio_head, *last = 0;
-  long n = 0;
-  for (struct weft_thread *t = first; t && n < max; t = t->rq_next) {
-    last = t;
-    n++;
-  }
-  if (n) {
-    w->prio_head = last->rq_next;
-    if (!w->prio_head) w->prio_tail = 0;
-    last->rq_next = 0;
-    atomic_fetch_sub_explicit(&w->prio_count, n, memory_order_relaxed);
-  }
-  weft_spin_unlock(&w->prio_lock);
-  *got = n;
-  return n ? first : 0;
+  return queue_take(&w->prio, max, got);
 }
 
 struct weft_thread *weft_prio_pop(struct weft_worker *w) {
@@ -242,7 +221,7 @@ struct weft_thread *weft_prio_pop(struct weft_worker *w) {
 
 /* Take half of v's priority list: run the first, keep the rest. */
 struct weft_thread *weft_prio_steal(struct weft_worker *w, struct weft_worker *v) {
-  long n = atomic_load_explicit(&v->prio_count, memory_order_relaxed), got;
+  long n = atomic_load_explicit(&v->prio.count, memory_order_relaxed), got;
   if (n == 0) return 0;
   struct weft_thread *t = prio_take(v, n - n / 2, &got);
   if (!t) return 0;

@@ -184,6 +184,15 @@ struct weft_switch_msg {
 
 #define WEFT_FIRST_SEG_MEMO 4
 
+/* A FIFO of threads linked through rq_next under a spinlock, with a count
+ * to look at without the lock: the global queue, the runtime's priority
+ * queue and each worker's priority list. */
+struct weft_queue {
+  weft_spinlock lock;
+  struct weft_thread *head, *tail;
+  _Atomic long count;
+};
+
 struct weft_worker {
   unsigned index;
   struct weft_thread *current;
@@ -227,11 +236,9 @@ struct weft_worker {
   _Atomic int woken;               /* woken and not yet settled: spinning */
   _Atomic int polling;
   _Atomic uint32_t sleep_word;
-  /* Threads the policy favours, made runnable on this worker (FIFO, under
-   * prio_lock so that idle workers can take half). */
-  weft_spinlock prio_lock;
-  struct weft_thread *prio_head, *prio_tail;
-  _Atomic long prio_count;
+  /* Threads the policy favours, made runnable on this worker (idle
+   * workers take half). */
+  struct weft_queue prio;
   _Alignas(WEFT_CACHELINE) _Atomic uint32_t head;
   _Alignas(WEFT_CACHELINE) _Atomic uint32_t tail;
   struct weft_thread *_Atomic ring[WEFT_RQ_SIZE];
@@ -240,11 +247,6 @@ struct weft_worker {
 /* ---- state the files of sched/ share (defined in startup.c) ---------- */
 
 /* A locked FIFO of threads, linked through rq_next (runq.c). */
-struct weft_queue {
-  weft_spinlock lock;
-  struct weft_thread *head, *tail;
-  _Atomic long count;
-};
 
 struct weft_runtime {
   unsigned nworkers;

@@ -217,7 +217,7 @@ static inline __attribute__((always_inline)) struct weft_thread *pick_next_fast(
   if ((tick & 255) == 0) return 0;
   if (atomic_load_explicit(&weft_rt.prio.count, memory_order_relaxed)) return 0;
   struct weft_thread *t;
-  if (WEFT_LIKELY(!atomic_load_explicit(&w->prio_count, memory_order_relaxed))) return rq_pop(w);
+  if (WEFT_LIKELY(!atomic_load_explicit(&w->prio.count, memory_order_relaxed))) return rq_pop(w);
   if ((tick & 15) && (t = weft_prio_pop(w))) return t;
   if ((t = rq_pop(w))) return t;
   return weft_prio_pop(w);

@@ -250,9 +250,7 @@ static void fork_child(void) {
     atomic_store(&w->woken, 0);
     atomic_store(&w->polling, 0);
     atomic_store(&w->sleep_word, 0);
-    weft_spin_unlock(&w->prio_lock);
-    w->prio_head = w->prio_tail = 0;
-    atomic_store(&w->prio_count, 0);
+    memset((void *)&w->prio, 0, sizeof w->prio);
     atomic_store(&w->head, 0);
     atomic_store(&w->tail, 0);
   }

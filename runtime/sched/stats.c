@@ -31,7 +31,7 @@ void weft_stats(struct weft_stats *out) {
     exited += atomic_load_explicit(&w->exited, memory_order_relaxed);
     for (int k = 0; k < WEFT_BLOCK_KINDS; k++)
       blocked[k] += atomic_load_explicit(&w->blocked[k], memory_order_relaxed);
-    runnable += rq_len(w) + (uint64_t)atomic_load_explicit(&w->prio_count, memory_order_relaxed);
+    runnable += rq_len(w) + (uint64_t)atomic_load_explicit(&w->prio.count, memory_order_relaxed);
   }
   /* From counters, not by walking the threads: the counts are read one
    * after the other while threads change state, so they are a snapshot
@@ -54,7 +54,7 @@ void weft_stats(struct weft_stats *out) {
     out->switches += atomic_load_explicit(&w->switches, memory_order_relaxed);
     out->steals += atomic_load_explicit(&w->steals, memory_order_relaxed);
     if (i < WEFT_STATS_MAX_WORKERS)
-      out->queue_length[i] = rq_len(w) + (uint64_t)atomic_load_explicit(&w->prio_count, memory_order_relaxed);
+      out->queue_length[i] = rq_len(w) + (uint64_t)atomic_load_explicit(&w->prio.count, memory_order_relaxed);
   }
   out->arena_bytes = weft_seg_arena_bytes();
 }

@@ -222,7 +222,7 @@ void weft_yield(void) {
   uint32_t tick = w->tick + 1;
   if (WEFT_UNLIKELY((tick & 255) == 0 ||
                     atomic_load_explicit(&weft_rt.prio.count, memory_order_relaxed) ||
-                    atomic_load_explicit(&w->prio_count, memory_order_relaxed))) {
+                    atomic_load_explicit(&w->prio.count, memory_order_relaxed))) {
     yield_slow(w, self);
     return;
   }

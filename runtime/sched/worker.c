@@ -37,7 +37,7 @@ static int work_visible(struct weft_worker *w, int64_t now) {
     return 1;
   for (unsigned i = 0; i < weft_rt.nworkers; i++) {
     struct weft_worker *v = &weft_rt.workers[i];
-    if (atomic_load_explicit(&v->prio_count, memory_order_relaxed)) return 1;
+    if (atomic_load_explicit(&v->prio.count, memory_order_relaxed)) return 1;
     if (v == w ? rq_len(v) != 0 : ring_stealable(v, now)) return 1;
   }
   return 0;
