@@ -1,5 +1,10 @@
-/* arch: settings from the environment (env.h). */
+/* arch: settings from the environment, libc lookups, internal checks (env.h). */
+#define _GNU_SOURCE
 #include "arch/env.h"
+
+#include <dlfcn.h>
+
+#include "weft/weft.h" /* WEFT_UNINSTRUMENTED */
 
 #include <errno.h>
 #include <execinfo.h>
@@ -13,6 +18,24 @@ void weft_vsay(const char *fmt, va_list ap) {
   if (n > (int)sizeof buf - 2) n = sizeof buf - 2;
   buf[n++] = '\n';
   syscall(SYS_write, 2, buf, n);
+}
+
+WEFT_UNINSTRUMENTED void *weft_libc_optional(const char *name) {
+  return dlsym(RTLD_NEXT, name);
+}
+
+WEFT_UNINSTRUMENTED void *weft_libc(const char *name) {
+  void *p = dlsym(RTLD_NEXT, name);
+  if (!p) {
+    const char *why = dlerror();
+    char buf[512];
+    int n = snprintf(buf, sizeof buf, "weft: cannot find libc's %s (%s)\n", name,
+                     why ? why : "no definition after libweft's");
+    if (n > (int)sizeof buf - 1) n = sizeof buf - 1;
+    syscall(SYS_write, 2, buf, n);
+    abort();
+  }
+  return p;
 }
 
 void weft_dcheck_failed(const char *cond, const char *file, int line) {

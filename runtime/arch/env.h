@@ -26,6 +26,17 @@ void weft_vsay(const char *fmt, va_list ap) WEFT_HIDDEN;
 void weft_config_error(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)))
     WEFT_HIDDEN;
 
+/* libc's (or libm's) definition of a function libweft defines too: the
+ * next one after libweft in the lookup order (dlsym RTLD_NEXT). A missing
+ * one stops the program with a message naming it, since every caller
+ * would otherwise call through a null pointer. weft_libc_optional returns
+ * null instead, for functions a libc may lack. Free of sanitizer
+ * instrumentation: sigaction's lookup runs inside the sanitizers' start-up.
+ * WEFT_REAL(type, name): the same, cast to the function's pointer type. */
+void *weft_libc(const char *name) WEFT_HIDDEN;
+void *weft_libc_optional(const char *name) WEFT_HIDDEN;
+#define WEFT_REAL(type, name) ((type)weft_libc(#name))
+
 /* WEFT_DCHECK(cond): an internal invariant of the runtime, checked in
  * debug and sanitizer builds (WEFT_DCHECKS, set by the build) and free in
  * release builds, where `cond` is not evaluated. A failure names the

@@ -620,7 +620,7 @@ EXPORT pid_t wait(int *status) { return waitpid(-1, status, 0); }
  * blocked in the caller meanwhile), but the wait parks only this thread. */
 extern char **environ;
 EXPORT int system(const char *cmd) {
-  int (*real)(const char *) = (int (*)(const char *))dlsym(RTLD_NEXT, "system");
+  int (*real)(const char *) = WEFT_REAL(int (*)(const char *), system);
   if (!weft_current() || !cmd) return real(cmd);
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
@@ -651,6 +651,6 @@ EXPORT int system(const char *cmd) {
 /* libc's fork, which runs the pthread_atfork handlers: the program's, and
  * weft's (sched/startup.c), which rebuild the runtime in the child. */
 EXPORT pid_t fork(void) {
-  pid_t (*real)(void) = (pid_t(*)(void))dlsym(RTLD_NEXT, "fork");
+  pid_t (*real)(void) = WEFT_REAL(pid_t(*)(void), fork);
   return real();
 }

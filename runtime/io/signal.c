@@ -101,7 +101,7 @@ static sigaction_fn real_sigaction;
  * is. */
 
 WEFT_UNINSTRUMENTED __attribute__((constructor)) static void find_real_sigaction(void) {
-  real_sigaction = (sigaction_fn)dlsym(RTLD_NEXT, "sigaction");
+  real_sigaction = WEFT_REAL(sigaction_fn, sigaction);
 }
 
 /* ---- the workers' alternate signal stacks -------------------------------- */

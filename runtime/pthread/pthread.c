@@ -39,11 +39,7 @@ static int is_weft(pthread_t th) {
   return th && ((struct weft_thread *)th)->magic == WEFT_THREAD_MAGIC;
 }
 
-static void *real(const char *name) {
-  void *p = dlsym(RTLD_NEXT, name);
-  if (!p) weft_fatal("weft: cannot find libc's %s", name);
-  return p;
-}
+static void *real(const char *name) { return weft_libc(name); }
 
 /* ---- threads ---------------------------------------------------------- */
 

@@ -51,8 +51,7 @@ static void fpu_own(void) {
 static void *libm(void *_Atomic *slot, const char *name) {
   void *p = atomic_load_explicit(slot, memory_order_relaxed);
   if (WEFT_UNLIKELY(!p)) {
-    p = dlsym(RTLD_NEXT, name);
-    if (!p) weft_fatal("weft: cannot find libm's %s", name);
+    p = weft_libc(name);
     atomic_store_explicit(slot, p, memory_order_relaxed);
   }
   return p;

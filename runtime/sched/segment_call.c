@@ -252,9 +252,9 @@ typedef void (*jump_fn)(struct __jmp_buf_tag *, int) __attribute__((noreturn));
 static jump_fn real_longjmp, real_siglongjmp, real_longjmp_chk;
 
 __attribute__((constructor)) static void find_real_jumps(void) {
-  real_longjmp = (jump_fn)dlsym(RTLD_NEXT, "longjmp");
-  real_siglongjmp = (jump_fn)dlsym(RTLD_NEXT, "siglongjmp");
-  real_longjmp_chk = (jump_fn)dlsym(RTLD_NEXT, "__longjmp_chk");
+  real_longjmp = WEFT_REAL(jump_fn, longjmp);
+  real_siglongjmp = WEFT_REAL(jump_fn, siglongjmp);
+  real_longjmp_chk = (jump_fn)weft_libc_optional("__longjmp_chk"); /* glibc's fortify only */
 }
 
 /* The stack pointer a jmp_buf restores (glibc x86-64: slot 6, xor'ed with

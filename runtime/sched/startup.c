@@ -52,7 +52,7 @@ static void runtime_init(void) {
   weft_real_pthread_create = (int (*)(void *, const void *, void *(*)(void *), void *))pthread_create;
 #else
   weft_real_pthread_create =
-      (int (*)(void *, const void *, void *(*)(void *), void *))dlsym(RTLD_NEXT, "pthread_create");
+      WEFT_REAL(int (*)(void *, const void *, void *(*)(void *), void *), pthread_create);
   if (!weft_real_pthread_create) weft_fatal("weft: cannot find libc's pthread_create");
 #endif
   long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -143,8 +143,7 @@ typedef int (*libc_start_main_fn)(int (*)(int, char **, char **), int, char **,
 int __libc_start_main(int (*main)(int, char **, char **), int argc, char **argv,
                       void (*init)(void), void (*fini)(void), void (*rtld_fini)(void),
                       void *stack_end) {
-  libc_start_main_fn real = (libc_start_main_fn)dlsym(RTLD_NEXT, "__libc_start_main");
-  if (!real) weft_fatal("weft: cannot find libc's __libc_start_main");
+  libc_start_main_fn real = WEFT_REAL(libc_start_main_fn, __libc_start_main);
   if (weft_env_flag("WEFT_DISABLE", 0)) return real(main, argc, argv, init, fini, rtld_fini, stack_end);
   user_main = main;
   return real(main_trampoline, argc, argv, init, fini, rtld_fini, stack_end);
