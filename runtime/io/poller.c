@@ -29,6 +29,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
+#include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -84,10 +85,22 @@ static void poll_events(int64_t timeout_ns) {
     tp = &ts;
   }
   long n = syscall(SYS_epoll_pwait2, epfd, ev, 256, tp, 0, 8);
+  if (n < 0) {
+    /* EINTR: a signal came; the loop polls again. Anything else means the
+     * epoll set is gone (a program closed weft's descriptor), and every
+     * parked thread would wait forever: stop with the reason. */
+    int e = weft_get_errno();
+    if (e != EINTR)
+      weft_fatal("weft: the poller's epoll_pwait2 failed: %s (did the program close descriptor %d?)",
+                 strerror(e), epfd);
+    n = 0;
+  }
   for (long i = 0; i < n; i++) {
     if (ev[i].data.u64 == KICK_TAG) {
       uint64_t v;
-      syscall(SYS_read, kickfd, &v, sizeof v);
+      /* Resets the counter; EAGAIN (another poller read it first) is fine:
+       * the kick has woken this one either way. */
+      (void)syscall(SYS_read, kickfd, &v, sizeof v);
       continue;
     }
     if (ev[i].data.u64 & WEFT_POLL_TAG_RING) {
@@ -142,7 +155,9 @@ static void poller_create(void) {
   kickfd = (int)syscall(SYS_eventfd2, 0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (epfd < 0 || kickfd < 0) weft_fatal("weft: cannot create the poller's epoll/eventfd");
   struct epoll_event ev = {.events = EPOLLIN | EPOLLET, .data.u64 = KICK_TAG};
-  syscall(SYS_epoll_ctl, epfd, EPOLL_CTL_ADD, kickfd, &ev);
+  if (syscall(SYS_epoll_ctl, epfd, EPOLL_CTL_ADD, kickfd, &ev) != 0)
+    weft_fatal("weft: cannot add the poller's kick eventfd to its epoll set: %s",
+               strerror(weft_get_errno()));
 }
 
 static void io_init(void) {
@@ -249,7 +264,9 @@ int weft_fd_register(int fd, struct weft_fd *s) {
   if (syscall(SYS_epoll_ctl, epfd, EPOLL_CTL_ADD, fd, &ev) != 0) {
     int e = weft_get_errno();
     if (e != EEXIST) return e;
-    syscall(SYS_epoll_ctl, epfd, EPOLL_CTL_MOD, fd, &ev);
+    /* Already in the set (a descriptor number reused after a close weft
+     * did not see): take it over with weft's events. */
+    if (syscall(SYS_epoll_ctl, epfd, EPOLL_CTL_MOD, fd, &ev) != 0) return weft_get_errno();
   }
   __atomic_store_n(&s->registered, 1, __ATOMIC_RELAXED);
   return 0;
@@ -316,7 +333,9 @@ void weft_fd_closing(int fd) {
   if (WEFT_FD_MODE(s) == WEFT_FD_UNKNOWN && !__atomic_load_n(&s->registered, __ATOMIC_RELAXED))
     return;
   weft_spin_lock(&s->lock);
-  if (s->registered) syscall(SYS_epoll_ctl, epfd, EPOLL_CTL_DEL, fd, 0);
+  /* The descriptor is about to close, which takes it out of the set
+   * anyway; the DEL only makes that happen now (ignored if it fails). */
+  if (s->registered) (void)syscall(SYS_epoll_ctl, epfd, EPOLL_CTL_DEL, fd, 0);
   __atomic_store_n(&s->registered, 0, __ATOMIC_RELAXED);
   __atomic_store_n(&s->mode, WEFT_FD_UNKNOWN, __ATOMIC_RELEASE);
   __atomic_store_n(&s->user_nonblock, 0, __ATOMIC_RELAXED);
