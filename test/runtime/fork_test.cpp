@@ -58,6 +58,9 @@ namespace {
 #if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
 #define WEFT_TEST_SANITIZED 1
 #endif
+#if __has_feature(thread_sanitizer)
+#define WEFT_TEST_TSAN 1
+#endif
 #endif
 #if defined(WEFT_TEST_SANITIZED)
 constexpr int kManyForks = 100;
@@ -542,6 +545,74 @@ void child1() {
 }
 void child2() { note('y'); }
 void child3() { note('z'); }
+
+// ---- signals and statistics in the child --------------------------------------
+
+std::atomic<int> child_handled{0};
+std::atomic<int> child_handler_on_altstack{0};
+void child_on_usr1(int) {
+  stack_t ss;
+  char here;
+  if (sigaltstack(nullptr, &ss) == 0 && (ss.ss_flags & SS_ONSTACK) && &here >= (char *)ss.ss_sp &&
+      &here < (char *)ss.ss_sp + ss.ss_size)
+    child_handler_on_altstack.fetch_add(1);
+  child_handled.fetch_add(1);
+}
+
+struct parked_read {
+  int fd;
+  long result;
+  int error;
+};
+void *read_until_interrupted(void *arg) {
+  parked_read *r = (parked_read *)arg;
+  char c;
+  r->result = call::read(r->fd, &c, 1);
+  r->error = r->result < 0 ? errno : 0;
+  return nullptr;
+}
+
+// In the child: a handler without SA_RESTART interrupts a read parked in
+// another thread (EINTR, as on native threads), the handler runs on the
+// worker's alternate signal stack, and weft_stats counts the child's
+// threads only.
+int child_signals_and_stats() {
+  struct weft_stats st;
+  weft_stats(&st);
+  if (st.live != 1) return 30; // the calling thread alone
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = child_on_usr1;
+  if (sigaction(SIGUSR1, &sa, nullptr) != 0) return 31;
+  int p[2];
+  if (pipe(p) != 0) return 32;
+  parked_read r = {p[0], 0, 0};
+  weft_thread_t *t;
+  if (weft_spawn(&t, nullptr, read_until_interrupted, &r) != 0) return 33;
+  weft_sleep(20 * 1000000); // the read has parked by then
+  weft_stats(&st);
+  if (st.live != 2) return 34;
+  if (raise(SIGUSR1) != 0) return 35;
+  weft_join(t, nullptr);
+  if (r.result != -1 || r.error != EINTR) return 36;
+  if (child_handled.load() != 1) return 37;
+#if !defined(WEFT_TEST_TSAN)
+  // (TSan delivers signals later, from a point of its own: not on the
+  // alternate stack.)
+  if (child_handler_on_altstack.load() != 1) return 38;
+#endif
+  call::close(p[0]);
+  call::close(p[1]);
+  return 0;
+}
+
+TEST(Fork, SignalsAndStatsInTheChild) {
+  busy_set b;
+  pid_t pid = fork();
+  if (pid == 0) child_exit(child_signals_and_stats());
+  ASSERT_GT(pid, 0);
+  expect_exit(pid, kChildOk);
+}
 
 TEST(Fork, AtforkHandlersRunInPosixOrder) {
   static bool registered = false;
