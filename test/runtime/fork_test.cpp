@@ -397,21 +397,26 @@ void *read_one(void *arg) {
   return nullptr;
 }
 
+// A thread parks reading y[0] until a byte written to y[1] wakes it
+// through the poller.
+void read_through_poller(const int y[2], char byte) {
+  rw_args a = {y[0], {}, 0};
+  weft_thread_t *t;
+  ASSERT_EQ(weft_spawn(&t, nullptr, read_one, &a), 0);
+  weft_sleep(5 * 1000000);
+  ASSERT_EQ(call::write(y[1], &byte, 1), 1);
+  weft_join(t, nullptr);
+  EXPECT_EQ(a.n, 1);
+}
+
 TEST(Fork, WhileOthersAreBlockedInIo) {
   // A socketpair the parent has used (so registered with the parent's
   // epoll set), which the child then reads: the child must register it
   // with its own.
   int y[2];
   ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, y), 0);
-  {
-    rw_args a = {y[0], {}, 0};
-    weft_thread_t *t;
-    ASSERT_EQ(weft_spawn(&t, nullptr, read_one, &a), 0);
-    weft_sleep(5 * 1000000);
-    ASSERT_EQ(call::write(y[1], "x", 1), 1);
-    weft_join(t, nullptr);
-    ASSERT_EQ(a.n, 1);
-  }
+  read_through_poller(y, 'x');
+  if (::testing::Test::HasFatalFailure()) return;
   // Threads parked on pipes and in sleeps at the moment of the fork.
   parked_reader r[kParked];
   for (auto &pr : r) {
@@ -448,15 +453,7 @@ TEST(Fork, WhileOthersAreBlockedInIo) {
   wake = 1;
   for (auto s : sleepers) weft_join(s, nullptr);
   // The parent's poller still hears the socketpair.
-  {
-    rw_args a = {y[0], {}, 0};
-    weft_thread_t *t;
-    ASSERT_EQ(weft_spawn(&t, nullptr, read_one, &a), 0);
-    weft_sleep(5 * 1000000);
-    ASSERT_EQ(call::write(y[1], "w", 1), 1);
-    weft_join(t, nullptr);
-    EXPECT_EQ(a.n, 1);
-  }
+  read_through_poller(y, 'w');
   call::close(y[0]);
   call::close(y[1]);
 }
@@ -477,18 +474,18 @@ int read_status(int fd) {
   return -1;
 }
 
-TEST(Fork, DoubleForkByHand) {
-  busy_set b;
+// Runs `detach` in a child: it returns in the process that goes on (as
+// daemon() does) with 0, or a failing step. That process then does the
+// child's work and sends the result through a pipe, since it is no child
+// of the test's.
+void expect_detached_child_ok(int (*detach)()) {
   int st[2];
   ASSERT_EQ(pipe(st), 0);
   pid_t pid = fork();
   if (pid == 0) {
     call::close(st[0]);
-    // The middle process has a runtime too: threads first, then fork.
-    if (child_work() != 0) _exit(3);
-    pid_t g = fork();
-    if (g < 0) _exit(4);
-    if (g > 0) _exit(0);  // as daemon() does
+    int step = detach();
+    if (step != 0) _exit(step);
     unsigned char c = (unsigned char)(child_work() == 0 ? kChildOk : 1);
     call::write(st[1], &c, 1);
     _exit(0);
@@ -500,25 +497,25 @@ TEST(Fork, DoubleForkByHand) {
   call::close(st[0]);
 }
 
+// The middle process has a runtime too: threads first, then fork.
+int double_fork_by_hand() {
+  if (child_work() != 0) return 3;
+  pid_t g = fork();
+  if (g < 0) return 4;
+  if (g > 0) _exit(0); // as daemon() does
+  return 0;
+}
+
 // daemon(3) forks inside libc (not through the interposed fork): the
 // pthread_atfork handlers still rebuild the runtime.
-TEST(Fork, Daemon) {
-  int st[2];
-  ASSERT_EQ(pipe(st), 0);
-  pid_t pid = fork();
-  if (pid == 0) {
-    call::close(st[0]);
-    if (daemon(1, 1) != 0) _exit(5);
-    unsigned char c = (unsigned char)(child_work() == 0 ? kChildOk : 1);
-    call::write(st[1], &c, 1);
-    _exit(0);
-  }
-  call::close(st[1]);
-  ASSERT_GT(pid, 0);
-  expect_exit(pid, 0);
-  EXPECT_EQ(read_status(st[0]), kChildOk);
-  call::close(st[0]);
+int daemon_call() { return daemon(1, 1) != 0 ? 5 : 0; }
+
+TEST(Fork, DoubleForkByHand) {
+  busy_set b;
+  expect_detached_child_ok(double_fork_by_hand);
 }
+
+TEST(Fork, Daemon) { expect_detached_child_ok(daemon_call); }
 
 // ---- pthread_atfork ----------------------------------------------------------
 
