@@ -116,7 +116,12 @@ static void segment_classes(void) {
 /* ---- a worker's run queue ring ------------------------------------------- */
 
 static void run_queue(void) {
-  struct weft_worker *w = calloc(1, sizeof *w);
+  /* Aligned as the type asks (its ring counters have cache lines of their
+   * own). */
+  size_t size = (sizeof(struct weft_worker) + _Alignof(struct weft_worker) - 1) &
+                ~(_Alignof(struct weft_worker) - 1);
+  struct weft_worker *w = aligned_alloc(_Alignof(struct weft_worker), size);
+  if (w) memset(w, 0, size);
   static struct weft_thread threads[WEFT_RQ_SIZE];
   CHECK(w && rq_len(w) == 0 && rq_pop(w) == NULL);
   /* FIFO, and the length after each push; the head and tail wrap around
