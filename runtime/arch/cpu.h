@@ -36,7 +36,7 @@ static inline void weft_backoff(unsigned *spins) {
   if (++*spins < WEFT_SPINS_BEFORE_YIELD)
     weft_cpu_relax();
   else
-    syscall(SYS_sched_yield);
+    (void)syscall(SYS_sched_yield); /* cannot fail on Linux */
 }
 
 /* A test-and-test-and-set lock. Held only for a few instructions (queue

@@ -17,7 +17,7 @@ void weft_vsay(const char *fmt, va_list ap) {
   int n = vsnprintf(buf, sizeof buf, fmt, ap);
   if (n > (int)sizeof buf - 2) n = sizeof buf - 2;
   buf[n++] = '\n';
-  syscall(SYS_write, 2, buf, n);
+  (void)syscall(SYS_write, 2, buf, n); /* a message on stderr: nothing to do if it fails */
 }
 
 WEFT_UNINSTRUMENTED void *weft_libc_optional(const char *name) {
@@ -32,7 +32,7 @@ WEFT_UNINSTRUMENTED void *weft_libc(const char *name) {
     int n = snprintf(buf, sizeof buf, "weft: cannot find libc's %s (%s)\n", name,
                      why ? why : "no definition after libweft's");
     if (n > (int)sizeof buf - 1) n = sizeof buf - 1;
-    syscall(SYS_write, 2, buf, n);
+    (void)syscall(SYS_write, 2, buf, n); /* a message on stderr: nothing to do if it fails */
     abort();
   }
   return p;
@@ -42,7 +42,7 @@ void weft_dcheck_failed(const char *cond, const char *file, int line) {
   char buf[512];
   int n = snprintf(buf, sizeof buf, "weft: internal check failed: %s (%s:%d)\n", cond, file, line);
   if (n > (int)sizeof buf - 1) n = sizeof buf - 1;
-  syscall(SYS_write, 2, buf, n);
+  (void)syscall(SYS_write, 2, buf, n); /* a message on stderr: nothing to do if it fails */
   void *frames[32];
   int nf = backtrace(frames, 32);
   backtrace_symbols_fd(frames, nf, 2);

@@ -33,8 +33,8 @@ static void *pool_thread(void *arg) {
   (void)arg;
   sigset_t all;
   sigfillset(&all);
-  pthread_sigmask(SIG_BLOCK, &all, 0);
-  prctl(PR_SET_NAME, "weft-file", 0, 0, 0);
+  (void)pthread_sigmask(SIG_BLOCK, &all, 0);         /* cannot fail with a valid set */
+  (void)prctl(PR_SET_NAME, "weft-file", 0, 0, 0);   /* a name for debuggers only */
   for (;;) {
     uint32_t seen = atomic_load(&signal_word);
     weft_spin_lock(&lock);

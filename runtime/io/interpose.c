@@ -322,7 +322,7 @@ EXPORT int connect(int fd, const struct sockaddr *addr, socklen_t alen) {
   }
   int err = 0;
   socklen_t len = sizeof err;
-  syscall(SYS_getsockopt, fd, SOL_SOCKET, SO_ERROR, &err, &len);
+  if (syscall(SYS_getsockopt, fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) return -1;
   if (err) {
     weft_set_errno(err);
     return -1;
@@ -610,7 +610,7 @@ EXPORT pid_t waitpid(pid_t pid, int *status, int options) {
     }
   }
   weft_fd_closing(pfd);
-  syscall(SYS_close, pfd);
+  (void)syscall(SYS_close, pfd); /* our pidfd: nothing to report if closing it fails */
   return r;
 }
 

@@ -80,7 +80,7 @@ void weft_stats_print(int fd) {
   n += snprintf(buf + n, sizeof buf - n, "\nweft stats: FPU control words: %s\n",
                 s.fpu_every_switch ? "saved on every switch"
                                    : "shared per worker, own for threads that set them");
-  syscall(SYS_write, fd, buf, n);
+  (void)syscall(SYS_write, fd, buf, n); /* statistics at exit: best effort */
 }
 
 void weft_stats_at_exit(void) { weft_stats_print(2); }

@@ -213,7 +213,7 @@ static __attribute__((noinline)) void yield_slow(struct weft_worker *w, struct w
 void weft_yield(void) {
   struct weft_worker *w = weft_tls_worker;
   if (!w || !w->current) {
-    syscall(SYS_sched_yield);
+    (void)syscall(SYS_sched_yield); /* cannot fail on Linux */
     return;
   }
   struct weft_thread *self = w->current;

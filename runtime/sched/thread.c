@@ -174,7 +174,7 @@ static void reclaim_all(struct weft_worker *w) {
   int64_t until = weft_now_ns() + 20000000;
   for (unsigned i = 0; i < weft_rt.nworkers; i++) {
     while (atomic_load(&weft_rt.workers[i].reclaim) && weft_now_ns() < until)
-      syscall(SYS_sched_yield);
+      (void)syscall(SYS_sched_yield); /* cannot fail on Linux */
   }
 }
 

@@ -98,7 +98,7 @@ static int wait_on(weft_spinlock *lock, struct weft_waiter **tail, int kind, int
 
 static void external_pause(void) {
   struct timespec ts = {0, 50000};
-  syscall(SYS_nanosleep, &ts, 0);
+  (void)syscall(SYS_nanosleep, &ts, 0); /* a pause: cut short by a signal is as good */
 }
 
 static void *self_tag(void) {
