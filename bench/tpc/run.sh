@@ -17,34 +17,39 @@ clang-19 -O2 "$here/server.c" -lpthread -o "$work/nptl"
 clang-19 -O2 "$here/server.c" $(weft_libs) -o "$work/weft"
 clang-19 -O2 -fplugin="$("$WEFT_BUILD/bin/weft-config" --plugin)" -fplugin-arg-weft-linked-stacks \
   "$here/server.c" $(weft_libs) -o "$work/plugin"
-measure() { # measure <binary>: prints bytes per connection
-  "$1" 0 >"$work/port" &
-  local pid=$! port=""
+# with_server <binary> <command...>: starts the server on a free port, runs
+# the command with $port and $pid set, prints its output, stops the server.
+with_server() {
+  local bin=$1
+  shift
+  "$bin" 0 >"$work/port" &
+  pid=$!
+  port=""
   for _ in $(seq 50); do port=$(awk '{print $2}' "$work/port" 2>/dev/null); [ -n "$port" ] && break; sleep 0.1; done
-  python3 "$here/hold.py" "$port" "$N" "$pid" | awk '{print $2}'
-  kill "$pid"; wait "$pid" 2>/dev/null || true
+  "$@"
+  kill "$pid" 2>/dev/null
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null || true # still there after 5 s: not left behind
+  wait "$pid" 2>/dev/null || true
 }
+hold() { python3 "$here/hold.py" "$port" "$N" "$pid" | awk '{print $2}'; } # bytes per connection
 for v in nptl weft plugin; do : >"$work/$v.rss"; done
 for r in $(seq "$ROUNDS"); do
-  for v in nptl weft plugin; do measure "$work/$v" >>"$work/$v.rss"; done
+  for v in nptl weft plugin; do with_server "$work/$v" hold >>"$work/$v.rss"; done
 done
 n=$(median <"$work/nptl.rss"); w=$(median <"$work/weft.rss"); p=$(median <"$work/plugin.rss")
 
 # Throughput: wrk on loopback, persistent connections, DURATION seconds.
 DURATION=${DURATION:-5}
 LEVELS=${LEVELS:-"50 5000"}
-rps() { # rps <binary> <connections>: requests per second
-  "$1" 0 >"$work/port" &
-  local pid=$! port=""
-  for _ in $(seq 50); do port=$(awk '{print $2}' "$work/port" 2>/dev/null); [ -n "$port" ] && break; sleep 0.1; done
-  wrk -t2 -c"$2" -d"${DURATION}s" "http://127.0.0.1:$port/" 2>/dev/null | awk '/Requests\/sec/ {print $2}'
-  kill "$pid"; wait "$pid" 2>/dev/null || true
+rps() { # rps <connections>: requests per second
+  wrk -t2 -c"$1" -d"${DURATION}s" "http://127.0.0.1:$port/" 2>/dev/null | awk '/Requests\/sec/ {print $2}'
 }
 trows=""
 for c in $LEVELS; do
   for v in nptl weft plugin; do : >"$work/$v.rps"; done
   for r in $(seq "$ROUNDS"); do
-    for v in nptl weft plugin; do rps "$work/$v" "$c" >>"$work/$v.rps"; done
+    for v in nptl weft plugin; do with_server "$work/$v" rps "$c" >>"$work/$v.rps"; done
   done
   tn=$(median <"$work/nptl.rps"); tw=$(median <"$work/weft.rps"); tp=$(median <"$work/plugin.rps")
   trows="$trows| $c | $tn | $tw | $(ratio "$tw" "$tn") | $tp | $(ratio "$tp" "$tn") |\n"
