@@ -5,6 +5,7 @@
 #include "BlockingGraph.h"
 #include "Calls.h"
 #include "Diagnostics.h"
+#include "WholeProgram.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
@@ -147,12 +148,13 @@ std::string quoted(const Function *F) {
   return "'" + displayName(F->getName()) + "'";
 }
 
+std::string quoted(const ProgramFunction *F) {
+  return "'" + displayName(F->Symbol) + "'";
+}
+
 /// How the last function of a chain blocks (or why it is unknown).
-std::string reasonSuffix(const BlockingGraph &G, const Function *Callee) {
-  if (!Callee)
-    return ", an indirect call with no known target";
-  const FunctionFacts &FF = G.facts(*Callee);
-  switch (FF.Why) {
+std::string reasonSuffix(Origin Why) {
+  switch (Why) {
   case Origin::Table:
     return ", a blocking call";
   case Origin::Annotated:
@@ -164,10 +166,31 @@ std::string reasonSuffix(const BlockingGraph &G, const Function *Callee) {
   }
 }
 
+/// Notes for the chain below `F`, a function of another unit, at the
+/// calls in that unit's files.
+void emitRemoteChain(const WholeProgram &P, DiagnosticSink &Sink, const ProgramFunction &F) {
+  std::vector<ProgramStep> Chain = P.chainBelow(F);
+  for (size_t I = 0; I < Chain.size(); ++I) {
+    const ProgramStep &Step = Chain[I];
+    std::string Msg = quoted(Step.Caller) + " ";
+    if (Step.Callee)
+      Msg += "calls " + quoted(Step.Callee);
+    else
+      Msg += "makes an indirect call";
+    if (I + 1 == Chain.size())
+      Msg += Step.Callee ? reasonSuffix(Step.Callee->Why) : ", which has no known target";
+    Sink.report(Severity::Note, Step.Loc, Msg);
+  }
+  if (Chain.empty() && F.Why == Origin::Annotated)
+    Sink.report(Severity::Note, F.Summary->Loc, quoted(&F) + " is declared WEFT_BLOCKING here");
+}
+
 /// Notes for the frames of an inlined call, outermost first, then one per
-/// step of the chain below `Callee`.
+/// step of the chain below `Callee` (or below `Remote`, a target in another
+/// unit), crossing into other units' files where the chain does.
 void emitChain(const BlockingGraph &G, DiagnosticSink &Sink, const CallBase &Call,
-               const Function *Callee, bool UseBodyState = false) {
+               const Function *Callee, const ProgramFunction *Remote,
+               bool UseBodyState = false) {
   if (const DILocation *DL = Call.getDebugLoc().get()) {
     std::vector<const DILocation *> Frames;
     for (const DILocation *D = DL; D->getInlinedAt(); D = D->getInlinedAt())
@@ -177,29 +200,55 @@ void emitChain(const BlockingGraph &G, DiagnosticSink &Sink, const CallBase &Cal
                   "inlined from '" + (*It)->getScope()->getSubprogram()->getName().str() +
                       "', which calls it here");
   }
-  if (!Callee)
+  const WholeProgram *P = G.program();
+  if (!Callee) {
+    if (Remote && P) {
+      Sink.report(Severity::Note, Remote->Summary->Loc,
+                  quoted(Remote) + " is defined here, in another file, and its address is "
+                                   "taken there");
+      emitRemoteChain(*P, Sink, *Remote);
+    }
     return;
+  }
   std::vector<ChainStep> Chain = G.chainBelow(*Callee, UseBodyState);
+  const Function *Last = Callee;
   for (size_t I = 0; I < Chain.size(); ++I) {
     const ChainStep &Step = Chain[I];
     const Function *Caller = Step.Call->getFunction();
     std::string Msg = quoted(Caller) + " ";
     if (Step.Callee)
       Msg += "calls " + quoted(Step.Callee);
+    else if (Step.Remote)
+      Msg += "makes an indirect call, which may call " + quoted(Step.Remote) +
+             " of another file";
     else
       Msg += "makes an indirect call";
-    if (I + 1 == Chain.size())
-      Msg += reasonSuffix(G, Step.Callee);
+    if (I + 1 == Chain.size() && !Step.Remote &&
+        (!Step.Callee || G.facts(*Step.Callee).Why != Origin::Program))
+      Msg += Step.Callee ? reasonSuffix(G.facts(*Step.Callee).Why)
+                         : ", an indirect call with no known target";
     Sink.report(Severity::Note, userLocationOf(*Step.Call), Msg);
+    Last = Step.Callee;
+    if (Step.Remote && P)
+      emitRemoteChain(*P, Sink, *Step.Remote);
+  }
+  // The chain leaves this unit at a declaration another unit defines.
+  if (Last && P) {
+    const FunctionFacts &FF = G.facts(*Last);
+    if (FF.Why == Origin::Program && FF.Remote)
+      emitRemoteChain(*P, Sink, *FF.Remote);
   }
 }
 
-std::string callDescription(const CallBase &Call, const Function *Culprit) {
+std::string callDescription(const CallBase &Call, const Function *Culprit,
+                            const ProgramFunction *Remote) {
   const Function *Direct = directCallee(Call);
   if (Direct)
     return "call to " + quoted(Direct);
   if (Culprit)
     return "indirect call (which may call " + quoted(Culprit) + ")";
+  if (Remote)
+    return "indirect call (which may call " + quoted(Remote) + ", of another file)";
   return "indirect call";
 }
 
@@ -216,11 +265,12 @@ unsigned checkAtomicSections(const AtomicSections &Sections, const BlockingGraph
                       << ": " << S.Calls.size() << " calls\n");
     for (const CallBase *Call : S.Calls) {
       Function *Culprit = nullptr;
-      Blocking B = G.stateOfCall(*Call, &Culprit);
+      const ProgramFunction *Remote = nullptr;
+      Blocking B = G.stateOfCall(*Call, &Culprit, &Remote);
       if (B == Blocking::No)
         continue;
       SourceLoc Where = userLocationOf(*Call);
-      std::string What = callDescription(*Call, Culprit);
+      std::string What = callDescription(*Call, Culprit, Remote);
       if (B == Blocking::Blocks) {
         bool Direct = directCallee(*Call) != nullptr;
         std::string Msg = What + " may block inside an atomic section";
@@ -234,10 +284,10 @@ unsigned checkAtomicSections(const AtomicSections &Sections, const BlockingGraph
       } else {
         std::string Name = Culprit ? quoted(Culprit) : std::string("its target");
         std::string Msg;
-        if (!Culprit)
+        if (!Culprit && !Remote)
           Msg = "indirect call inside an atomic section has no known target; weft cannot "
                 "tell whether it blocks";
-        else if (G.facts(*Culprit).Why == Origin::External)
+        else if (Culprit && G.facts(*Culprit).Why == Origin::External)
           Msg = What + " inside an atomic section: weft cannot tell whether " + Name +
                 " blocks; declare it WEFT_NONBLOCKING if it never blocks, or "
                 "WEFT_BLOCKING if it may";
@@ -247,7 +297,7 @@ unsigned checkAtomicSections(const AtomicSections &Sections, const BlockingGraph
         Sink.report(Severity::Warning, Where, Msg + " [weft-atomic]");
       }
       Sink.report(Severity::Note, userLocationOf(*S.Enter), "atomic section begins here");
-      emitChain(G, Sink, *Call, Culprit);
+      emitChain(G, Sink, *Call, Culprit, Remote);
     }
   }
 
@@ -258,10 +308,11 @@ unsigned checkAtomicSections(const AtomicSections &Sections, const BlockingGraph
     ++NumNonBlockingChecked;
     for (const CallSite &CS : G.callSites(F)) {
       Function *Culprit = nullptr;
-      Blocking B = G.stateOfCall(*CS.Call, &Culprit);
+      const ProgramFunction *Remote = nullptr;
+      Blocking B = G.stateOfCall(*CS.Call, &Culprit, &Remote);
       if (B == Blocking::No)
         continue;
-      std::string What = callDescription(*CS.Call, Culprit);
+      std::string What = callDescription(*CS.Call, Culprit, Remote);
       if (B == Blocking::Blocks) {
         Sink.report(Severity::Error, userLocationOf(*CS.Call),
                     quoted(&F) + " is declared WEFT_NONBLOCKING but this " + What +
@@ -276,7 +327,7 @@ unsigned checkAtomicSections(const AtomicSections &Sections, const BlockingGraph
                         "WEFT_BLOCKING [weft-atomic]");
       }
       Sink.report(Severity::Note, locationOf(F), quoted(&F) + " is declared WEFT_NONBLOCKING here");
-      emitChain(G, Sink, *CS.Call, Culprit);
+      emitChain(G, Sink, *CS.Call, Culprit, Remote);
     }
   }
   NumSectionErrors += Errors;

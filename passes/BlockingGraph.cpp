@@ -5,6 +5,8 @@
 #include "BlockingCalls.h"
 #include "Calls.h"
 #include "Diagnostics.h"
+#include "Summary.h"
+#include "WholeProgram.h"
 
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/Statistic.h"
@@ -50,7 +52,10 @@ const char *toString(Blocking B) {
 namespace {
 
 /// The reason a function blocks that does not come from its body, if any.
-bool leafState(const Function &F, Blocking &State, Origin &Why) {
+/// An external function no table lists takes the answer of its definition
+/// in another unit when the whole program is known.
+bool leafState(const Function &F, const WholeProgram *Program, Blocking &State, Origin &Why,
+               const ProgramFunction *&Remote) {
   FunctionAnnotations A = annotationsOf(F);
   if (A.Blocking) {
     State = Blocking::Blocks;
@@ -75,6 +80,12 @@ bool leafState(const Function &F, Blocking &State, Origin &Why) {
     case LibcClass::Unlisted:
       State = Blocking::Unknown;
       Why = Origin::External;
+      if (Program && !F.hasLocalLinkage())
+        if (const ProgramFunction *D = Program->definition(F.getName())) {
+          State = D->State;
+          Why = Origin::Program;
+          Remote = D;
+        }
       break;
     }
     return true;
@@ -84,7 +95,8 @@ bool leafState(const Function &F, Blocking &State, Origin &Why) {
 
 } // namespace
 
-BlockingGraph::BlockingGraph(Module &M) : M(M) {
+BlockingGraph::BlockingGraph(Module &M, const WholeProgram *Program) : M(M), Program(Program) {
+  std::string Unit = Program ? unitOf(M) : std::string();
   // Candidates for indirect calls: address-taken functions by type.
   DenseMap<FunctionType *, SmallVector<Function *, 4>> ByType;
   for (Function &F : M)
@@ -101,8 +113,11 @@ BlockingGraph::BlockingGraph(Module &M) : M(M) {
 
   for (Function &F : M) {
     FunctionFacts &FF = Facts[&F];
-    if (leafState(F, FF.State, FF.Why))
+    if (leafState(F, Program, FF.State, FF.Why, FF.Remote)) {
       FF.BodyState = FF.State;
+      if (FF.Remote)
+        FF.Distance = FF.Remote->Distance;
+    }
     if (F.isDeclaration())
       continue;
     if (!annotationsOf(F).NonBlocking && !annotationsOf(F).Blocking)
@@ -121,7 +136,9 @@ BlockingGraph::BlockingGraph(Module &M) : M(M) {
         auto It = ByType.find(CB->getFunctionType());
         if (It != ByType.end())
           CS.Callees.append(It->second.begin(), It->second.end());
-        if (CS.Callees.empty())
+        if (Program)
+          CS.Remote = Program->worstTarget(signatureOf(CB->getFunctionType()), Unit);
+        if (CS.Callees.empty() && !CS.Remote)
           UnresolvedCallers.push_back(&F);
       }
       for (Function *Callee : CS.Callees)
@@ -160,14 +177,42 @@ BlockingGraph::BlockingGraph(Module &M) : M(M) {
     }
   };
 
+  // Indirect calls whose worst target is in another unit are reasons in
+  // the caller's body, like a call to a leaf.
+  auto RemoteReasons = [&](Blocking Level, std::deque<Function *> &Queue) {
+    for (Function &F : M) {
+      if (F.isDeclaration())
+        continue;
+      FunctionFacts &FF = Facts[&F];
+      for (const CallSite &CS : FF.Calls) {
+        if (!CS.Remote || CS.Remote->State != Level || FF.BodyState >= Level)
+          continue;
+        FF.BodyState = Level;
+        FF.Witness = CS.Call;
+        FF.WitnessCallee = nullptr;
+        FF.Remote = CS.Remote;
+        FF.Distance = CS.Remote->Distance + 1;
+        FunctionAnnotations A = annotationsOf(F);
+        if (!A.NonBlocking && !A.Blocking && FF.State < Level) {
+          FF.State = Level;
+          FF.Why = Origin::Body;
+          Queue.push_back(&F);
+        }
+      }
+    }
+  };
+
   std::deque<Function *> Blocked, Unknown;
   for (Function &F : M) {
     const FunctionFacts &FF = Facts[&F];
-    if (FF.Why == Origin::Table || FF.Why == Origin::Annotated)
+    if (FF.Why == Origin::Table || FF.Why == Origin::Annotated ||
+        (FF.Why == Origin::Program && FF.State == Blocking::Blocks))
       Blocked.push_back(&F);
-    else if (FF.Why == Origin::External)
+    else if (FF.Why == Origin::External ||
+             (FF.Why == Origin::Program && FF.State == Blocking::Unknown))
       Unknown.push_back(&F);
   }
+  RemoteReasons(Blocking::Blocks, Blocked);
   Propagate(Blocking::Blocks, std::move(Blocked));
 
   for (Function *F : UnresolvedCallers) {
@@ -175,7 +220,7 @@ BlockingGraph::BlockingGraph(Module &M) : M(M) {
     if (FF.BodyState >= Blocking::Unknown)
       continue;
     for (const CallSite &CS : FF.Calls)
-      if (CS.Indirect && CS.Callees.empty()) {
+      if (CS.Indirect && CS.Callees.empty() && !CS.Remote) {
         FF.BodyState = Blocking::Unknown;
         FF.Witness = CS.Call;
         FF.WitnessCallee = nullptr;
@@ -189,6 +234,7 @@ BlockingGraph::BlockingGraph(Module &M) : M(M) {
       Unknown.push_back(F);
     }
   }
+  RemoteReasons(Blocking::Unknown, Unknown);
   Propagate(Blocking::Unknown, std::move(Unknown));
 
   for (const auto &[F, FF] : Facts) {
@@ -214,9 +260,12 @@ const std::vector<CallSite> &BlockingGraph::callSites(const Function &F) const {
   return It == Facts.end() ? NoCalls : It->second.Calls;
 }
 
-Blocking BlockingGraph::stateOfCall(const CallBase &CB, Function **Culprit) const {
+Blocking BlockingGraph::stateOfCall(const CallBase &CB, Function **Culprit,
+                                    const ProgramFunction **Remote) const {
   if (Culprit)
     *Culprit = nullptr;
+  if (Remote)
+    *Remote = nullptr;
   if (isIgnoredCall(CB))
     return Blocking::No;
   if (Function *Callee = directCallee(CB)) {
@@ -227,10 +276,16 @@ Blocking BlockingGraph::stateOfCall(const CallBase &CB, Function **Culprit) cons
   for (const CallSite &CS : callSites(*CB.getFunction())) {
     if (CS.Call != &CB)
       continue;
-    if (CS.Callees.empty())
+    if (CS.Callees.empty() && !CS.Remote)
       return Blocking::Unknown;
     Blocking Worst = Blocking::No;
     unsigned Best = ~0u;
+    if (CS.Remote) {
+      Worst = CS.Remote->State;
+      Best = CS.Remote->Distance;
+      if (Remote)
+        *Remote = CS.Remote;
+    }
     for (Function *C : CS.Callees) {
       const FunctionFacts &CF = facts(*C);
       if (CF.State > Worst || (CF.State == Worst && CF.Distance < Best)) {
@@ -238,6 +293,8 @@ Blocking BlockingGraph::stateOfCall(const CallBase &CB, Function **Culprit) cons
         Best = CF.Distance;
         if (Culprit)
           *Culprit = C;
+        if (Remote)
+          *Remote = nullptr;
       }
     }
     return Worst;
@@ -257,7 +314,7 @@ std::vector<ChainStep> BlockingGraph::chainBelow(const Function &F, bool UseBody
     First = false;
     if (!FollowBody || !FF.Witness)
       break;
-    Chain.push_back({FF.Witness, FF.WitnessCallee});
+    Chain.push_back({FF.Witness, FF.WitnessCallee, FF.WitnessCallee ? nullptr : FF.Remote});
     Cur = FF.WitnessCallee;
   }
   return Chain;
@@ -337,6 +394,8 @@ void BlockingGraph::print(raw_ostream &OS) const {
       S += " (WEFT_BLOCKING)";
     else if (O == Origin::External)
       S += " (external, not annotated)";
+    else if (O == Origin::Program && FF.Remote)
+      S += " (defined in " + Program->unitName(*FF.Remote) + ")";
     else if (O == Origin::Body && FF.Witness && B != Blocking::No) {
       if (FF.WitnessCallee)
         S += ", via " + displayName(FF.WitnessCallee->getName());

@@ -19,6 +19,11 @@
 // Unknown. A WEFT_NONBLOCKING function is No to its callers: its own body
 // is checked where it is defined.
 //
+// Given the whole program (passes/WholeProgram.h), an external function
+// that another unit defines takes that unit's answer (Origin::Program), and
+// an indirect call also reaches the address-taken functions of its type in
+// other units (CallSite::Remote); chains then go on in those units.
+//
 // The blocking graph proper has the blocking points as nodes and the code
 // that can run between two of them as edges; `edges()` gives it per
 // function, and Report.cpp draws it.
@@ -43,6 +48,9 @@ class raw_ostream;
 
 namespace weft {
 
+class WholeProgram;
+struct ProgramFunction;
+
 enum class Blocking : uint8_t { No = 0, Unknown = 1, Blocks = 2 };
 const char *toString(Blocking B);
 
@@ -54,12 +62,15 @@ enum class Origin : uint8_t {
   External,      // an external function nobody annotated: Unknown
   Unresolved,    // an indirect call with no candidate: Unknown
   Body,          // a defined function: see its witness call
+  Program,       // defined in another unit: see the whole program's chain
 };
 
 struct CallSite {
   llvm::CallBase *Call = nullptr;
   llvm::SmallVector<llvm::Function *, 2> Callees; // candidates if indirect
   bool Indirect = false;
+  /// An indirect call's worst target in another unit, if any.
+  const ProgramFunction *Remote = nullptr;
 };
 
 struct FunctionFacts {
@@ -69,6 +80,10 @@ struct FunctionFacts {
   /// and which of its candidate callees does.
   llvm::CallBase *Witness = nullptr;
   llvm::Function *WitnessCallee = nullptr;
+  /// Origin::Program: the definition in another unit. Origin::Body with a
+  /// witness that is an indirect call: its target in another unit, if the
+  /// reason is there.
+  const ProgramFunction *Remote = nullptr;
   /// The state of the body itself, ignoring a WEFT_NONBLOCKING annotation
   /// (what the annotation is checked against).
   Blocking BodyState = Blocking::No;
@@ -79,18 +94,24 @@ struct FunctionFacts {
 /// One step of a chain: `Call` (in function `Caller`) calls `Callee`.
 struct ChainStep {
   llvm::CallBase *Call = nullptr;
-  llvm::Function *Callee = nullptr; // null for an unresolved indirect call
+  llvm::Function *Callee = nullptr; // null for an indirect call
+  /// An indirect call's target in another unit, where the chain goes on.
+  const ProgramFunction *Remote = nullptr;
 };
 
 class BlockingGraph {
 public:
-  explicit BlockingGraph(llvm::Module &M);
+  /// With `Program`, external functions and indirect calls resolve across
+  /// units; the program must outlive the graph.
+  explicit BlockingGraph(llvm::Module &M, const WholeProgram *Program = nullptr);
 
   /// Facts for any function of the module (declarations too).
   const FunctionFacts &facts(const llvm::Function &F) const;
   /// The worst state over a call's callees; `Culprit` gets the callee that
-  /// gives it (null for an unresolved indirect call).
-  Blocking stateOfCall(const llvm::CallBase &CB, llvm::Function **Culprit = nullptr) const;
+  /// gives it (null for an indirect call whose culprit is in another unit,
+  /// then `Remote` gets it, or that has no target).
+  Blocking stateOfCall(const llvm::CallBase &CB, llvm::Function **Culprit = nullptr,
+                       const ProgramFunction **Remote = nullptr) const;
   /// The call sites of a defined function.
   const std::vector<CallSite> &callSites(const llvm::Function &F) const;
   /// The chain from `F`'s witness down to the call that blocks (or is
@@ -106,12 +127,14 @@ public:
 
   void print(llvm::raw_ostream &OS) const;
   llvm::Module &module() const { return M; }
+  const WholeProgram *program() const { return Program; }
 
   bool invalidate(llvm::Module &, const llvm::PreservedAnalyses &PA,
                   llvm::ModuleAnalysisManager::Invalidator &);
 
 private:
   llvm::Module &M;
+  const WholeProgram *Program;
   llvm::DenseMap<const llvm::Function *, FunctionFacts> Facts;
   FunctionFacts Empty;
   std::vector<CallSite> NoCalls;

@@ -17,6 +17,9 @@ const KeyInfo Keys[] = {
     {"help", nullptr, "print these options and exit"},
     {"report", "<dir>", "write <dir>/<source>.weft.json for each translation unit"},
     {"graph", "<dir>", "write the blocking graph as Graphviz .dot files into <dir>"},
+    {"db", "<dir>",
+     "whole program: write this unit's summary into <dir> and check it against the "
+     "summaries of the units already there"},
     {"live-state-threshold", "<bytes>",
      "warn when a blocking call pins more stack than this (default 4096)"},
     {"max-path", "<bytes>", "linked stacks: longest path between checkpoints (default 2048)"},
@@ -137,6 +140,8 @@ bool Options::parse(const std::string &Arg, std::string &Error) {
     ReportDir = Value;
   else if (Key == "graph")
     GraphDir = Value;
+  else if (Key == "db")
+    DbDir = Value;
   else if (Key == "live-state-threshold")
     return Size(LiveStateThreshold, 0);
   else if (Key == "max-path")

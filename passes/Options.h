@@ -17,6 +17,8 @@ struct Options {
   bool Help = false;
   std::string ReportDir;
   std::string GraphDir;
+  /// db=<dir>: whole-program summaries, this unit's written, the others read.
+  std::string DbDir;
   uint64_t LiveStateThreshold = 4096;
   uint64_t MaxPath = 2048;
   uint64_t MinChunk = 4096;

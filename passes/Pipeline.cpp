@@ -7,6 +7,7 @@
 #include "Checkpoints.h"
 #include "StackBounds.h"
 #include "WeftCheck.h"
+#include "WholeProgram.h"
 
 #include "llvm/IR/DebugInfo.h"
 #include "llvm/IR/Module.h"
@@ -65,6 +66,10 @@ PipelineSetup PipelineSetup::forHost(PipelineHost Host, Options Opts) {
   S.Host = Host;
   S.Opts = std::move(Opts);
   S.Sink = std::make_shared<StreamDiagnosticSink>(errs());
+  if (!S.Opts.DbDir.empty())
+    S.Program = summaryDirectory(S.Opts.DbDir);
+  else if (Host == PipelineHost::ClangFrontend)
+    S.Program = hostProgramLink();
   if (Host == PipelineHost::ClangFrontend) {
     // The report waits for the final IR's stack bounds (WeftFinishPass).
     S.Pending = std::make_shared<PendingReport>();
@@ -81,7 +86,7 @@ void addWeftPasses(ModulePassManager &MPM, PipelinePoint Point, const PipelineSe
   switch (Point) {
   case PipelinePoint::Start:
     MPM.addPass(ApplyAnnotationsPass(S.Facts));
-    MPM.addPass(WeftCheckPass(S.Opts, S.Sink, S.Pending));
+    MPM.addPass(WeftCheckPass(S.Opts, S.Sink, S.Pending, S.Program));
     if (S.StripLocations)
       MPM.addPass(StripLocationsPass());
     return;

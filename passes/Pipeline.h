@@ -33,6 +33,7 @@ namespace weft {
 
 struct AnnotationFacts;
 struct PendingReport;
+class ProgramLink;
 
 /// Who runs the pipeline. The differences between them, all of which
 /// addWeftPasses() and PipelineSetup::forHost() apply:
@@ -44,6 +45,8 @@ struct PendingReport;
 ///   where it runs       start + last EPs    start EP         where named
 ///   report, stack graph at the last EP,     at once, on the  at once, on the
 ///                       on the final IR     IR as it is      IR as it is
+///   whole program       db=<dir> or the     db=<dir>         db=<dir>
+///                       host's link
 ///   linked stacks       linked-stacks (and  never            never
 ///                       not no-stack)
 ///   frames measured by  the backend (unless IR estimate      IR estimate
@@ -72,6 +75,9 @@ struct PipelineSetup {
   /// How the backend will run, to measure frames on a clone; null: the IR
   /// estimate. Only the frontend knows (and only with frames=codegen).
   std::shared_ptr<const CodegenConfig> Codegen;
+  /// Where the unit's summary goes and the rest of the program comes from
+  /// (db=<dir>, or weft-check's); null: the unit is checked alone.
+  std::shared_ptr<ProgramLink> Program;
   /// Strip debug info once the checks have run: the frontend turned on
   /// location tracking for them, and the user did not ask for -g.
   bool StripLocations = false;

@@ -31,21 +31,6 @@ std::string reportBaseName(const Module &M) {
   return sys::path::filename(Src).str();
 }
 
-namespace {
-
-/// Bytes of the fixed-size stack objects of a function (its allocas).
-uint64_t staticAllocaBytes(const Function &F) {
-  const DataLayout &DL = F.getParent()->getDataLayout();
-  uint64_t Bytes = 0;
-  for (const Instruction &I : instructions(F))
-    if (auto *AI = dyn_cast<AllocaInst>(&I))
-      if (AI->isStaticAlloca())
-        if (std::optional<TypeSize> S = AI->getAllocationSize(DL))
-          if (!S->isScalable())
-            Bytes += S->getFixedValue();
-  return Bytes;
-}
-
 std::string writeAtomically(const std::string &Dir, const std::string &Name,
                             function_ref<void(raw_ostream &)> Write) {
   if (std::error_code EC = sys::fs::create_directories(Dir))
@@ -71,6 +56,21 @@ std::string writeAtomically(const std::string &Dir, const std::string &Name,
     return "weft: cannot write '" + std::string(Path) + "': " + EC.message();
   }
   return "";
+}
+
+namespace {
+
+/// Bytes of the fixed-size stack objects of a function (its allocas).
+uint64_t staticAllocaBytes(const Function &F) {
+  const DataLayout &DL = F.getParent()->getDataLayout();
+  uint64_t Bytes = 0;
+  for (const Instruction &I : instructions(F))
+    if (auto *AI = dyn_cast<AllocaInst>(&I))
+      if (AI->isStaticAlloca())
+        if (std::optional<TypeSize> S = AI->getAllocationSize(DL))
+          if (!S->isScalable())
+            Bytes += S->getFixedValue();
+  return Bytes;
 }
 
 std::string calleeName(const CallBase &CB, Function *Culprit) {

@@ -10,12 +10,14 @@
 #ifndef WEFT_PASSES_REPORT_H
 #define WEFT_PASSES_REPORT_H
 
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/JSON.h"
 
 #include <string>
 
 namespace llvm {
 class Module;
+class raw_ostream;
 }
 
 namespace weft {
@@ -34,6 +36,12 @@ llvm::json::Value buildReport(const BlockingGraph &G, const AtomicSections &Sect
 /// Fills `frame_bytes` and `bound_bytes` of a report built earlier from
 /// the stack bounds of the module as it is now (after optimisation).
 void addStackBounds(llvm::json::Value &Report, const StackBounds &Stack);
+
+/// Writes `<dir>/<name>` through a temporary file and a rename, so that
+/// parallel builds never leave half a file; creates `dir`. Returns an empty
+/// string on success, else a message.
+std::string writeAtomically(const std::string &Dir, const std::string &Name,
+                            llvm::function_ref<void(llvm::raw_ostream &)> Write);
 
 /// Each returns an empty string on success, else a message.
 std::string writeReport(const std::string &Dir, const std::string &Base,

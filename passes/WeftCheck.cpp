@@ -5,6 +5,8 @@
 #include "BlockingGraph.h"
 #include "Report.h"
 #include "StackBounds.h"
+#include "Summary.h"
+#include "WholeProgram.h"
 
 #include "llvm/IR/Module.h"
 #include "llvm/Support/raw_ostream.h"
@@ -14,9 +16,19 @@ using namespace llvm;
 namespace weft {
 
 PreservedAnalyses WeftCheckPass::run(Module &M, ModuleAnalysisManager &MAM) {
-  const BlockingGraph &G = MAM.getResult<BlockingGraphAnalysis>(M);
   const AtomicSections &S = MAM.getResult<AtomicSectionsAnalysis>(M);
   unsigned ErrorsBefore = Sink->errors(), WarningsBefore = Sink->warnings();
+  // This unit's own graph is what its summary says; with the rest of the
+  // program, the checks and the report use the graph that sees across
+  // units.
+  const BlockingGraph *Graph = &MAM.getResult<BlockingGraphAnalysis>(M);
+  std::shared_ptr<const WholeProgram> Program;
+  std::optional<BlockingGraph> Joined;
+  if (Link)
+    Program = Link->join(summarize(*Graph, S), *Sink);
+  if (Program)
+    Graph = &Joined.emplace(M, Program.get());
+  const BlockingGraph &G = *Graph;
   // Without a pending report, the report and the stack graph share one
   // computation of the stack bounds of the IR as it is.
   std::optional<StackBounds> Stack;

@@ -24,6 +24,8 @@
 
 namespace weft {
 
+class ProgramLink;
+
 /// A report built at the start of the pipeline, to be completed with the
 /// stack bounds of the final IR and written at its end.
 struct PendingReport {
@@ -35,9 +37,13 @@ class WeftCheckPass : public llvm::PassInfoMixin<WeftCheckPass> {
 public:
   /// With `Pending`, the report waits for WeftFinishPass; without, it is
   /// written at once with the stack bounds of the IR as it is.
+  /// With `Link`, the unit's summary goes to it and the checks run
+  /// against the whole program it returns.
   WeftCheckPass(Options Opts, std::shared_ptr<DiagnosticSink> Sink,
-                std::shared_ptr<PendingReport> Pending = nullptr)
-      : Opts(std::move(Opts)), Sink(std::move(Sink)), Pending(std::move(Pending)) {}
+                std::shared_ptr<PendingReport> Pending = nullptr,
+                std::shared_ptr<ProgramLink> Link = nullptr)
+      : Opts(std::move(Opts)), Sink(std::move(Sink)), Pending(std::move(Pending)),
+        Link(std::move(Link)) {}
   llvm::PreservedAnalyses run(llvm::Module &M, llvm::ModuleAnalysisManager &MAM);
   static bool isRequired() { return true; }
 
@@ -45,6 +51,7 @@ private:
   Options Opts;
   std::shared_ptr<DiagnosticSink> Sink;
   std::shared_ptr<PendingReport> Pending;
+  std::shared_ptr<ProgramLink> Link;
 };
 
 /// At the end of the pipeline: completes and writes a pending report and

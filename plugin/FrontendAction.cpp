@@ -90,11 +90,23 @@ private:
   SourceLocation translate(const weft::SourceLoc &L) {
     if (!L.valid())
       return SourceLocation();
-    auto File = CI.getFileManager().getOptionalFileRef(L.File);
+    // A file under the working directory is named relative to it, as the
+    // compiler names the unit's own files.
+    StringRef Name = L.File;
+    if (llvm::ErrorOr<std::string> Cwd =
+            CI.getFileManager().getVirtualFileSystem().getCurrentWorkingDirectory())
+      if (Name.starts_with(*Cwd + "/"))
+        Name = Name.drop_front(Cwd->size() + 1);
+    auto File = CI.getFileManager().getOptionalFileRef(Name);
     if (!File)
       return SourceLocation();
-    return CI.getSourceManager().translateFileLineCol(&File->getFileEntry(), L.Line,
-                                                      L.Column ? L.Column : 1);
+    SourceManager &SM = CI.getSourceManager();
+    // A file of another unit (a whole-program chain) enters the source
+    // manager here, so its notes show a line and a snippet like any other.
+    FileID FID = SM.translateFile(*File);
+    if (FID.isInvalid())
+      FID = SM.createFileID(*File, SourceLocation(), SrcMgr::C_User);
+    return SM.translateLineCol(FID, L.Line, L.Column ? L.Column : 1);
   }
 
   CompilerInstance &CI;

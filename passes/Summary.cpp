@@ -1,0 +1,456 @@
+//===- Summary.cpp --------------------------------------------------------===//
+#include "Summary.h"
+
+#include "Annotations.h"
+#include "AtomicSections.h"
+#include "BlockingCalls.h"
+#include "BlockingGraph.h"
+#include "Calls.h"
+#include "Report.h"
+
+#include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/Statistic.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Analysis/ValueTracking.h"
+#include "llvm/IR/DebugInfoMetadata.h"
+#include "llvm/IR/InstIterator.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SHA1.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+
+using namespace llvm;
+
+#define DEBUG_TYPE "weft-summary"
+ALWAYS_ENABLED_STATISTIC(NumSummarizedFunctions, "Functions written into a unit's summary");
+ALWAYS_ENABLED_STATISTIC(NumSummariesRead, "Summaries of other units read from db=<dir>");
+
+namespace weft {
+
+const char *toString(DeclClass C) {
+  switch (C) {
+  case DeclClass::Unlisted:
+    return "unlisted";
+  case DeclClass::Blocking:
+    return "blocking";
+  case DeclClass::NonBlocking:
+    return "nonblocking";
+  }
+  return "?";
+}
+
+std::string unitOf(const Module &M) {
+  for (const DICompileUnit *CU : M.debug_compile_units()) {
+    const DIFile *F = CU->getFile();
+    if (!F || F->getFilename().empty())
+      continue;
+    if (sys::path::is_absolute(F->getFilename()))
+      return F->getFilename().str();
+    SmallString<256> P(F->getDirectory());
+    sys::path::append(P, F->getFilename());
+    return std::string(P);
+  }
+  SmallString<256> P(M.getSourceFileName());
+  sys::fs::make_absolute(P);
+  return std::string(P);
+}
+
+std::string signatureOf(const FunctionType *T) {
+  std::string S;
+  raw_string_ostream OS(S);
+  T->print(OS);
+  return S;
+}
+
+namespace {
+
+bool addressTaken(const Function &F) {
+  return F.hasAddressTaken(nullptr, /*IgnoreCallbackUses=*/false,
+                           /*IgnoreAssumeLikeCalls=*/true, /*IgnoreLLVMUsed=*/true);
+}
+
+CallSummary callOf(const CallBase &CB) {
+  CallSummary C;
+  if (const Function *F = directCallee(CB))
+    C.Callee = F->getName().str();
+  else
+    C.Signature = signatureOf(CB.getFunctionType());
+  C.Loc = userLocationOf(CB);
+  return C;
+}
+
+/// The global a load or store reaches directly, if any: one that can
+/// change (not constant) and is shared (not thread-local).
+const GlobalVariable *sharedGlobal(const Value *Ptr) {
+  const auto *GV = dyn_cast<GlobalVariable>(getUnderlyingObject(Ptr));
+  if (!GV || GV->isConstant() || GV->isThreadLocal())
+    return nullptr;
+  return GV;
+}
+
+/// Sorted, without duplicates.
+std::vector<std::string> sorted(const StringSet<> &S) {
+  std::vector<std::string> V;
+  for (const auto &E : S)
+    V.push_back(E.getKey().str());
+  std::sort(V.begin(), V.end());
+  return V;
+}
+
+FunctionSummary summarizeFunction(const Function &F) {
+  FunctionSummary S;
+  S.Symbol = F.getName().str();
+  S.Local = F.hasLocalLinkage();
+  S.Defined = !F.isDeclaration();
+  FunctionAnnotations A = annotationsOf(F);
+  S.AnnotatedBlocking = A.Blocking;
+  S.AnnotatedNonBlocking = A.NonBlocking;
+  S.AddressTaken = addressTaken(F);
+  S.Signature = signatureOf(F.getFunctionType());
+  S.Loc = locationOf(F);
+  if (!S.Defined) {
+    switch (classifyLibcCall(F.getName())) {
+    case LibcClass::Blocking:
+      S.Class = DeclClass::Blocking;
+      break;
+    case LibcClass::NonBlocking:
+      S.Class = DeclClass::NonBlocking;
+      break;
+    case LibcClass::Unlisted:
+      S.Class = DeclClass::Unlisted;
+      break;
+    }
+    return S;
+  }
+  StringSet<> Reads, Writes, Spawns;
+  for (const Instruction &I : instructions(F)) {
+    if (const auto *L = dyn_cast<LoadInst>(&I)) {
+      if (const GlobalVariable *GV = sharedGlobal(L->getPointerOperand()))
+        Reads.insert(GV->getName());
+    } else if (const auto *St = dyn_cast<StoreInst>(&I)) {
+      if (const GlobalVariable *GV = sharedGlobal(St->getPointerOperand()))
+        Writes.insert(GV->getName());
+    } else if (const auto *RMW = dyn_cast<AtomicRMWInst>(&I)) {
+      if (const GlobalVariable *GV = sharedGlobal(RMW->getPointerOperand()))
+        Reads.insert(GV->getName()), Writes.insert(GV->getName());
+    } else if (const auto *CX = dyn_cast<AtomicCmpXchgInst>(&I)) {
+      if (const GlobalVariable *GV = sharedGlobal(CX->getPointerOperand()))
+        Reads.insert(GV->getName()), Writes.insert(GV->getName());
+    } else if (const auto *CB = dyn_cast<CallBase>(&I)) {
+      if (isIgnoredCall(*CB))
+        continue;
+      S.Calls.push_back(callOf(*CB));
+      // pthread_create(&t, attr, entry, arg), weft_spawn(&t, attr, entry, arg)
+      const Function *Callee = directCallee(*CB);
+      if (Callee && (Callee->getName() == "pthread_create" ||
+                     Callee->getName() == "weft_spawn") &&
+          CB->arg_size() >= 3)
+        if (const auto *Entry =
+                dyn_cast<Function>(CB->getArgOperand(2)->stripPointerCasts()))
+          Spawns.insert(Entry->getName());
+    }
+  }
+  S.Reads = sorted(Reads);
+  S.Writes = sorted(Writes);
+  S.Spawns = sorted(Spawns);
+  return S;
+}
+
+json::Value locJSON(const SourceLoc &L) {
+  return json::Object{{"file", L.File}, {"line", L.Line}, {"column", L.Column}};
+}
+
+json::Value callJSON(const CallSummary &C) {
+  json::Object O{{"at", locJSON(C.Loc)}};
+  if (C.indirect())
+    O["indirect"] = C.Signature;
+  else
+    O["callee"] = C.Callee;
+  return O;
+}
+
+json::Array strings(const std::vector<std::string> &V) {
+  json::Array A;
+  for (const std::string &S : V)
+    A.push_back(S);
+  return A;
+}
+
+/// A small reader that remembers the first thing that was wrong.
+struct Reader {
+  std::string &Error;
+  std::string Path = "summary";
+
+  bool fail(const std::string &Where, const std::string &What) {
+    if (Error.empty())
+      Error = Where + ": " + What;
+    return false;
+  }
+  bool str(const json::Object &O, StringRef Key, std::string &Out, const std::string &Where,
+           bool Optional = false) {
+    const json::Value *V = O.get(Key);
+    if (!V)
+      return Optional || fail(Where, "missing \"" + Key.str() + "\"");
+    std::optional<StringRef> S = V->getAsString();
+    if (!S)
+      return fail(Where, "\"" + Key.str() + "\" is not a string");
+    Out = S->str();
+    return true;
+  }
+  bool flag(const json::Object &O, StringRef Key, bool &Out, const std::string &Where) {
+    const json::Value *V = O.get(Key);
+    if (!V)
+      return true; // absent: false
+    std::optional<bool> B = V->getAsBoolean();
+    if (!B)
+      return fail(Where, "\"" + Key.str() + "\" is not a boolean");
+    Out = *B;
+    return true;
+  }
+  bool loc(const json::Object &O, StringRef Key, SourceLoc &L, const std::string &Where) {
+    const json::Object *At = O.getObject(Key);
+    if (!At)
+      return fail(Where, "missing \"" + Key.str() + "\"");
+    std::optional<int64_t> Line = At->getInteger("line"), Col = At->getInteger("column");
+    if (!Line || !Col || *Line < 0 || *Col < 0)
+      return fail(Where, "a location needs a line and a column");
+    L.Line = static_cast<unsigned>(*Line);
+    L.Column = static_cast<unsigned>(*Col);
+    return str(*At, "file", L.File, Where);
+  }
+  bool strs(const json::Object &O, StringRef Key, std::vector<std::string> &Out,
+            const std::string &Where) {
+    const json::Value *V = O.get(Key);
+    if (!V)
+      return true;
+    const json::Array *A = V->getAsArray();
+    if (!A)
+      return fail(Where, "\"" + Key.str() + "\" is not an array");
+    for (const json::Value &E : *A) {
+      std::optional<StringRef> S = E.getAsString();
+      if (!S)
+        return fail(Where, "\"" + Key.str() + "\" holds a non-string");
+      Out.push_back(S->str());
+    }
+    return true;
+  }
+  bool calls(const json::Object &O, std::vector<CallSummary> &Out, const std::string &Where) {
+    const json::Value *V = O.get("calls");
+    if (!V)
+      return true;
+    const json::Array *A = V->getAsArray();
+    if (!A)
+      return fail(Where, "\"calls\" is not an array");
+    for (const json::Value &E : *A) {
+      const json::Object *C = E.getAsObject();
+      if (!C)
+        return fail(Where, "a call is not an object");
+      CallSummary CS;
+      if (!loc(*C, "at", CS.Loc, Where))
+        return false;
+      if (C->get("callee")) {
+        if (!str(*C, "callee", CS.Callee, Where) || CS.Callee.empty())
+          return fail(Where, "a call has an empty callee");
+      } else if (!str(*C, "indirect", CS.Signature, Where)) {
+        return false;
+      }
+      Out.push_back(std::move(CS));
+    }
+    return true;
+  }
+};
+
+} // namespace
+
+UnitSummary summarize(const BlockingGraph &G, const AtomicSections &Sections) {
+  const Module &M = G.module();
+  UnitSummary U;
+  U.Unit = unitOf(M);
+  for (const Function &F : M) {
+    if (F.isIntrinsic())
+      continue;
+    // Declarations matter only when something here uses them.
+    if (F.isDeclaration() && F.use_empty())
+      continue;
+    U.Functions.push_back(summarizeFunction(F));
+    ++NumSummarizedFunctions;
+  }
+  for (const AtomicSection &S : Sections.sections()) {
+    SectionSummary SS;
+    SS.Function = S.Enter->getFunction()->getName().str();
+    SS.Loc = userLocationOf(*S.Enter);
+    for (const CallBase *CB : S.Calls)
+      SS.Calls.push_back(callOf(*CB));
+    U.Sections.push_back(std::move(SS));
+  }
+  return U;
+}
+
+json::Value toJSON(const UnitSummary &U) {
+  json::Array Functions;
+  for (const FunctionSummary &F : U.Functions) {
+    json::Object O{{"symbol", F.Symbol},
+                   {"defined", F.Defined},
+                   {"signature", F.Signature},
+                   {"at", locJSON(F.Loc)}};
+    if (F.Local)
+      O["local"] = true;
+    if (F.AnnotatedBlocking)
+      O["annotation"] = "blocking";
+    else if (F.AnnotatedNonBlocking)
+      O["annotation"] = "nonblocking";
+    if (F.AddressTaken)
+      O["address_taken"] = true;
+    if (!F.Defined) {
+      O["class"] = toString(F.Class);
+    } else {
+      json::Array Calls;
+      for (const CallSummary &C : F.Calls)
+        Calls.push_back(callJSON(C));
+      O["calls"] = std::move(Calls);
+      O["reads"] = strings(F.Reads);
+      O["writes"] = strings(F.Writes);
+      O["spawns"] = strings(F.Spawns);
+    }
+    Functions.push_back(std::move(O));
+  }
+  json::Array Sections;
+  for (const SectionSummary &S : U.Sections) {
+    json::Array Calls;
+    for (const CallSummary &C : S.Calls)
+      Calls.push_back(callJSON(C));
+    Sections.push_back(
+        json::Object{{"function", S.Function}, {"at", locJSON(S.Loc)}, {"calls", std::move(Calls)}});
+  }
+  return json::Object{{"weft_summary", SummaryVersion},
+                      {"unit", U.Unit},
+                      {"functions", std::move(Functions)},
+                      {"sections", std::move(Sections)}};
+}
+
+bool fromJSON(const json::Value &V, UnitSummary &U, std::string &Error) {
+  Reader R{Error};
+  const json::Object *Top = V.getAsObject();
+  if (!Top)
+    return R.fail("summary", "not a JSON object");
+  std::optional<int64_t> Version = Top->getInteger("weft_summary");
+  if (!Version)
+    return R.fail("summary", "not a weft summary (no \"weft_summary\" version)");
+  if (*Version != SummaryVersion)
+    return R.fail("summary", "version " + std::to_string(*Version) + ", this weft reads " +
+                                 std::to_string(SummaryVersion) + "; rebuild with this weft");
+  if (!R.str(*Top, "unit", U.Unit, "summary"))
+    return false;
+  const json::Array *Functions = Top->getArray("functions");
+  if (!Functions)
+    return R.fail("summary", "missing \"functions\"");
+  for (const json::Value &E : *Functions) {
+    const json::Object *O = E.getAsObject();
+    if (!O)
+      return R.fail("functions", "an entry is not an object");
+    FunctionSummary F;
+    if (!R.str(*O, "symbol", F.Symbol, "functions"))
+      return false;
+    std::string Where = "function '" + F.Symbol + "'";
+    std::string Annotation, Class;
+    if (!R.flag(*O, "defined", F.Defined, Where) || !R.flag(*O, "local", F.Local, Where) ||
+        !R.flag(*O, "address_taken", F.AddressTaken, Where) ||
+        !R.str(*O, "signature", F.Signature, Where) || !R.loc(*O, "at", F.Loc, Where) ||
+        !R.str(*O, "annotation", Annotation, Where, /*Optional=*/true) ||
+        !R.str(*O, "class", Class, Where, /*Optional=*/true) || !R.calls(*O, F.Calls, Where) ||
+        !R.strs(*O, "reads", F.Reads, Where) || !R.strs(*O, "writes", F.Writes, Where) ||
+        !R.strs(*O, "spawns", F.Spawns, Where))
+      return false;
+    if (Annotation == "blocking")
+      F.AnnotatedBlocking = true;
+    else if (Annotation == "nonblocking")
+      F.AnnotatedNonBlocking = true;
+    else if (!Annotation.empty())
+      return R.fail(Where, "unknown annotation '" + Annotation + "'");
+    if (Class == "blocking")
+      F.Class = DeclClass::Blocking;
+    else if (Class == "nonblocking")
+      F.Class = DeclClass::NonBlocking;
+    else if (!Class.empty() && Class != "unlisted")
+      return R.fail(Where, "unknown class '" + Class + "'");
+    U.Functions.push_back(std::move(F));
+  }
+  if (const json::Array *Sections = Top->getArray("sections")) {
+    for (const json::Value &E : *Sections) {
+      const json::Object *O = E.getAsObject();
+      if (!O)
+        return R.fail("sections", "an entry is not an object");
+      SectionSummary S;
+      if (!R.str(*O, "function", S.Function, "sections") || !R.loc(*O, "at", S.Loc, "sections") ||
+          !R.calls(*O, S.Calls, "sections"))
+        return false;
+      U.Sections.push_back(std::move(S));
+    }
+  }
+  return true;
+}
+
+std::string summaryFileName(const std::string &Unit) {
+  SHA1 Hash;
+  Hash.update(Unit);
+  std::array<uint8_t, 20> Digest = Hash.final();
+  std::string Hex;
+  for (unsigned I = 0; I < 8; ++I) {
+    static const char Digits[] = "0123456789abcdef";
+    Hex += Digits[Digest[I] >> 4];
+    Hex += Digits[Digest[I] & 15];
+  }
+  return sys::path::filename(Unit).str() + "-" + Hex + SummarySuffix;
+}
+
+std::string writeSummary(const std::string &Dir, const UnitSummary &U) {
+  return writeAtomically(Dir, summaryFileName(U.Unit),
+                         [&](raw_ostream &OS) { OS << toJSON(U) << "\n"; });
+}
+
+std::vector<UnitSummary> readSummaries(const std::string &Dir, const std::string &Skip,
+                                       std::vector<std::string> &Problems) {
+  std::vector<UnitSummary> Units;
+  std::vector<std::string> Paths;
+  std::error_code EC;
+  for (sys::fs::directory_iterator It(Dir, EC), End; It != End && !EC; It.increment(EC))
+    if (StringRef(It->path()).ends_with(SummarySuffix))
+      Paths.push_back(It->path());
+  if (EC && EC != std::errc::no_such_file_or_directory)
+    Problems.push_back("cannot read directory '" + Dir + "': " + EC.message());
+  // The same order on every run, whatever the directory's.
+  std::sort(Paths.begin(), Paths.end());
+  std::string SkipName = summaryFileName(Skip);
+  for (const std::string &Path : Paths) {
+    if (sys::path::filename(Path) == SkipName)
+      continue;
+    ErrorOr<std::unique_ptr<MemoryBuffer>> Buf = MemoryBuffer::getFile(Path);
+    if (!Buf) {
+      Problems.push_back("cannot read '" + Path + "': " + Buf.getError().message());
+      continue;
+    }
+    Expected<json::Value> V = json::parse((*Buf)->getBuffer());
+    if (!V) {
+      Problems.push_back("'" + Path + "' is not valid JSON (" + toString(V.takeError()) + ")");
+      continue;
+    }
+    UnitSummary U;
+    std::string Error;
+    if (!fromJSON(*V, U, Error)) {
+      Problems.push_back("'" + Path + "': " + Error);
+      continue;
+    }
+    if (U.Unit == Skip)
+      continue;
+    ++NumSummariesRead;
+    Units.push_back(std::move(U));
+  }
+  return Units;
+}
+
+} // namespace weft

@@ -1,0 +1,119 @@
+//===- Summary.h - what one translation unit tells the rest of the program ===//
+//
+// One translation unit sees part of a program. Its summary records what the
+// whole-program analyses (passes/WholeProgram.h) need from it, from the IR
+// at the start of the pipeline, before any other unit is known:
+//
+//   - every function it defines, and every external function it calls or
+//     whose address it takes: symbol, linkage (a `static` function's key is
+//     qualified by its unit, so two units' `static void log(void)` never
+//     meet), annotations, how the tables classify a declaration, whether
+//     its address is taken and its IR signature (indirect calls resolve to
+//     address-taken functions of the same signature, in any unit);
+//   - per defined function, its calls (direct by symbol, indirect by
+//     signature) with their source locations, the globals it reads and
+//     writes directly, and the thread entries it starts (pthread_create,
+//     weft_spawn);
+//   - its WEFT_ATOMIC sections: where, and their calls.
+//
+// The format is JSON, versioned by "weft_summary" (SummaryVersion); a
+// reader rejects any other version with a message that says to rebuild.
+// docs/plugin.md ("Whole program") describes every field.
+//
+//===----------------------------------------------------------------------===//
+#ifndef WEFT_PASSES_SUMMARY_H
+#define WEFT_PASSES_SUMMARY_H
+
+#include "Diagnostics.h"
+
+#include "llvm/Support/JSON.h"
+
+#include <string>
+#include <vector>
+
+namespace llvm {
+class FunctionType;
+class Module;
+} // namespace llvm
+
+namespace weft {
+
+class AtomicSections;
+class BlockingGraph;
+
+inline constexpr int64_t SummaryVersion = 1;
+/// The file name suffix of a summary in a db=<dir> directory.
+inline constexpr const char *SummarySuffix = ".weft-summary.json";
+
+struct CallSummary {
+  /// The callee's symbol for a direct call; empty for an indirect one.
+  std::string Callee;
+  /// The IR type of an indirect call, e.g. "void (ptr)".
+  std::string Signature;
+  SourceLoc Loc;
+  bool indirect() const { return Callee.empty(); }
+};
+
+/// How runtime/blocking_calls.def and the annotation-free tables classify
+/// an external declaration.
+enum class DeclClass : uint8_t { Unlisted, Blocking, NonBlocking };
+const char *toString(DeclClass C);
+
+struct FunctionSummary {
+  std::string Symbol;
+  /// Internal linkage: visible to its own unit only.
+  bool Local = false;
+  bool Defined = false;
+  bool AnnotatedBlocking = false;
+  bool AnnotatedNonBlocking = false;
+  /// Declarations only.
+  DeclClass Class = DeclClass::Unlisted;
+  bool AddressTaken = false;
+  std::string Signature;
+  SourceLoc Loc;
+  /// Defined functions only.
+  std::vector<CallSummary> Calls;
+  std::vector<std::string> Reads, Writes; // global symbols, direct accesses
+  std::vector<std::string> Spawns;        // thread entries started here
+};
+
+struct SectionSummary {
+  std::string Function; // the symbol of the function it is in
+  SourceLoc Loc;
+  std::vector<CallSummary> Calls;
+};
+
+struct UnitSummary {
+  /// The unit's identity: its main source file, absolute.
+  std::string Unit;
+  std::vector<FunctionSummary> Functions;
+  std::vector<SectionSummary> Sections;
+};
+
+/// The signature indirect calls are matched by: the IR function type as
+/// text, e.g. "void (ptr)".
+std::string signatureOf(const llvm::FunctionType *T);
+
+/// The unit identity of a module: the compile unit's directory joined with
+/// its file name when there is debug info, else the source file name.
+std::string unitOf(const llvm::Module &M);
+
+/// Summarises the module `G` describes, with its sections.
+UnitSummary summarize(const BlockingGraph &G, const AtomicSections &Sections);
+
+llvm::json::Value toJSON(const UnitSummary &U);
+/// On failure returns false and sets Error to what is wrong.
+bool fromJSON(const llvm::json::Value &V, UnitSummary &U, std::string &Error);
+
+/// `<dir>/<file name>-<hash of the unit>.weft-summary.json`.
+std::string summaryFileName(const std::string &Unit);
+/// Writes `U` into `Dir` atomically; returns an error message or "".
+std::string writeSummary(const std::string &Dir, const UnitSummary &U);
+/// Reads every summary in `Dir` except the one of unit `Skip`. Files that
+/// cannot be read or parsed are skipped and described in `Problems`.
+std::vector<UnitSummary> readSummaries(const std::string &Dir, const std::string &Skip,
+                                       std::vector<std::string> &Problems);
+
+} // namespace weft
+
+#endif

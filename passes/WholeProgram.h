@@ -1,0 +1,114 @@
+//===- WholeProgram.h - the blocking answers of a whole program -----------===//
+//
+// Joins the summaries of a program's units (passes/Summary.h) into one call
+// graph and answers, for every function, whether it may block, with the
+// same three answers, origins and shortest-chain witnesses as the blocking
+// graph of one module (passes/BlockingGraph.h), over every unit:
+//
+//   - a call to an external symbol resolves to its definition in whichever
+//     unit has one (the first, for the inline and template functions C++
+//     defines in many units); only a symbol no unit defines is a leaf,
+//     classified by the tables and annotations as in one module;
+//   - `static` functions are keys of their own unit: a call resolves to
+//     the caller's unit's one;
+//   - an indirect call resolves to the address-taken functions of its IR
+//     signature in every unit (function pointer tables filled in another
+//     file, C++ overrides whose vtables another file defines).
+//
+// The blocking graph of one module asks this for the external functions it
+// declares (Origin::Program) and for indirect calls' targets in other units,
+// and prints the chains it returns as notes in the other files.
+//
+// A ProgramLink is how a compilation reaches the rest of its program: the
+// summary directory of db=<dir>, or the in-memory program of weft-check.
+//
+//===----------------------------------------------------------------------===//
+#ifndef WEFT_PASSES_WHOLEPROGRAM_H
+#define WEFT_PASSES_WHOLEPROGRAM_H
+
+#include "BlockingGraph.h"
+#include "Diagnostics.h"
+#include "Summary.h"
+
+#include "llvm/ADT/StringMap.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace weft {
+
+struct ProgramFunction;
+
+struct ProgramCall {
+  SourceLoc Loc;
+  bool Indirect = false;
+  std::vector<const ProgramFunction *> Callees; // candidates if indirect
+};
+
+struct ProgramFunction {
+  std::string Symbol;
+  unsigned Unit = 0; // the unit that defines it (or first declares it)
+  const FunctionSummary *Summary = nullptr;
+  std::vector<ProgramCall> Calls;
+  Blocking State = Blocking::No;
+  /// Table, Annotated, External, Body; Unresolved never (an indirect call
+  /// with no target is a Body state whose witness has no callee).
+  Origin Why = Origin::None;
+  int Witness = -1; // index into Calls, for Origin::Body
+  const ProgramFunction *WitnessCallee = nullptr;
+  unsigned Distance = 0;
+};
+
+/// One step of a chain: in `Caller`, the call at `Loc` calls `Callee`
+/// (null: an indirect call with no known target).
+struct ProgramStep {
+  const ProgramFunction *Caller = nullptr;
+  const ProgramFunction *Callee = nullptr;
+  SourceLoc Loc;
+};
+
+class WholeProgram {
+public:
+  explicit WholeProgram(std::vector<UnitSummary> Units);
+
+  /// The definition of the external symbol `Symbol` in any unit, or null.
+  const ProgramFunction *definition(llvm::StringRef Symbol) const;
+  /// The address-taken function of IR signature `Signature` defined outside
+  /// unit `Unit` with the worst answer (shortest chain among equals), or null.
+  const ProgramFunction *worstTarget(llvm::StringRef Signature, llvm::StringRef Unit) const;
+  /// The chain from F's witness down to the reason it blocks (or is unknown).
+  std::vector<ProgramStep> chainBelow(const ProgramFunction &F) const;
+
+  const std::vector<UnitSummary> &units() const { return Units; }
+  const std::vector<std::unique_ptr<ProgramFunction>> &functions() const { return Nodes; }
+  const std::string &unitName(const ProgramFunction &F) const { return Units[F.Unit].Unit; }
+
+private:
+  std::vector<UnitSummary> Units;
+  std::vector<std::unique_ptr<ProgramFunction>> Nodes;
+  llvm::StringMap<ProgramFunction *> Definitions; // external symbols
+  llvm::StringMap<std::vector<ProgramFunction *>> BySignature; // address taken
+};
+
+/// How one compilation reaches the rest of its program.
+class ProgramLink {
+public:
+  virtual ~ProgramLink();
+  /// Called once per unit, with the unit's own summary, before its checks
+  /// run. Returns the program to check the unit against, or null to check
+  /// it alone. Problems (unreadable summaries, ...) go to `Sink`.
+  virtual std::shared_ptr<const WholeProgram> join(UnitSummary Own, DiagnosticSink &Sink) = 0;
+};
+
+/// db=<dir>: reads every other unit's summary from `Dir`, writes this one's.
+std::shared_ptr<ProgramLink> summaryDirectory(std::string Dir);
+
+/// A program that embeds weft's frontend (weft-check) sets the link every
+/// compilation without db=<dir> uses; null: none.
+void setHostProgramLink(std::shared_ptr<ProgramLink> Link);
+std::shared_ptr<ProgramLink> hostProgramLink();
+
+} // namespace weft
+
+#endif
