@@ -1,0 +1,2 @@
+#include <unistd.h>
+void flush_log(int fd) { write(fd, "x", 1); }

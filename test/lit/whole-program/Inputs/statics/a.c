@@ -1,0 +1,8 @@
+#include <weft/weft.h>
+int hits;
+static void helper(void) { hits++; }
+void tally(void) {
+  WEFT_ATOMIC {
+    helper();
+  }
+}

@@ -1,0 +1,8 @@
+#include <weft/weft.h>
+#include <unistd.h>
+static void helper(void) { sleep(1); }
+void pause_briefly(void) {
+  WEFT_ATOMIC {
+    helper();
+  }
+}
