@@ -1,0 +1,2 @@
+#include <unistd.h>
+void refill(int fd) { usleep(fd); }
