@@ -77,6 +77,10 @@ cl::opt<bool> Progress("progress",
                        cl::init(false), cl::cat(Category));
 cl::opt<bool> NoProgress("no-progress", cl::desc("never show a progress line"), cl::init(false),
                          cl::cat(Category));
+cl::opt<bool> Stats("blocking-stats",
+                    cl::desc("print what the whole program adds: how many functions may block "
+                             "or are unknown, unit by unit and across units"),
+                    cl::init(false), cl::cat(Category));
 
 /// One diagnostic as weft-check keeps it for SARIF.
 struct Finding {
@@ -201,6 +205,50 @@ private:
   std::shared_ptr<const weft::WholeProgram> P;
 };
 
+/// A compile database as weft-check uses it: for each file, the first
+/// command that compiles it. Databases recorded from real builds (bear,
+/// compiler wrappers) also hold `clang -cc1` jobs and preprocessor-only runs
+/// (`-M`, `-MM`, `-E`: dependency generation); analysing those would fail or
+/// count a unit twice.
+class FirstCompileCommand : public CompilationDatabase {
+public:
+  explicit FirstCompileCommand(std::unique_ptr<CompilationDatabase> Base)
+      : Base(std::move(Base)) {}
+
+  static bool compiles(const CompileCommand &C) {
+    if (C.CommandLine.size() < 2 || C.CommandLine[1] == "-cc1")
+      return false;
+    for (const std::string &A : C.CommandLine)
+      if (A == "-E" || A == "-M" || A == "-MM" || A == "-fsyntax-only")
+        return false;
+    return true;
+  }
+
+  std::vector<CompileCommand> getCompileCommands(StringRef File) const override {
+    for (CompileCommand &C : Base->getCompileCommands(File))
+      if (compiles(C))
+        return {std::move(C)};
+    return {};
+  }
+  std::vector<std::string> getAllFiles() const override {
+    std::vector<std::string> Files;
+    for (const std::string &F : Base->getAllFiles())
+      if (!getCompileCommands(F).empty())
+        Files.push_back(F);
+    return Files;
+  }
+  std::vector<CompileCommand> getAllCompileCommands() const override {
+    std::vector<CompileCommand> All;
+    for (const std::string &F : getAllFiles())
+      for (CompileCommand &C : getCompileCommands(F))
+        All.push_back(std::move(C));
+    return All;
+  }
+
+private:
+  std::unique_ptr<CompilationDatabase> Base;
+};
+
 /// Removes what would load a second copy of weft (the project may be built
 /// with the plugin) and its options; weft-check passes its own.
 ArgumentsAdjuster stripWeftPlugin() {
@@ -240,7 +288,11 @@ void analyse(const CompilationDatabase &DB, const std::string &File,
   R.Findings.clear();
   R.Errors = R.Warnings = 0;
   R.Failed = false;
-  ClangTool Tool(DB, {File});
+  // A file system of its own per unit: the shared real one changes the
+  // process's working directory for each command, and units run on
+  // several threads at once.
+  ClangTool Tool(DB, {File}, std::make_shared<PCHContainerOperations>(),
+                 vfs::createPhysicalFileSystem());
   Tool.clearArgumentsAdjusters();
   Tool.appendArgumentsAdjuster(getClangStripOutputAdjuster());
   Tool.appendArgumentsAdjuster(getClangStripDependencyFileAdjuster());
@@ -372,6 +424,37 @@ std::string writeSarif(const std::string &Path, const std::vector<UnitResult> &R
   return "";
 }
 
+/// Defined functions that may block and that are unknown.
+std::pair<unsigned, unsigned> countStates(const weft::WholeProgram &P) {
+  unsigned Blocks = 0, Unknown = 0;
+  for (const auto &F : P.functions()) {
+    if (!F->Summary->Defined)
+      continue;
+    Blocks += F->State == weft::Blocking::Blocks;
+    Unknown += F->State == weft::Blocking::Unknown;
+  }
+  return {Blocks, Unknown};
+}
+
+/// --stats: the answers of every unit alone, then of the whole program.
+void printStats(const weft::WholeProgram &P) {
+  unsigned Defined = 0, AloneBlocks = 0, AloneUnknown = 0;
+  for (const weft::UnitSummary &U : P.units()) {
+    for (const weft::FunctionSummary &F : U.Functions)
+      Defined += F.Defined;
+    weft::WholeProgram Alone({U});
+    auto [B, Unk] = countStates(Alone);
+    AloneBlocks += B;
+    AloneUnknown += Unk;
+  }
+  auto [Blocks, Unknown] = countStates(P);
+  outs() << "weft-check: " << Defined << " functions defined in " << P.units().size()
+         << " units\n"
+         << "  each unit alone: " << AloneBlocks << " may block, " << AloneUnknown
+         << " unknown\n"
+         << "  whole program:   " << Blocks << " may block, " << Unknown << " unknown\n";
+}
+
 [[noreturn]] void fatal(const Twine &Msg) {
   WithColor::error(errs(), "weft-check") << Msg << "\n";
   std::exit(2);
@@ -396,10 +479,11 @@ int main(int argc, char **argv) {
   std::string Err;
   SmallString<256> DBFile(absolutePath(Cwd, BuildDir));
   sys::path::append(DBFile, "compile_commands.json");
-  std::unique_ptr<CompilationDatabase> DB =
+  std::unique_ptr<CompilationDatabase> Loaded =
       JSONCompilationDatabase::loadFromFile(DBFile, Err, JSONCommandLineSyntax::AutoDetect);
-  if (!DB)
+  if (!Loaded)
     fatal("cannot read the compile database in '" + BuildDir + "': " + Err);
+  auto DB = std::make_unique<FirstCompileCommand>(std::move(Loaded));
 
   // The units, in a stable order: the files named, else the database's.
   std::vector<UnitResult> Results;
@@ -460,6 +544,8 @@ int main(int argc, char **argv) {
     Warnings += R.Warnings;
     Failed += R.Failed;
   }
+  if (Stats)
+    printStats(*Program);
   if (!SarifFile.empty()) {
     std::string E = writeSarif(SarifFile, Results);
     if (!E.empty()) {
