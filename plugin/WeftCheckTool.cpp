@@ -25,6 +25,7 @@
 // findings are the same at every level) without generating code.
 //
 //===----------------------------------------------------------------------===//
+#include "CheckOutput.h"
 #include "Options.h"
 #include "Summary.h"
 #include "WholeProgram.h"
@@ -66,6 +67,11 @@ cl::opt<unsigned> Jobs("j", cl::desc("units analysed at once (default: one per c
                        cl::init(0), cl::cat(Category));
 cl::opt<std::string> SarifFile("sarif", cl::desc("write the findings as SARIF 2.1.0 to <file>"),
                                cl::value_desc("file"), cl::cat(Category));
+cl::opt<std::string> HtmlFile("html",
+                              cl::desc("write one self-contained page: the findings with their "
+                                       "source, the blocking graph, every function's answer "
+                                       "and stack bounds"),
+                              cl::value_desc("file"), cl::cat(Category));
 cl::opt<std::string> ReportDir("report",
                                cl::desc("write each unit's JSON report into <dir> (see the "
                                         "plugin's report=), with answers across units"),
@@ -82,20 +88,11 @@ cl::opt<bool> Stats("blocking-stats",
                              "or are unknown, unit by unit and across units"),
                     cl::init(false), cl::cat(Category));
 
-/// One diagnostic as weft-check keeps it for SARIF.
-struct Finding {
-  DiagnosticsEngine::Level Level;
-  std::string Message;
-  std::string File;
-  unsigned Line = 0, Column = 0;
-  std::vector<Finding> Notes;
-};
-
 /// What one unit's analysis left.
 struct UnitResult {
   std::string File;    // as the compile database names it, absolute
   std::string Printed; // its diagnostics, in Clang's format
-  std::vector<Finding> Findings;
+  std::vector<weft::Finding> Findings;
   unsigned Errors = 0, Warnings = 0;
   bool Failed = false; // it does not compile, or the tool could not run it
   bool DependsOnProgram = false;
@@ -132,8 +129,11 @@ public:
     }
     DiagnosticConsumer::HandleDiagnostic(Level, Info);
     Printer.HandleDiagnostic(Level, Info);
-    Finding F;
-    F.Level = Level;
+    weft::Finding F;
+    F.Level = Level >= DiagnosticsEngine::Error   ? weft::Severity::Error
+              : Level == DiagnosticsEngine::Warning ? weft::Severity::Warning
+              : Level == DiagnosticsEngine::Note    ? weft::Severity::Note
+                                                    : weft::Severity::Remark;
     F.Message = std::string(Msg);
     if (Info.hasSourceManager() && Info.getLocation().isValid()) {
       PresumedLoc P = Info.getSourceManager().getPresumedLoc(Info.getLocation());
@@ -319,8 +319,8 @@ void analyse(const CompilationDatabase &DB, const std::string &File,
       R.Failed = true;
       // The tool failed before any diagnostic (a file that is gone, ...).
       R.Printed += "error: weft-check: '" + File + "' could not be analysed\n";
-      R.Findings.push_back({DiagnosticsEngine::Error, "weft-check: could not be analysed", File,
-                            0, 0, {}});
+      R.Findings.push_back(
+          {weft::Severity::Error, "weft-check: could not be analysed", File, 0, 0, {}});
       ++R.Errors;
     }
   }
@@ -348,80 +348,6 @@ void runAll(const CompilationDatabase &DB, std::vector<UnitResult> &Results,
   Pool.wait();
   if (ShowProgress)
     errs() << "\r\x1b[K";
-}
-
-const char *sarifLevel(DiagnosticsEngine::Level L) {
-  switch (L) {
-  case DiagnosticsEngine::Error:
-  case DiagnosticsEngine::Fatal:
-    return "error";
-  case DiagnosticsEngine::Warning:
-    return "warning";
-  default:
-    return "note";
-  }
-}
-
-std::string ruleOf(StringRef Msg) {
-  size_t At = Msg.rfind("[weft-");
-  if (At == StringRef::npos)
-    return "clang";
-  size_t End = Msg.find(']', At);
-  return Msg.substr(At + 1, End == StringRef::npos ? StringRef::npos : End - At - 1).str();
-}
-
-json::Value sarifLocation(const Finding &F) {
-  json::Object Phys{{"artifactLocation", json::Object{{"uri", "file://" + F.File}}}};
-  if (F.Line)
-    Phys["region"] = json::Object{{"startLine", F.Line}, {"startColumn", F.Column ? F.Column : 1}};
-  return json::Object{{"physicalLocation", std::move(Phys)}};
-}
-
-std::string writeSarif(const std::string &Path, const std::vector<UnitResult> &Results) {
-  json::Array ResultsJSON;
-  StringSet<> Rules;
-  for (const UnitResult &R : Results)
-    for (const Finding &F : R.Findings) {
-      std::string Rule = ruleOf(F.Message);
-      Rules.insert(Rule);
-      json::Object O{{"ruleId", Rule},
-                     {"level", sarifLevel(F.Level)},
-                     {"message", json::Object{{"text", F.Message}}}};
-      if (!F.File.empty())
-        O["locations"] = json::Array{sarifLocation(F)};
-      json::Array Related;
-      for (const Finding &N : F.Notes) {
-        if (N.File.empty())
-          continue;
-        json::Object L = std::move(*sarifLocation(N).getAsObject());
-        L["message"] = json::Object{{"text", N.Message}};
-        Related.push_back(std::move(L));
-      }
-      if (!Related.empty())
-        O["relatedLocations"] = std::move(Related);
-      ResultsJSON.push_back(std::move(O));
-    }
-  json::Array RulesJSON;
-  std::vector<std::string> Sorted;
-  for (const auto &R : Rules)
-    Sorted.push_back(R.getKey().str());
-  std::sort(Sorted.begin(), Sorted.end());
-  for (const std::string &R : Sorted)
-    RulesJSON.push_back(json::Object{{"id", R}});
-  json::Value Doc = json::Object{
-      {"version", "2.1.0"},
-      {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-      {"runs", json::Array{json::Object{
-                   {"tool", json::Object{{"driver", json::Object{{"name", "weft-check"},
-                                                                 {"version", WEFT_VERSION},
-                                                                 {"rules", std::move(RulesJSON)}}}}},
-                   {"results", std::move(ResultsJSON)}}}}};
-  std::error_code EC;
-  raw_fd_ostream OS(Path, EC);
-  if (EC)
-    return "cannot write '" + Path + "': " + EC.message();
-  OS << formatv("{0:2}", Doc) << "\n";
-  return "";
 }
 
 /// Defined functions that may block and that are unknown.
@@ -546,13 +472,19 @@ int main(int argc, char **argv) {
   }
   if (Stats)
     printStats(*Program);
-  if (!SarifFile.empty()) {
-    std::string E = writeSarif(SarifFile, Results);
+  std::vector<weft::Finding> Findings;
+  for (const UnitResult &R : Results)
+    Findings.insert(Findings.end(), R.Findings.begin(), R.Findings.end());
+  auto Output = [&](const std::string &E) {
     if (!E.empty()) {
       WithColor::error(errs(), "weft-check") << E << "\n";
       ++Errors;
     }
-  }
+  };
+  if (!SarifFile.empty())
+    Output(weft::writeSarif(SarifFile, Findings, WEFT_VERSION));
+  if (!HtmlFile.empty())
+    Output(weft::writeHtml(HtmlFile, Findings, *Program, absolutePath(Cwd, BuildDir)));
   errs() << "weft-check: " << Results.size() << (Results.size() == 1 ? " unit" : " units")
          << " (" << Program->functions().size() << " functions, " << Again.size()
          << " checked against the whole program), " << Errors
