@@ -7,6 +7,7 @@
 #include "BlockingGraph.h"
 #include "Calls.h"
 #include "Report.h"
+#include "StackBounds.h"
 
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/Statistic.h"
@@ -114,6 +115,7 @@ FunctionSummary summarizeFunction(const Function &F) {
   S.Signature = signatureOf(F.getFunctionType());
   S.Loc = locationOf(F);
   if (!S.Defined) {
+    S.StackBound = externalBound(F);
     switch (classifyLibcCall(F.getName())) {
     case LibcClass::Blocking:
       S.Class = DeclClass::Blocking;
@@ -127,6 +129,7 @@ FunctionSummary summarizeFunction(const Function &F) {
     }
     return S;
   }
+  S.FrameBytes = frameBound(F);
   StringSet<> Reads, Writes, Spawns;
   for (const Instruction &I : instructions(F)) {
     if (const auto *L = dyn_cast<LoadInst>(&I)) {
@@ -223,6 +226,17 @@ struct Reader {
     L.Column = static_cast<unsigned>(*Col);
     return str(*At, "file", L.File, Where);
   }
+  bool size(const json::Object &O, StringRef Key, std::optional<uint64_t> &Out,
+            const std::string &Where) {
+    const json::Value *V = O.get(Key);
+    if (!V)
+      return true;
+    std::optional<int64_t> N = V->getAsInteger();
+    if (!N || *N < 0)
+      return fail(Where, "\"" + Key.str() + "\" is not a size");
+    Out = static_cast<uint64_t>(*N);
+    return true;
+  }
   bool strs(const json::Object &O, StringRef Key, std::vector<std::string> &Out,
             const std::string &Where) {
     const json::Value *V = O.get(Key);
@@ -306,6 +320,10 @@ json::Value toJSON(const UnitSummary &U) {
       O["annotation"] = "nonblocking";
     if (F.AddressTaken)
       O["address_taken"] = true;
+    if (F.FrameBytes)
+      O["frame_bytes"] = static_cast<int64_t>(*F.FrameBytes);
+    if (F.StackBound)
+      O["stack_bound"] = static_cast<int64_t>(*F.StackBound);
     if (!F.Defined) {
       O["class"] = toString(F.Class);
     } else {
@@ -364,7 +382,9 @@ bool fromJSON(const json::Value &V, UnitSummary &U, std::string &Error) {
         !R.str(*O, "annotation", Annotation, Where, /*Optional=*/true) ||
         !R.str(*O, "class", Class, Where, /*Optional=*/true) || !R.calls(*O, F.Calls, Where) ||
         !R.strs(*O, "reads", F.Reads, Where) || !R.strs(*O, "writes", F.Writes, Where) ||
-        !R.strs(*O, "spawns", F.Spawns, Where))
+        !R.strs(*O, "spawns", F.Spawns, Where) ||
+        !R.size(*O, "frame_bytes", F.FrameBytes, Where) ||
+        !R.size(*O, "stack_bound", F.StackBound, Where))
       return false;
     if (Annotation == "blocking")
       F.AnnotatedBlocking = true;

@@ -7,6 +7,7 @@
 
 #include <cassert>
 #include <deque>
+#include <functional>
 #include <mutex>
 
 using namespace llvm;
@@ -195,6 +196,8 @@ WholeProgram::WholeProgram(std::vector<UnitSummary> UnitsIn) : Units(std::move(U
   }
   Propagate(Blocking::Unknown, std::move(Unknown));
 
+  computeBounds();
+
 #ifndef NDEBUG
   for (auto &N : Nodes) {
     assert((N->Why != Origin::Body || N->Witness >= 0) && "a state from a body has a witness");
@@ -203,6 +206,56 @@ WholeProgram::WholeProgram(std::vector<UnitSummary> UnitsIn) : Units(std::move(U
                << "): " << toString(N->State) << "\n");
   }
 #endif
+}
+
+void WholeProgram::computeBounds() {
+  // Depth first; a function met again while its own bound is being
+  // computed is on a cycle (recursion), which has no bound.
+  enum class Mark : uint8_t { New, Active, Done };
+  DenseMap<const ProgramFunction *, Mark> Marks;
+  std::function<void(ProgramFunction &)> Visit = [&](ProgramFunction &F) {
+    Marks[&F] = Mark::Active;
+    const FunctionSummary &S = *F.Summary;
+    if (!S.Defined) {
+      F.BoundBytes = S.StackBound;
+      if (!F.BoundBytes)
+        F.Unbounded = "no bound is known for " + S.Symbol;
+      Marks[&F] = Mark::Done;
+      return;
+    }
+    if (!S.FrameBytes)
+      F.Unbounded = "dynamic alloca";
+    uint64_t Deepest = 0;
+    for (const ProgramCall &C : F.Calls) {
+      if (!F.Unbounded.empty())
+        break;
+      if (C.Callees.empty()) {
+        F.Unbounded = C.Indirect ? "indirect call with no known target" : "unresolved call";
+        break;
+      }
+      for (const ProgramFunction *Callee : C.Callees) {
+        auto *G = const_cast<ProgramFunction *>(Callee);
+        Mark M = Marks.lookup(G);
+        if (M == Mark::Active) {
+          F.Unbounded = "recursion";
+          break;
+        }
+        if (M == Mark::New)
+          Visit(*G);
+        if (!G->BoundBytes) {
+          F.Unbounded = "calls " + G->Symbol + ", which has no bound";
+          break;
+        }
+        Deepest = std::max(Deepest, *G->BoundBytes);
+      }
+    }
+    if (F.Unbounded.empty())
+      F.BoundBytes = *S.FrameBytes + Deepest;
+    Marks[&F] = Mark::Done;
+  };
+  for (auto &N : Nodes)
+    if (Marks.lookup(N.get()) == Mark::New)
+      Visit(*N);
 }
 
 const ProgramFunction *WholeProgram::definition(StringRef Symbol) const {

@@ -58,6 +58,12 @@ struct ProgramFunction {
   int Witness = -1; // index into Calls, for Origin::Body
   const ProgramFunction *WitnessCallee = nullptr;
   unsigned Distance = 0;
+  /// Defined functions: the frame and everything it calls, across units
+  /// (indirect calls by their candidates); none with recursion or a callee
+  /// without a bound, and then `Unbounded` says why. Declarations: their
+  /// WEFT_STACK_BOUND or table bound.
+  std::optional<uint64_t> BoundBytes;
+  std::string Unbounded;
 };
 
 /// One step of a chain: in `Caller`, the call at `Loc` calls `Callee`
@@ -85,6 +91,8 @@ public:
   const std::string &unitName(const ProgramFunction &F) const { return Units[F.Unit].Unit; }
 
 private:
+  void computeBounds();
+
   std::vector<UnitSummary> Units;
   std::vector<std::unique_ptr<ProgramFunction>> Nodes;
   llvm::StringMap<ProgramFunction *> Definitions; // external symbols

@@ -452,9 +452,9 @@ int main(int argc, char **argv) {
   auto Program = std::make_shared<const weft::WholeProgram>(Collect->take());
   weft::setHostProgramLink(std::make_shared<ProgramLinkFixed>(Program));
   if (!ReportDir.empty())
-    WeftArgs.push_back("report=" + ReportDir);
+    WeftArgs.push_back("report=" + absolutePath(Cwd, ReportDir));
   if (!GraphDir.empty())
-    WeftArgs.push_back("graph=" + GraphDir);
+    WeftArgs.push_back("graph=" + absolutePath(Cwd, GraphDir));
   std::vector<size_t> Again;
   for (size_t I = 0; I < Results.size(); ++I)
     if (!Results[I].Failed &&
