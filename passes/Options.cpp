@@ -27,6 +27,8 @@ const KeyInfo Keys[] = {
     {"no-atomic", nullptr, "turn off the atomic-section check [weft-atomic]"},
     {"no-race", nullptr, "turn off race warnings [weft-race]"},
     {"no-live-state", nullptr, "turn off live-state warnings [weft-live-state]"},
+    {"no-section-locks", nullptr,
+     "do not infer atomic sections' locks: every section takes the coarse lock"},
     {"no-stack", nullptr, "turn off stack bounds and checkpoints [weft-stack]"},
     {"parallel", nullptr, "the program runs on several workers"},
     {"linked-stacks", nullptr,
@@ -154,6 +156,8 @@ bool Options::parse(const std::string &Arg, std::string &Error) {
     Race = false;
   else if (Key == "no-live-state")
     LiveState = false;
+  else if (Key == "no-section-locks")
+    SectionLocks = false;
   else if (Key == "no-stack")
     Stack = false;
   else if (Key == "parallel")

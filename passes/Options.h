@@ -27,6 +27,9 @@ struct Options {
   bool LiveState = true;
   bool Stack = true;
   bool Parallel = false;
+  /// Infer each atomic section's locks and describe the section to the
+  /// runtime (SectionLocks.h); off: every section takes the coarse lock.
+  bool SectionLocks = true;
   bool Stats = false;
   bool LinkedStacks = false;
   /// Stack frames from generating code for a clone (true) or estimated

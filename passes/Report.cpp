@@ -7,6 +7,7 @@
 #include "BlockingGraph.h"
 #include "Calls.h"
 #include "Diagnostics.h"
+#include "SectionLocks.h"
 #include "StackBounds.h"
 
 #include "llvm/IR/DataLayout.h"
@@ -92,7 +93,7 @@ std::string dotEscape(StringRef S) {
 } // namespace
 
 json::Value buildReport(const BlockingGraph &G, const AtomicSections &Sections,
-                        const StackBounds *Stack) {
+                        const StackBounds *Stack, const std::vector<SectionLocks> *Locks) {
   const Module &M = G.module();
   json::Array Functions, Points, SectionList;
   for (const Function &F : M) {
@@ -128,12 +129,23 @@ json::Value buildReport(const BlockingGraph &G, const AtomicSections &Sections,
       Points.push_back(std::move(P));
     }
   }
-  for (const AtomicSection &S : Sections.sections()) {
+  for (size_t I = 0; I < Sections.sections().size(); ++I) {
+    const AtomicSection &S = Sections.sections()[I];
     SourceLoc L = userLocationOf(*S.Enter);
-    SectionList.push_back(json::Object{{"function", S.Enter->getFunction()->getName().str()},
-                                       {"line", static_cast<int64_t>(L.Line)},
-                                       {"calls", static_cast<int64_t>(S.Calls.size())},
-                                       {"locks", json::Array()}});
+    // Without inference (no-section-locks) every section is coarse.
+    json::Array LockNames;
+    json::Object Section{{"function", S.Enter->getFunction()->getName().str()},
+                         {"line", static_cast<int64_t>(L.Line)},
+                         {"calls", static_cast<int64_t>(S.Calls.size())}};
+    if (!Locks || (*Locks)[I].Coarse) {
+      LockNames.push_back("coarse");
+      Section["coarse_reason"] = Locks ? (*Locks)[I].Why : "no-section-locks";
+    } else {
+      for (const std::string &N : (*Locks)[I].Names)
+        LockNames.push_back(N);
+    }
+    Section["locks"] = std::move(LockNames);
+    SectionList.push_back(std::move(Section));
   }
   json::Value Report(json::Object{{"version", 1},
                                   {"file", M.getSourceFileName()},

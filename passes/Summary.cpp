@@ -7,6 +7,7 @@
 #include "BlockingGraph.h"
 #include "Calls.h"
 #include "Report.h"
+#include "Locations.h"
 #include "StackBounds.h"
 
 #include "llvm/ADT/SetVector.h"
@@ -115,6 +116,7 @@ FunctionSummary summarizeFunction(const Function &F) {
   S.Signature = signatureOf(F.getFunctionType());
   S.Loc = locationOf(F);
   if (!S.Defined) {
+    S.Memory = toString(memoryOf(F));
     S.StackBound = externalBound(F);
     switch (classifyLibcCall(F.getName())) {
     case LibcClass::Blocking:
@@ -130,6 +132,12 @@ FunctionSummary summarizeFunction(const Function &F) {
     return S;
   }
   S.FrameBytes = frameBound(F);
+  LocationSet Own;
+  std::vector<const CallBase *> Opaque; // in Calls; the program resolves them
+  ownLocations(F, Own, Opaque);
+  S.Locations.assign(Own.Names.begin(), Own.Names.end());
+  if (Own.Unbounded)
+    S.Unbounded = Own.Why;
   StringSet<> Reads, Writes, Spawns;
   for (const Instruction &I : instructions(F)) {
     if (const auto *L = dyn_cast<LoadInst>(&I)) {
@@ -282,7 +290,8 @@ struct Reader {
 } // namespace
 
 UnitSummary summarize(const BlockingGraph &G, const AtomicSections &Sections) {
-  const Module &M = G.module();
+  Module &M = G.module();
+  inferLibraryMemory(M);
   UnitSummary U;
   U.Unit = unitOf(M);
   for (const Function &F : M) {
@@ -326,7 +335,11 @@ json::Value toJSON(const UnitSummary &U) {
       O["stack_bound"] = static_cast<int64_t>(*F.StackBound);
     if (!F.Defined) {
       O["class"] = toString(F.Class);
+      O["memory"] = F.Memory;
     } else {
+      O["locations"] = strings(F.Locations);
+      if (!F.Unbounded.empty())
+        O["unbounded"] = F.Unbounded;
       json::Array Calls;
       for (const CallSummary &C : F.Calls)
         Calls.push_back(callJSON(C));
@@ -384,8 +397,13 @@ bool fromJSON(const json::Value &V, UnitSummary &U, std::string &Error) {
         !R.strs(*O, "reads", F.Reads, Where) || !R.strs(*O, "writes", F.Writes, Where) ||
         !R.strs(*O, "spawns", F.Spawns, Where) ||
         !R.size(*O, "frame_bytes", F.FrameBytes, Where) ||
-        !R.size(*O, "stack_bound", F.StackBound, Where))
+        !R.size(*O, "stack_bound", F.StackBound, Where) ||
+        !R.strs(*O, "locations", F.Locations, Where) ||
+        !R.str(*O, "unbounded", F.Unbounded, Where, /*Optional=*/true) ||
+        !R.str(*O, "memory", F.Memory, Where, /*Optional=*/true))
       return false;
+    if (F.Memory != "none" && F.Memory != "args" && F.Memory != "any")
+      return R.fail(Where, "unknown memory '" + F.Memory + "'");
     if (Annotation == "blocking")
       F.AnnotatedBlocking = true;
     else if (Annotation == "nonblocking")

@@ -81,6 +81,13 @@ struct FunctionSummary {
   std::vector<CallSummary> Calls;
   std::vector<std::string> Reads, Writes; // global symbols, direct accesses
   std::vector<std::string> Spawns;        // thread entries started here
+  /// Defined functions: the abstract locations (Locations.h) it touches
+  /// itself, and why they cannot be bounded if they cannot ("" if they can).
+  /// Calls add their callees' in the whole program.
+  std::vector<std::string> Locations;
+  std::string Unbounded;
+  /// Declarations: what LLVM knows of their memory ("none", "args", "any").
+  std::string Memory = "any";
 };
 
 struct SectionSummary {

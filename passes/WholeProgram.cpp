@@ -278,6 +278,61 @@ const ProgramFunction *WholeProgram::worstTarget(StringRef Signature, StringRef 
   return Worst;
 }
 
+std::vector<const ProgramFunction *> WholeProgram::targets(StringRef Signature,
+                                                         StringRef Unit) const {
+  std::vector<const ProgramFunction *> Out;
+  auto It = BySignature.find(Signature);
+  if (It != BySignature.end())
+    for (const ProgramFunction *F : It->second)
+      if (F->Summary->Defined && Units[F->Unit].Unit != Unit)
+        Out.push_back(F);
+  return Out;
+}
+
+const LocationSet &WholeProgram::locationsOf(const ProgramFunction &Root) const {
+  std::lock_guard<std::mutex> G(LocationsLock);
+  if (auto It = Locations.find(&Root); It != Locations.end())
+    return It->second;
+  // Everything Root reaches that has no answer yet, each with its own
+  // locations; then callers take their callees' to a fixed point.
+  std::vector<const ProgramFunction *> Reach{&Root};
+  std::map<const ProgramFunction *, LocationSet> New; // stable references
+  New[&Root];
+  for (size_t I = 0; I < Reach.size(); ++I) {
+    const ProgramFunction *F = Reach[I];
+    LocationSet &S = New[F];
+    const FunctionSummary &Sum = *F->Summary;
+    if (!Sum.Defined) {
+      if (Sum.Memory == "any")
+        S.unbound("calls '" + displayName(Sum.Symbol) + "', which weft cannot see into");
+      continue;
+    }
+    S.Names.insert(Sum.Locations.begin(), Sum.Locations.end());
+    if (!Sum.Unbounded.empty())
+      S.unbound(Sum.Unbounded);
+    for (const ProgramCall &C : F->Calls) {
+      if (C.Callees.empty())
+        S.unbound(C.Indirect ? "an indirect call with no known target"
+                             : "a call weft cannot resolve");
+      for (const ProgramFunction *G : C.Callees)
+        if (!Locations.count(G) && New.try_emplace(G).second)
+          Reach.push_back(G);
+    }
+  }
+  for (bool Changed = true; Changed;) {
+    Changed = false;
+    for (const ProgramFunction *F : Reach)
+      for (const ProgramCall &C : F->Calls)
+        for (const ProgramFunction *G : C.Callees) {
+          auto Done = Locations.find(G);
+          Changed |= New[F].merge(Done != Locations.end() ? Done->second : New[G]);
+        }
+  }
+  for (auto &[F, S] : New)
+    Locations[F] = std::move(S);
+  return Locations[&Root];
+}
+
 std::vector<ProgramStep> WholeProgram::chainBelow(const ProgramFunction &F) const {
   std::vector<ProgramStep> Chain;
   DenseSet<const ProgramFunction *> Seen;
