@@ -232,6 +232,33 @@ void locationsOf(const Instruction &I, LocationSet &Out) {
   }
 }
 
+void locationsOfPointer(const Value *Ptr, LocationSet &Out) { locate(Ptr, Out); }
+
+std::optional<std::string> objectName(const Value *Ptr) {
+  if (const auto *GV = dyn_cast<GlobalVariable>(getUnderlyingObject(Ptr)))
+    return "global:" + GV->getName().str();
+  const auto *GEP = dyn_cast<GEPOperator>(Ptr->stripPointerCasts());
+  if (!GEP)
+    return std::nullopt;
+  Type *T = GEP->getSourceElementType();
+  std::optional<std::string> Name;
+  for (auto Idx = GEP->idx_begin() + 1; Idx != GEP->idx_end() && T; ++Idx) {
+    if (auto *S = dyn_cast<StructType>(T)) {
+      auto *CI = dyn_cast<ConstantInt>(Idx->get());
+      if (!CI)
+        return std::nullopt;
+      unsigned F = static_cast<unsigned>(CI->getZExtValue());
+      Name = fieldLocation(S, F);
+      T = S->getElementType(F);
+    } else if (auto *A = dyn_cast<ArrayType>(T)) {
+      T = A->getElementType();
+    } else {
+      T = nullptr;
+    }
+  }
+  return Name;
+}
+
 void inferLibraryMemory(Module &M) {
   TargetLibraryInfoImpl TLII(Triple(M.getTargetTriple()));
   TargetLibraryInfo TLI(TLII);

@@ -34,6 +34,7 @@
 #include "llvm/IR/PassManager.h"
 
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -43,6 +44,7 @@ class CallBase;
 class Function;
 class Instruction;
 class Module;
+class Value;
 } // namespace llvm
 
 namespace weft {
@@ -67,6 +69,13 @@ struct LocationSet {
 /// The locations instruction `I` reads or writes itself (loads, stores,
 /// atomics, memcpy/memmove/memset); calls add nothing here.
 void locationsOf(const llvm::Instruction &I, LocationSet &Out);
+
+/// The locations memory at `Ptr` may belong to.
+void locationsOfPointer(const llvm::Value *Ptr, LocationSet &Out);
+
+/// The one name of the object at `Ptr`, for a lock: the global it is in,
+/// else the innermost struct field it is, else none.
+std::optional<std::string> objectName(const llvm::Value *Ptr);
 
 /// Marks the library functions the module declares with what LLVM knows
 /// of their memory (the attributes LLVM's own pipeline infers later).

@@ -7,6 +7,7 @@
 #include "BlockingGraph.h"
 #include "Calls.h"
 #include "Diagnostics.h"
+#include "Races.h"
 #include "SectionLocks.h"
 #include "StackBounds.h"
 
@@ -93,7 +94,8 @@ std::string dotEscape(StringRef S) {
 } // namespace
 
 json::Value buildReport(const BlockingGraph &G, const AtomicSections &Sections,
-                        const StackBounds *Stack, const std::vector<SectionLocks> *Locks) {
+                        const StackBounds *Stack, const std::vector<SectionLocks> *Locks,
+                        const std::vector<RaceFinding> *Races) {
   const Module &M = G.module();
   json::Array Functions, Points, SectionList;
   for (const Function &F : M) {
@@ -147,11 +149,21 @@ json::Value buildReport(const BlockingGraph &G, const AtomicSections &Sections,
     Section["locks"] = std::move(LockNames);
     SectionList.push_back(std::move(Section));
   }
+  json::Array RaceList;
+  if (Races)
+    for (const RaceFinding &R : *Races)
+      RaceList.push_back(json::Object{
+          {"kind", R.What == RaceFinding::DataRace ? "data-race" : "check-then-act"},
+          {"location", R.Location},
+          {"line", static_cast<int64_t>(R.At.Line)},
+          {"column", static_cast<int64_t>(R.At.Column)},
+          {"other_line", static_cast<int64_t>(R.Other.Line)}});
   json::Value Report(json::Object{{"version", 1},
                                   {"file", M.getSourceFileName()},
                                   {"functions", std::move(Functions)},
                                   {"blocking_points", std::move(Points)},
-                                  {"sections", std::move(SectionList)}});
+                                  {"sections", std::move(SectionList)},
+                                  {"races", std::move(RaceList)}});
   if (Stack)
     addStackBounds(Report, *Stack);
   return Report;

@@ -27,6 +27,7 @@ class AtomicSections;
 class BlockingGraph;
 class StackBounds;
 struct SectionLocks;
+struct RaceFinding;
 
 /// The base name used for a module's report and graph files.
 std::string reportBaseName(const llvm::Module &M);
@@ -36,7 +37,8 @@ std::string reportBaseName(const llvm::Module &M);
 /// `Locks`: each section's inferred locks, if inferred.
 llvm::json::Value buildReport(const BlockingGraph &G, const AtomicSections &Sections,
                               const StackBounds *Stack,
-                              const std::vector<SectionLocks> *Locks = nullptr);
+                              const std::vector<SectionLocks> *Locks = nullptr,
+                              const std::vector<RaceFinding> *Races = nullptr);
 /// Fills `frame_bytes` and `bound_bytes` of a report built earlier from
 /// the stack bounds of the module as it is now (after optimisation).
 void addStackBounds(llvm::json::Value &Report, const StackBounds &Stack);

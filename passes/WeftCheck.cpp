@@ -3,6 +3,7 @@
 
 #include "AtomicSections.h"
 #include "BlockingGraph.h"
+#include "Races.h"
 #include "Report.h"
 #include "SectionLocks.h"
 #include "StackBounds.h"
@@ -40,17 +41,20 @@ PreservedAnalyses WeftCheckPass::run(Module &M, ModuleAnalysisManager &MAM) {
   };
   if (Opts.Atomic)
     checkAtomicSections(S, G, *Sink);
+  std::vector<RaceFinding> Races;
+  if (Opts.Race)
+    Races = checkRaces(G, S, Opts.Workers != 1, *Sink);
   std::vector<SectionLocks> Locks;
   if (Opts.SectionLocks)
     Locks = inferSectionLocks(S, G);
   const std::vector<SectionLocks> *LocksIfAny = Opts.SectionLocks ? &Locks : nullptr;
   if (!Opts.ReportDir.empty()) {
     if (Pending) {
-      Pending->Report = buildReport(G, S, nullptr, LocksIfAny);
+      Pending->Report = buildReport(G, S, nullptr, LocksIfAny, &Races);
       Pending->Base = reportBaseName(M);
     } else {
       std::string Err = writeReport(Opts.ReportDir, reportBaseName(M),
-                                    buildReport(G, S, &Bounds(), LocksIfAny));
+                                    buildReport(G, S, &Bounds(), LocksIfAny, &Races));
       if (!Err.empty())
         Sink->report(Severity::Error, SourceLoc(), Err);
     }
