@@ -32,7 +32,6 @@ const KeyInfo Keys[] = {
     {"no-section-locks", nullptr,
      "do not infer atomic sections' locks: every section takes the coarse lock"},
     {"no-stack", nullptr, "turn off stack bounds and checkpoints [weft-stack]"},
-    {"parallel", nullptr, "the program runs on several workers"},
     {"linked-stacks", nullptr,
      "insert stack checkpoints that link new segments (needs libweft at link time)"},
     {"frames", "<codegen|ir>",
@@ -164,8 +163,6 @@ bool Options::parse(const std::string &Arg, std::string &Error) {
     SectionLocks = false;
   else if (Key == "no-stack")
     Stack = false;
-  else if (Key == "parallel")
-    Parallel = true;
   else if (Key == "stats")
     Stats = true;
   else if (Key == "linked-stacks")

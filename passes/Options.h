@@ -26,7 +26,6 @@ struct Options {
   bool Race = true;
   bool LiveState = true;
   bool Stack = true;
-  bool Parallel = false;
   /// workers=<n>: the workers the program runs on; 1 keeps only the races
   /// a single worker has (check-then-act).
   uint64_t Workers = 0; // 0: several (the runtime's default, one per core)
