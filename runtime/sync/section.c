@@ -106,7 +106,7 @@ static void big_set(const struct weft_section *s, uint64_t *bits) {
   }
 }
 
-static void lock_stripes(const struct weft_section *s) {
+__attribute__((noinline)) static void lock_stripes(const struct weft_section *s) {
   if (s->nlocks <= SMALL) {
     uint16_t set[SMALL];
     unsigned n = small_set(s, set);
@@ -122,7 +122,7 @@ static void lock_stripes(const struct weft_section *s) {
 
 /* Releases each stripe once (a second release could free a stripe another
  * section has taken since). */
-static void unlock_stripes(const struct weft_section *s) {
+__attribute__((noinline)) static void unlock_stripes(const struct weft_section *s) {
   if (s->nlocks <= SMALL) {
     uint16_t set[SMALL];
     unsigned n = small_set(s, set);
@@ -142,15 +142,19 @@ static void unlock_stripes(const struct weft_section *s) {
  * flag. Every caller computes the same answer (registering is idempotent),
  * so racing first calls agree. Not under TSan, which does not know that
  * membarrier orders the worker's accesses. */
-static int asymmetric(void) {
+#ifndef WEFT_TSAN
+__attribute__((noinline)) static int asymmetric_first(void) {
+  int st = syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0 ? 1 : 2;
+  atomic_store_explicit(&asym_state, st, memory_order_relaxed);
+  return st;
+}
+#endif
+static inline int asymmetric(void) {
 #ifdef WEFT_TSAN
   return 0;
 #else
   int st = atomic_load_explicit(&asym_state, memory_order_relaxed);
-  if (WEFT_UNLIKELY(!st)) {
-    st = syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0 ? 1 : 2;
-    atomic_store_explicit(&asym_state, st, memory_order_relaxed);
-  }
+  if (WEFT_UNLIKELY(!st)) st = asymmetric_first();
   return st == 1;
 #endif
 }
@@ -180,7 +184,7 @@ static void shared_leave(struct flag *me) {
   atomic_store_explicit(&me->in, 0, memory_order_release);
 }
 
-static void coarse_enter(void) {
+__attribute__((noinline)) static void coarse_enter(void) {
   for (unsigned spins = 0;;) {
     uint32_t v = 0;
     if (!atomic_load_explicit(&coarse_word, memory_order_relaxed) &&
@@ -203,44 +207,66 @@ static void coarse_leave(void) {
 
 /* ---- enter and leave ------------------------------------------------------ */
 
+/* The common paths are inline and keep a small frame: one id, or none, on
+ * a user thread; the rest are calls. */
+
+__attribute__((noinline)) static void kernel_enter(void) {
+  if (!kernel_depth++) coarse_enter();
+}
+__attribute__((noinline)) static void kernel_leave(void) {
+  if (!--kernel_depth) coarse_leave();
+}
+
 struct weft_section_guard __weft_section_enter(const struct weft_section *section) {
   struct weft_section_guard g = {section, 1};
   struct weft_worker *w = weft_tls_worker;
   struct weft_thread *t = w ? w->current : 0;
-  unsigned *depth = t ? &t->section_depth : &kernel_depth;
-  if ((*depth)++) return g;
-  if (!t) {
-    coarse_enter();
-  } else if (weft_rt.nworkers <= 1) {
+  if (WEFT_UNLIKELY(!t)) {
+    kernel_enter();
+    return g;
+  }
+  if (t->section_depth++) return g;
+  if (weft_rt.nworkers <= 1) {
     shared_enter(&flags[w->index], !asymmetric());
   } else if (coarse(section)) {
     coarse_enter();
   } else {
     shared_enter(&flags[w->index], 1);
-    lock_stripes(section);
+    if (section->nlocks == 1)
+      weft_spin_lock(&stripes[section->locks[0] % STRIPES].lock);
+    else if (section->nlocks)
+      lock_stripes(section);
   }
   return g;
+}
+
+__attribute__((noinline, noreturn)) static void left_elsewhere(struct weft_thread *t,
+                                                                const struct weft_section *s) {
+  weft_fatal("weft: user thread %llu left a WEFT_ATOMIC section (%s:%u) on another worker "
+             "than the one it entered it on; a section must not yield or block",
+             (unsigned long long)t->id, s->file ? s->file : "?", s->line);
 }
 
 void __weft_section_leave(struct weft_section_guard *guard) {
   struct weft_worker *w = weft_tls_worker;
   struct weft_thread *t = w ? w->current : 0;
-  unsigned *depth = t ? &t->section_depth : &kernel_depth;
-  if (--(*depth)) return;
+  if (WEFT_UNLIKELY(!t)) {
+    kernel_leave();
+    return;
+  }
+  if (--t->section_depth) return;
   const struct weft_section *s = guard->section;
-  if (!t) {
-    coarse_leave();
-  } else if (weft_rt.nworkers <= 1) {
-    shared_leave(&flags[w->index]);
+  struct flag *me = &flags[w->index];
+  if (weft_rt.nworkers <= 1) {
+    shared_leave(me);
   } else if (coarse(s)) {
     coarse_leave();
   } else {
-    struct flag *me = &flags[w->index];
-    if (WEFT_UNLIKELY(!atomic_load_explicit(&me->in, memory_order_relaxed)))
-      weft_fatal("weft: user thread %llu left a WEFT_ATOMIC section (%s:%u) on another worker "
-                 "than the one it entered it on; a section must not yield or block",
-                 (unsigned long long)t->id, s->file ? s->file : "?", s->line);
-    unlock_stripes(s);
+    if (WEFT_UNLIKELY(!atomic_load_explicit(&me->in, memory_order_relaxed))) left_elsewhere(t, s);
+    if (s->nlocks == 1)
+      weft_spin_unlock(&stripes[s->locks[0] % STRIPES].lock);
+    else if (s->nlocks)
+      unlock_stripes(s);
     shared_leave(me);
   }
 }
