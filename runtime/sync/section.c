@@ -274,8 +274,8 @@ void __weft_section_leave(struct weft_section_guard *guard) {
 /* In a fork child: the sections the parent's other threads were in are
  * not left by anyone, so every lock is free again (sched/startup.c). A
  * fork from inside a section is not supported on several workers: the
- * child would not hold that section's locks. The child's memory map is
- * not registered for membarrier. */
+ * child would not hold that section's locks. The child registers for
+ * membarrier again on first use (registering is idempotent). */
 static void section_forked_child(void) {
   for (unsigned i = 0; i < STRIPES; i++) weft_spin_unlock(&stripes[i].lock);
   for (unsigned i = 0; i < WEFT_MAX_WORKERS; i++)
