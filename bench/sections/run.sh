@@ -29,8 +29,12 @@ for r in $(seq "$ROUNDS"); do # every configuration once per round, in turn
     fi
   done
 done
-declare -A med
-for c in "${configs[@]}"; do set -- $c; med[$1]=$(median <"$work/$1.txt"); done
+declare -A med cpu
+for c in "${configs[@]}"; do
+  set -- $c
+  med[$1]=$(awk '{print $1}' "$work/$1.txt" | median)
+  cpu[$1]=$(awk '{print $2}' "$work/$1.txt" | median)
+done
 # Runs on 2 workers whose movers ran on different workers.
 apart=$(cat "$work"/{disjoint2,coarse2,conflict2,mutex2,none2}.where | grep -c "workers 0 1\|workers 1 0" || true)
 total2=$((5 * ROUNDS))
@@ -50,9 +54,9 @@ r_none=$(ratio "${med[none1]}" "${med[none2]}")
   echo "round in turn; medians. The movers ran on different workers in $apart of the"
   echo "$total2 runs on 2 workers (the program arranges it: bench/sections/sections.c)."
   echo
-  echo "| configuration | seconds | ns per move | vs coarse, 2 workers |"
-  echo "|---|---|---|---|"
-  row() { echo "| $1 | ${med[$2]} | $(ns "${med[$2]}") | $(ratio "${med[coarse2]}" "${med[$2]}")x |"; }
+  echo "| configuration | seconds | ns per move | vs coarse, 2 workers | CPU seconds |"
+  echo "|---|---|---|---|---|"
+  row() { echo "| $1 | ${med[$2]} | $(ns "${med[$2]}") | $(ratio "${med[coarse2]}" "${med[$2]}")x | ${cpu[$2]} |"; }
   row "disjoint ids (as the plugin emits), 2 workers" disjoint2
   row "coarse (WEFT_ATOMIC without the plugin), 2 workers" coarse2
   row "disjoint ids, 1 worker" disjoint1
@@ -71,6 +75,8 @@ r_none=$(ratio "${med[none1]}" "${med[none2]}")
   echo
   echo "The same moves without any synchronisation ran ${r_none}x faster on 2 workers"
   echo "than on 1: the parallelism the machine gave two threads during the runs,"
-  echo "and the ceiling for the second target."
+  echo "and the ceiling for the second target. CPU seconds is the median CPU time"
+  echo "of the whole process (the spin-wait for the start included); divided by"
+  echo "the seconds it says how many CPUs the run had on the shared machine."
 } >"$WEFT_RESULTS/sections.md"
 cat "$WEFT_RESULTS/sections.md"
