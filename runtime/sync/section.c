@@ -180,6 +180,45 @@ static void shared_enter(struct flag *me, int fenced) {
   }
 }
 
+static inline void take_stripes(const struct weft_section *s) {
+  if (s->nlocks == 1)
+    weft_spin_lock(&stripes[s->locks[0] % STRIPES].lock);
+  else
+    lock_stripes(s);
+}
+static inline void release_stripes(const struct weft_section *s) {
+  if (s->nlocks == 1)
+    weft_spin_unlock(&stripes[s->locks[0] % STRIPES].lock);
+  else
+    unlock_stripes(s);
+}
+
+/* A described section on several workers. On x86-64 the flag is stored
+ * without a barrier of its own: the locked exchange that takes the first
+ * stripe drains it before the coarse word is read (a locked instruction
+ * is a full barrier there), so a section with ids makes one locked
+ * instruction per stripe and no other. If the coarse word is taken it
+ * gives its stripes back before it waits. Elsewhere, and under TSan
+ * (which reasons from the C11 orders only), the flag takes the barrier. */
+static inline void described_enter(struct flag *me, const struct weft_section *s) {
+#if defined(__x86_64__) && !defined(WEFT_TSAN)
+  if (s->nlocks) {
+    for (;;) {
+      atomic_store_explicit(&me->in, 1, memory_order_relaxed);
+      atomic_signal_fence(memory_order_seq_cst); /* the compiler keeps the order */
+      take_stripes(s);
+      atomic_signal_fence(memory_order_seq_cst);
+      if (!atomic_load_explicit(&coarse_word, memory_order_acquire)) return;
+      release_stripes(s);
+      atomic_store_explicit(&me->in, 0, memory_order_release);
+      wait_coarse_free();
+    }
+  }
+#endif
+  shared_enter(me, 1);
+  if (s->nlocks) take_stripes(s);
+}
+
 static void shared_leave(struct flag *me) {
   atomic_store_explicit(&me->in, 0, memory_order_release);
 }
@@ -231,11 +270,7 @@ struct weft_section_guard __weft_section_enter(const struct weft_section *sectio
   } else if (coarse(section)) {
     coarse_enter();
   } else {
-    shared_enter(&flags[w->index], 1);
-    if (section->nlocks == 1)
-      weft_spin_lock(&stripes[section->locks[0] % STRIPES].lock);
-    else if (section->nlocks)
-      lock_stripes(section);
+    described_enter(&flags[w->index], section);
   }
   return g;
 }
@@ -263,10 +298,7 @@ void __weft_section_leave(struct weft_section_guard *guard) {
     coarse_leave();
   } else {
     if (WEFT_UNLIKELY(!atomic_load_explicit(&me->in, memory_order_relaxed))) left_elsewhere(t, s);
-    if (s->nlocks == 1)
-      weft_spin_unlock(&stripes[s->locks[0] % STRIPES].lock);
-    else if (s->nlocks)
-      unlock_stripes(s);
+    if (s->nlocks) release_stripes(s);
     shared_leave(me);
   }
 }
