@@ -29,10 +29,11 @@ for r in $(seq "$ROUNDS"); do # every configuration once per round, in turn
     fi
   done
 done
-declare -A med cpu
+declare -A med cpu best
 for c in "${configs[@]}"; do
   set -- $c
   med[$1]=$(awk '{print $1}' "$work/$1.txt" | median)
+  best[$1]=$(awk '{print $1}' "$work/$1.txt" | sort -g | head -1)
   cpu[$1]=$(awk '{print $2}' "$work/$1.txt" | median)
 done
 # Runs on 2 workers whose movers ran on different workers.
@@ -44,6 +45,10 @@ r_coarse=$(ratio "${med[coarse2]}" "${med[disjoint2]}")
 r_one=$(ratio "${med[disjoint1]}" "${med[disjoint2]}")
 r_conf=$(ratio "${med[conflict2]}" "${med[coarse2]}")
 r_none=$(ratio "${med[none1]}" "${med[none2]}")
+b_coarse=$(ratio "${best[coarse2]}" "${best[disjoint2]}")
+b_one=$(ratio "${best[disjoint1]}" "${best[disjoint2]}")
+b_conf=$(ratio "${best[conflict2]}" "${best[coarse2]}")
+b_none=$(ratio "${best[none1]}" "${best[none2]}")
 {
   bench_header "sections: atomic sections on disjoint tables, two threads"
   echo "Load average when the runs ended: $(cut -d" " -f1-3 /proc/loadavg) (the machine is shared; ratios are what to read)."
@@ -54,9 +59,9 @@ r_none=$(ratio "${med[none1]}" "${med[none2]}")
   echo "round in turn; medians. The movers ran on different workers in $apart of the"
   echo "$total2 runs on 2 workers (the program arranges it: bench/sections/sections.c)."
   echo
-  echo "| configuration | seconds | ns per move | vs coarse, 2 workers | CPU seconds |"
-  echo "|---|---|---|---|---|"
-  row() { echo "| $1 | ${med[$2]} | $(ns "${med[$2]}") | $(ratio "${med[coarse2]}" "${med[$2]}")x | ${cpu[$2]} |"; }
+  echo "| configuration | seconds (median) | ns per move | vs coarse, 2 workers | CPU seconds | seconds (best) |"
+  echo "|---|---|---|---|---|---|"
+  row() { echo "| $1 | ${med[$2]} | $(ns "${med[$2]}") | $(ratio "${med[coarse2]}" "${med[$2]}")x | ${cpu[$2]} | ${best[$2]} |"; }
   row "disjoint ids (as the plugin emits), 2 workers" disjoint2
   row "coarse (WEFT_ATOMIC without the plugin), 2 workers" coarse2
   row "disjoint ids, 1 worker" disjoint1
@@ -67,16 +72,18 @@ r_none=$(ratio "${med[none1]}" "${med[none2]}")
   row "no synchronisation, 2 workers" none2
   row "no synchronisation, 1 worker" none1
   echo
-  echo "| target (issue 16) | measured | |"
-  echo "|---|---|---|"
-  echo "| disjoint on 2 workers at least 1.8x faster than coarse | ${r_coarse}x | $(verdict "$r_coarse" 1.8 ge) |"
-  echo "| disjoint on 2 workers at least 1.5x faster than on 1 worker | ${r_one}x | $(verdict "$r_one" 1.5 ge) |"
-  echo "| conflicting no more than 5% slower than coarse (time ratio) | ${r_conf}x | $(verdict "$r_conf" 1.05 le) |"
+  echo "| target (issue 16) | medians | | best runs | |"
+  echo "|---|---|---|---|---|"
+  echo "| disjoint on 2 workers at least 1.8x faster than coarse | ${r_coarse}x | $(verdict "$r_coarse" 1.8 ge) | ${b_coarse}x | $(verdict "$b_coarse" 1.8 ge) |"
+  echo "| disjoint on 2 workers at least 1.5x faster than on 1 worker | ${r_one}x | $(verdict "$r_one" 1.5 ge) | ${b_one}x | $(verdict "$b_one" 1.5 ge) |"
+  echo "| conflicting no more than 5% slower than coarse (time ratio) | ${r_conf}x | $(verdict "$r_conf" 1.05 le) | ${b_conf}x | $(verdict "$b_conf" 1.05 le) |"
   echo
   echo "The same moves without any synchronisation ran ${r_none}x faster on 2 workers"
-  echo "than on 1: the parallelism the machine gave two threads during the runs,"
+  echo "than on 1 (best runs: ${b_none}x): the parallelism the machine gave two threads during the runs,"
   echo "and the ceiling for the second target. CPU seconds is the median CPU time"
   echo "of the whole process (the spin-wait for the start included); divided by"
-  echo "the seconds it says how many CPUs the run had on the shared machine."
+  echo "the seconds it says how many CPUs the run had on the shared machine. The"
+  echo "best run of each configuration is the one the other jobs on the machine"
+  echo "disturbed least."
 } >"$WEFT_RESULTS/sections.md"
 cat "$WEFT_RESULTS/sections.md"
