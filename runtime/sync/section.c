@@ -226,8 +226,7 @@ static void shared_leave(struct flag *me) {
 __attribute__((noinline)) static void coarse_enter(void) {
   for (unsigned spins = 0;;) {
     uint32_t v = 0;
-    if (!atomic_load_explicit(&coarse_word, memory_order_relaxed) &&
-        atomic_compare_exchange_weak_explicit(&coarse_word, &v, 1, memory_order_seq_cst,
+    if (atomic_compare_exchange_weak_explicit(&coarse_word, &v, 1, memory_order_seq_cst,
                                               memory_order_relaxed))
       break;
     weft_backoff(&spins);
