@@ -56,10 +56,12 @@ b_none=$(ratio "${best[none1]}" "${best[none2]}")
   echo "Two threads, each moving units between random slots of its own table (4096"
   echo "longs, its own pages), $N moves each, every move in a section; wall time"
   echo "from both running to both done. $ROUNDS rounds, every configuration once per"
-  echo "round in turn; medians. The movers ran on different workers in $apart of the"
-  echo "$total2 runs on 2 workers (the program arranges it: bench/sections/sections.c)."
+  echo "round in turn; medians. ns per N is the wall time over one thread's moves"
+  echo "(on 1 worker the two threads' moves run one after the other). The movers"
+  echo "ran on different workers in $apart of the $total2 runs on 2 workers (the program"
+  echo "arranges it: bench/sections/sections.c)."
   echo
-  echo "| configuration | seconds (median) | ns per move | vs coarse, 2 workers | CPU seconds | seconds (best) |"
+  echo "| configuration | seconds (median) | ns per N | vs coarse, 2 workers | CPU seconds | seconds (best) |"
   echo "|---|---|---|---|---|---|"
   row() { echo "| $1 | ${med[$2]} | $(ns "${med[$2]}") | $(ratio "${med[coarse2]}" "${med[$2]}")x | ${cpu[$2]} | ${best[$2]} |"; }
   row "disjoint ids (as the plugin emits), 2 workers" disjoint2
