@@ -16,7 +16,9 @@
  *   - a big-reader lock (brlock) between described and coarse sections:
  *     each worker has a flag on a cache line of its own, which only that
  *     worker's kernel thread writes. A described section sets its worker's
- *     flag (a store with a full barrier) and then reads the coarse word; a
+ *     flag (a store with a full barrier; on x86-64 the locked exchange
+ *     that takes its first stripe is that barrier, see described_enter)
+ *     and then reads the coarse word; a
  *     coarse section takes the coarse word (a compare-and-swap, which also
  *     serialises coarse sections) and then waits until every worker's flag
  *     has been seen clear. One of the two sees the other (both orders are
