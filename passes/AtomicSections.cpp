@@ -59,6 +59,7 @@ AtomicSections::AtomicSections(Module &M) {
       AtomicSection S;
       S.Enter = Enter;
       DenseSet<const CallBase *> Seen;
+      DenseSet<const Instruction *> InBody;
       DenseSet<std::pair<const BasicBlock *, unsigned>> Visited;
       std::vector<std::pair<const Instruction *, unsigned>> Work;
       auto PushSuccessors = [&](const Instruction *Term, unsigned Depth) {
@@ -85,9 +86,12 @@ AtomicSections::AtomicSections(Module &M) {
           } else if (calls(*In, SectionLeaveName)) {
             if (--Depth == 0)
               break;
-          } else if (auto *CB = dyn_cast<CallBase>(In)) {
-            if (Depth == 1 && !isIgnoredCall(*CB) && Seen.insert(CB).second)
-              S.Calls.push_back(const_cast<CallBase *>(CB));
+          } else {
+            if (InBody.insert(In).second)
+              S.Body.push_back(const_cast<Instruction *>(In));
+            if (auto *CB = dyn_cast<CallBase>(In))
+              if (Depth == 1 && !isIgnoredCall(*CB) && Seen.insert(CB).second)
+                S.Calls.push_back(const_cast<CallBase *>(CB));
           }
           if (In->isTerminator()) {
             PushSuccessors(In, Depth);

@@ -22,6 +22,7 @@
 
 namespace llvm {
 class CallBase;
+class Instruction;
 class Function;
 class raw_ostream;
 } // namespace llvm
@@ -38,6 +39,9 @@ struct AtomicSection {
   llvm::CallBase *Enter = nullptr;
   /// Calls inside the section and not inside a nested one.
   std::vector<llvm::CallBase *> Calls;
+  /// Every instruction inside the section, nested sections' included (they
+  /// run under this one's locks), in no particular order.
+  std::vector<llvm::Instruction *> Body;
   /// Index of the enclosing section in the same function, or -1.
   int Parent = -1;
 };

@@ -24,9 +24,13 @@ const KeyInfo Keys[] = {
      "warn when a blocking call pins more stack than this (default 4096)"},
     {"max-path", "<bytes>", "linked stacks: longest path between checkpoints (default 2048)"},
     {"min-chunk", "<bytes>", "linked stacks: smallest segment (default 4096)"},
+    {"workers", "<n>",
+     "the program runs on n workers; 1: only the races one worker has (check-then-act)"},
     {"no-atomic", nullptr, "turn off the atomic-section check [weft-atomic]"},
     {"no-race", nullptr, "turn off race warnings [weft-race]"},
     {"no-live-state", nullptr, "turn off live-state warnings [weft-live-state]"},
+    {"no-section-locks", nullptr,
+     "do not infer atomic sections' locks: every section takes the coarse lock"},
     {"no-stack", nullptr, "turn off stack bounds and checkpoints [weft-stack]"},
     {"parallel", nullptr, "the program runs on several workers"},
     {"linked-stacks", nullptr,
@@ -148,12 +152,16 @@ bool Options::parse(const std::string &Arg, std::string &Error) {
     return Size(MaxPath, 64);
   else if (Key == "min-chunk")
     return Size(MinChunk, 1024);
+  else if (Key == "workers")
+    return Size(Workers, 1);
   else if (Key == "no-atomic")
     Atomic = false;
   else if (Key == "no-race")
     Race = false;
   else if (Key == "no-live-state")
     LiveState = false;
+  else if (Key == "no-section-locks")
+    SectionLocks = false;
   else if (Key == "no-stack")
     Stack = false;
   else if (Key == "parallel")

@@ -27,6 +27,12 @@ struct Options {
   bool LiveState = true;
   bool Stack = true;
   bool Parallel = false;
+  /// workers=<n>: the workers the program runs on; 1 keeps only the races
+  /// a single worker has (check-then-act).
+  uint64_t Workers = 0; // 0: several (the runtime's default, one per core)
+  /// Infer each atomic section's locks and describe the section to the
+  /// runtime (SectionLocks.h); off: every section takes the coarse lock.
+  bool SectionLocks = true;
   bool Stats = false;
   bool LinkedStacks = false;
   /// Stack frames from generating code for a clone (true) or estimated

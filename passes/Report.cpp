@@ -7,6 +7,8 @@
 #include "BlockingGraph.h"
 #include "Calls.h"
 #include "Diagnostics.h"
+#include "Races.h"
+#include "SectionLocks.h"
 #include "StackBounds.h"
 
 #include "llvm/IR/DataLayout.h"
@@ -92,7 +94,8 @@ std::string dotEscape(StringRef S) {
 } // namespace
 
 json::Value buildReport(const BlockingGraph &G, const AtomicSections &Sections,
-                        const StackBounds *Stack) {
+                        const StackBounds *Stack, const std::vector<SectionLocks> *Locks,
+                        const std::vector<RaceFinding> *Races) {
   const Module &M = G.module();
   json::Array Functions, Points, SectionList;
   for (const Function &F : M) {
@@ -128,18 +131,39 @@ json::Value buildReport(const BlockingGraph &G, const AtomicSections &Sections,
       Points.push_back(std::move(P));
     }
   }
-  for (const AtomicSection &S : Sections.sections()) {
+  for (size_t I = 0; I < Sections.sections().size(); ++I) {
+    const AtomicSection &S = Sections.sections()[I];
     SourceLoc L = userLocationOf(*S.Enter);
-    SectionList.push_back(json::Object{{"function", S.Enter->getFunction()->getName().str()},
-                                       {"line", static_cast<int64_t>(L.Line)},
-                                       {"calls", static_cast<int64_t>(S.Calls.size())},
-                                       {"locks", json::Array()}});
+    // Without inference (no-section-locks) every section is coarse.
+    json::Array LockNames;
+    json::Object Section{{"function", S.Enter->getFunction()->getName().str()},
+                         {"line", static_cast<int64_t>(L.Line)},
+                         {"calls", static_cast<int64_t>(S.Calls.size())}};
+    if (!Locks || (*Locks)[I].Coarse) {
+      LockNames.push_back("coarse");
+      Section["coarse_reason"] = Locks ? (*Locks)[I].Why : "no-section-locks";
+    } else {
+      for (const std::string &N : (*Locks)[I].Names)
+        LockNames.push_back(N);
+    }
+    Section["locks"] = std::move(LockNames);
+    SectionList.push_back(std::move(Section));
   }
+  json::Array RaceList;
+  if (Races)
+    for (const RaceFinding &R : *Races)
+      RaceList.push_back(json::Object{
+          {"kind", R.What == RaceFinding::DataRace ? "data-race" : "check-then-act"},
+          {"location", R.Location},
+          {"line", static_cast<int64_t>(R.At.Line)},
+          {"column", static_cast<int64_t>(R.At.Column)},
+          {"other_line", static_cast<int64_t>(R.Other.Line)}});
   json::Value Report(json::Object{{"version", 1},
                                   {"file", M.getSourceFileName()},
                                   {"functions", std::move(Functions)},
                                   {"blocking_points", std::move(Points)},
-                                  {"sections", std::move(SectionList)}});
+                                  {"sections", std::move(SectionList)},
+                                  {"races", std::move(RaceList)}});
   if (Stack)
     addStackBounds(Report, *Stack);
   return Report;

@@ -14,6 +14,7 @@
 #include "llvm/Support/JSON.h"
 
 #include <string>
+#include <vector>
 
 namespace llvm {
 class Module;
@@ -25,14 +26,19 @@ namespace weft {
 class AtomicSections;
 class BlockingGraph;
 class StackBounds;
+struct SectionLocks;
+struct RaceFinding;
 
 /// The base name used for a module's report and graph files.
 std::string reportBaseName(const llvm::Module &M);
 
 /// The report's JSON. Functions get frame and subtree bounds from `Stack`
 /// when given (they must come from the final IR), else null.
+/// `Locks`: each section's inferred locks, if inferred.
 llvm::json::Value buildReport(const BlockingGraph &G, const AtomicSections &Sections,
-                              const StackBounds *Stack);
+                              const StackBounds *Stack,
+                              const std::vector<SectionLocks> *Locks = nullptr,
+                              const std::vector<RaceFinding> *Races = nullptr);
 /// Fills `frame_bytes` and `bound_bytes` of a report built earlier from
 /// the stack bounds of the module as it is now (after optimisation).
 void addStackBounds(llvm::json::Value &Report, const StackBounds &Stack);

@@ -7,6 +7,8 @@
 #include "BlockingGraph.h"
 #include "Calls.h"
 #include "Report.h"
+#include "Locations.h"
+#include "StackBounds.h"
 
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/Statistic.h"
@@ -114,6 +116,8 @@ FunctionSummary summarizeFunction(const Function &F) {
   S.Signature = signatureOf(F.getFunctionType());
   S.Loc = locationOf(F);
   if (!S.Defined) {
+    S.Memory = toString(memoryOf(F));
+    S.StackBound = externalBound(F);
     switch (classifyLibcCall(F.getName())) {
     case LibcClass::Blocking:
       S.Class = DeclClass::Blocking;
@@ -127,6 +131,13 @@ FunctionSummary summarizeFunction(const Function &F) {
     }
     return S;
   }
+  S.FrameBytes = frameBound(F);
+  LocationSet Own;
+  std::vector<const CallBase *> Opaque; // in Calls; the program resolves them
+  ownLocations(F, Own, Opaque);
+  S.Locations.assign(Own.Names.begin(), Own.Names.end());
+  if (Own.Unbounded)
+    S.Unbounded = Own.Why;
   StringSet<> Reads, Writes, Spawns;
   for (const Instruction &I : instructions(F)) {
     if (const auto *L = dyn_cast<LoadInst>(&I)) {
@@ -223,6 +234,17 @@ struct Reader {
     L.Column = static_cast<unsigned>(*Col);
     return str(*At, "file", L.File, Where);
   }
+  bool size(const json::Object &O, StringRef Key, std::optional<uint64_t> &Out,
+            const std::string &Where) {
+    const json::Value *V = O.get(Key);
+    if (!V)
+      return true;
+    std::optional<int64_t> N = V->getAsInteger();
+    if (!N || *N < 0)
+      return fail(Where, "\"" + Key.str() + "\" is not a size");
+    Out = static_cast<uint64_t>(*N);
+    return true;
+  }
   bool strs(const json::Object &O, StringRef Key, std::vector<std::string> &Out,
             const std::string &Where) {
     const json::Value *V = O.get(Key);
@@ -268,7 +290,8 @@ struct Reader {
 } // namespace
 
 UnitSummary summarize(const BlockingGraph &G, const AtomicSections &Sections) {
-  const Module &M = G.module();
+  Module &M = G.module();
+  inferLibraryMemory(M);
   UnitSummary U;
   U.Unit = unitOf(M);
   for (const Function &F : M) {
@@ -306,9 +329,17 @@ json::Value toJSON(const UnitSummary &U) {
       O["annotation"] = "nonblocking";
     if (F.AddressTaken)
       O["address_taken"] = true;
+    if (F.FrameBytes)
+      O["frame_bytes"] = static_cast<int64_t>(*F.FrameBytes);
+    if (F.StackBound)
+      O["stack_bound"] = static_cast<int64_t>(*F.StackBound);
     if (!F.Defined) {
       O["class"] = toString(F.Class);
+      O["memory"] = F.Memory;
     } else {
+      O["locations"] = strings(F.Locations);
+      if (!F.Unbounded.empty())
+        O["unbounded"] = F.Unbounded;
       json::Array Calls;
       for (const CallSummary &C : F.Calls)
         Calls.push_back(callJSON(C));
@@ -364,8 +395,15 @@ bool fromJSON(const json::Value &V, UnitSummary &U, std::string &Error) {
         !R.str(*O, "annotation", Annotation, Where, /*Optional=*/true) ||
         !R.str(*O, "class", Class, Where, /*Optional=*/true) || !R.calls(*O, F.Calls, Where) ||
         !R.strs(*O, "reads", F.Reads, Where) || !R.strs(*O, "writes", F.Writes, Where) ||
-        !R.strs(*O, "spawns", F.Spawns, Where))
+        !R.strs(*O, "spawns", F.Spawns, Where) ||
+        !R.size(*O, "frame_bytes", F.FrameBytes, Where) ||
+        !R.size(*O, "stack_bound", F.StackBound, Where) ||
+        !R.strs(*O, "locations", F.Locations, Where) ||
+        !R.str(*O, "unbounded", F.Unbounded, Where, /*Optional=*/true) ||
+        !R.str(*O, "memory", F.Memory, Where, /*Optional=*/true))
       return false;
+    if (F.Memory != "none" && F.Memory != "args" && F.Memory != "any")
+      return R.fail(Where, "unknown memory '" + F.Memory + "'");
     if (Annotation == "blocking")
       F.AnnotatedBlocking = true;
     else if (Annotation == "nonblocking")

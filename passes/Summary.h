@@ -28,6 +28,7 @@
 
 #include "llvm/Support/JSON.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -71,10 +72,22 @@ struct FunctionSummary {
   bool AddressTaken = false;
   std::string Signature;
   SourceLoc Loc;
+  /// Defined functions: the frame's bound, the IR estimate of the unit as
+  /// the pipeline starts (StackBounds.h, frameBound); none with a dynamic
+  /// alloca. Declarations: WEFT_STACK_BOUND or runtime/libc_stack_bounds.def.
+  std::optional<uint64_t> FrameBytes;
+  std::optional<uint64_t> StackBound;
   /// Defined functions only.
   std::vector<CallSummary> Calls;
   std::vector<std::string> Reads, Writes; // global symbols, direct accesses
   std::vector<std::string> Spawns;        // thread entries started here
+  /// Defined functions: the abstract locations (Locations.h) it touches
+  /// itself, and why they cannot be bounded if they cannot ("" if they can).
+  /// Calls add their callees' in the whole program.
+  std::vector<std::string> Locations;
+  std::string Unbounded;
+  /// Declarations: what LLVM knows of their memory ("none", "args", "any").
+  std::string Memory = "any";
 };
 
 struct SectionSummary {

@@ -3,7 +3,9 @@
 
 #include "AtomicSections.h"
 #include "BlockingGraph.h"
+#include "Races.h"
 #include "Report.h"
+#include "SectionLocks.h"
 #include "StackBounds.h"
 #include "Summary.h"
 #include "WholeProgram.h"
@@ -39,13 +41,20 @@ PreservedAnalyses WeftCheckPass::run(Module &M, ModuleAnalysisManager &MAM) {
   };
   if (Opts.Atomic)
     checkAtomicSections(S, G, *Sink);
+  std::vector<RaceFinding> Races;
+  if (Opts.Race)
+    Races = checkRaces(G, S, Opts.Workers != 1, *Sink);
+  std::vector<SectionLocks> Locks;
+  if (Opts.SectionLocks)
+    Locks = inferSectionLocks(S, G);
+  const std::vector<SectionLocks> *LocksIfAny = Opts.SectionLocks ? &Locks : nullptr;
   if (!Opts.ReportDir.empty()) {
     if (Pending) {
-      Pending->Report = buildReport(G, S, nullptr);
+      Pending->Report = buildReport(G, S, nullptr, LocksIfAny, &Races);
       Pending->Base = reportBaseName(M);
     } else {
-      std::string Err =
-          writeReport(Opts.ReportDir, reportBaseName(M), buildReport(G, S, &Bounds()));
+      std::string Err = writeReport(Opts.ReportDir, reportBaseName(M),
+                                    buildReport(G, S, &Bounds(), LocksIfAny, &Races));
       if (!Err.empty())
         Sink->report(Severity::Error, SourceLoc(), Err);
     }
@@ -77,6 +86,9 @@ PreservedAnalyses WeftCheckPass::run(Module &M, ModuleAnalysisManager &MAM) {
        << (Sink->warnings() - WarningsBefore) << " warnings";
     Sink->report(Severity::Remark, SourceLoc(), OS.str());
   }
+  // Last: the sections' descriptions change the module.
+  if (Opts.SectionLocks && emitSectionDescriptions(S, Locks))
+    return PreservedAnalyses::none();
   return PreservedAnalyses::all();
 }
 

@@ -7,6 +7,7 @@
 
 #include <cassert>
 #include <deque>
+#include <functional>
 #include <mutex>
 
 using namespace llvm;
@@ -195,6 +196,8 @@ WholeProgram::WholeProgram(std::vector<UnitSummary> UnitsIn) : Units(std::move(U
   }
   Propagate(Blocking::Unknown, std::move(Unknown));
 
+  computeBounds();
+
 #ifndef NDEBUG
   for (auto &N : Nodes) {
     assert((N->Why != Origin::Body || N->Witness >= 0) && "a state from a body has a witness");
@@ -203,6 +206,56 @@ WholeProgram::WholeProgram(std::vector<UnitSummary> UnitsIn) : Units(std::move(U
                << "): " << toString(N->State) << "\n");
   }
 #endif
+}
+
+void WholeProgram::computeBounds() {
+  // Depth first; a function met again while its own bound is being
+  // computed is on a cycle (recursion), which has no bound.
+  enum class Mark : uint8_t { New, Active, Done };
+  DenseMap<const ProgramFunction *, Mark> Marks;
+  std::function<void(ProgramFunction &)> Visit = [&](ProgramFunction &F) {
+    Marks[&F] = Mark::Active;
+    const FunctionSummary &S = *F.Summary;
+    if (!S.Defined) {
+      F.BoundBytes = S.StackBound;
+      if (!F.BoundBytes)
+        F.Unbounded = "no bound is known for " + S.Symbol;
+      Marks[&F] = Mark::Done;
+      return;
+    }
+    if (!S.FrameBytes)
+      F.Unbounded = "dynamic alloca";
+    uint64_t Deepest = 0;
+    for (const ProgramCall &C : F.Calls) {
+      if (!F.Unbounded.empty())
+        break;
+      if (C.Callees.empty()) {
+        F.Unbounded = C.Indirect ? "indirect call with no known target" : "unresolved call";
+        break;
+      }
+      for (const ProgramFunction *Callee : C.Callees) {
+        auto *G = const_cast<ProgramFunction *>(Callee);
+        Mark M = Marks.lookup(G);
+        if (M == Mark::Active) {
+          F.Unbounded = "recursion";
+          break;
+        }
+        if (M == Mark::New)
+          Visit(*G);
+        if (!G->BoundBytes) {
+          F.Unbounded = "calls " + G->Symbol + ", which has no bound";
+          break;
+        }
+        Deepest = std::max(Deepest, *G->BoundBytes);
+      }
+    }
+    if (F.Unbounded.empty())
+      F.BoundBytes = *S.FrameBytes + Deepest;
+    Marks[&F] = Mark::Done;
+  };
+  for (auto &N : Nodes)
+    if (Marks.lookup(N.get()) == Mark::New)
+      Visit(*N);
 }
 
 const ProgramFunction *WholeProgram::definition(StringRef Symbol) const {
@@ -223,6 +276,61 @@ const ProgramFunction *WholeProgram::worstTarget(StringRef Signature, StringRef 
       Worst = F;
   }
   return Worst;
+}
+
+std::vector<const ProgramFunction *> WholeProgram::targets(StringRef Signature,
+                                                         StringRef Unit) const {
+  std::vector<const ProgramFunction *> Out;
+  auto It = BySignature.find(Signature);
+  if (It != BySignature.end())
+    for (const ProgramFunction *F : It->second)
+      if (F->Summary->Defined && Units[F->Unit].Unit != Unit)
+        Out.push_back(F);
+  return Out;
+}
+
+const LocationSet &WholeProgram::locationsOf(const ProgramFunction &Root) const {
+  std::lock_guard<std::mutex> G(LocationsLock);
+  if (auto It = Locations.find(&Root); It != Locations.end())
+    return It->second;
+  // Everything Root reaches that has no answer yet, each with its own
+  // locations; then callers take their callees' to a fixed point.
+  std::vector<const ProgramFunction *> Reach{&Root};
+  std::map<const ProgramFunction *, LocationSet> New; // stable references
+  New[&Root];
+  for (size_t I = 0; I < Reach.size(); ++I) {
+    const ProgramFunction *F = Reach[I];
+    LocationSet &S = New[F];
+    const FunctionSummary &Sum = *F->Summary;
+    if (!Sum.Defined) {
+      if (Sum.Memory == "any")
+        S.unbound("calls '" + displayName(Sum.Symbol) + "', which weft cannot see into");
+      continue;
+    }
+    S.Names.insert(Sum.Locations.begin(), Sum.Locations.end());
+    if (!Sum.Unbounded.empty())
+      S.unbound(Sum.Unbounded);
+    for (const ProgramCall &C : F->Calls) {
+      if (C.Callees.empty())
+        S.unbound(C.Indirect ? "an indirect call with no known target"
+                             : "a call weft cannot resolve");
+      for (const ProgramFunction *G : C.Callees)
+        if (!Locations.count(G) && New.try_emplace(G).second)
+          Reach.push_back(G);
+    }
+  }
+  for (bool Changed = true; Changed;) {
+    Changed = false;
+    for (const ProgramFunction *F : Reach)
+      for (const ProgramCall &C : F->Calls)
+        for (const ProgramFunction *G : C.Callees) {
+          auto Done = Locations.find(G);
+          Changed |= New[F].merge(Done != Locations.end() ? Done->second : New[G]);
+        }
+  }
+  for (auto &[F, S] : New)
+    Locations[F] = std::move(S);
+  return Locations[&Root];
 }
 
 std::vector<ProgramStep> WholeProgram::chainBelow(const ProgramFunction &F) const {

@@ -28,11 +28,14 @@
 
 #include "BlockingGraph.h"
 #include "Diagnostics.h"
+#include "Locations.h"
 #include "Summary.h"
 
 #include "llvm/ADT/StringMap.h"
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -58,6 +61,12 @@ struct ProgramFunction {
   int Witness = -1; // index into Calls, for Origin::Body
   const ProgramFunction *WitnessCallee = nullptr;
   unsigned Distance = 0;
+  /// Defined functions: the frame and everything it calls, across units
+  /// (indirect calls by their candidates); none with recursion or a callee
+  /// without a bound, and then `Unbounded` says why. Declarations: their
+  /// WEFT_STACK_BOUND or table bound.
+  std::optional<uint64_t> BoundBytes;
+  std::string Unbounded;
 };
 
 /// One step of a chain: in `Caller`, the call at `Loc` calls `Callee`
@@ -77,6 +86,13 @@ public:
   /// The address-taken function of IR signature `Signature` defined outside
   /// unit `Unit` with the worst answer (shortest chain among equals), or null.
   const ProgramFunction *worstTarget(llvm::StringRef Signature, llvm::StringRef Unit) const;
+  /// Every address-taken function of IR signature `Signature` defined
+  /// outside unit `Unit`.
+  std::vector<const ProgramFunction *> targets(llvm::StringRef Signature,
+                                               llvm::StringRef Unit) const;
+  /// The abstract locations F and everything it calls may touch, across
+  /// units (computed when first asked, for everything F reaches).
+  const LocationSet &locationsOf(const ProgramFunction &F) const;
   /// The chain from F's witness down to the reason it blocks (or is unknown).
   std::vector<ProgramStep> chainBelow(const ProgramFunction &F) const;
 
@@ -85,10 +101,15 @@ public:
   const std::string &unitName(const ProgramFunction &F) const { return Units[F.Unit].Unit; }
 
 private:
+  void computeBounds();
+
   std::vector<UnitSummary> Units;
   std::vector<std::unique_ptr<ProgramFunction>> Nodes;
   llvm::StringMap<ProgramFunction *> Definitions; // external symbols
   llvm::StringMap<std::vector<ProgramFunction *>> BySignature; // address taken
+  /// A std::map: references to its sets stay valid as it grows.
+  mutable std::map<const ProgramFunction *, LocationSet> Locations;
+  mutable std::mutex LocationsLock; // weft-check's units ask from several threads
 };
 
 /// How one compilation reaches the rest of its program.

@@ -25,6 +25,7 @@
 // findings are the same at every level) without generating code.
 //
 //===----------------------------------------------------------------------===//
+#include "CheckOutput.h"
 #include "Options.h"
 #include "Summary.h"
 #include "WholeProgram.h"
@@ -66,6 +67,11 @@ cl::opt<unsigned> Jobs("j", cl::desc("units analysed at once (default: one per c
                        cl::init(0), cl::cat(Category));
 cl::opt<std::string> SarifFile("sarif", cl::desc("write the findings as SARIF 2.1.0 to <file>"),
                                cl::value_desc("file"), cl::cat(Category));
+cl::opt<std::string> HtmlFile("html",
+                              cl::desc("write one self-contained page: the findings with their "
+                                       "source, the blocking graph, every function's answer "
+                                       "and stack bounds"),
+                              cl::value_desc("file"), cl::cat(Category));
 cl::opt<std::string> ReportDir("report",
                                cl::desc("write each unit's JSON report into <dir> (see the "
                                         "plugin's report=), with answers across units"),
@@ -77,21 +83,16 @@ cl::opt<bool> Progress("progress",
                        cl::init(false), cl::cat(Category));
 cl::opt<bool> NoProgress("no-progress", cl::desc("never show a progress line"), cl::init(false),
                          cl::cat(Category));
-
-/// One diagnostic as weft-check keeps it for SARIF.
-struct Finding {
-  DiagnosticsEngine::Level Level;
-  std::string Message;
-  std::string File;
-  unsigned Line = 0, Column = 0;
-  std::vector<Finding> Notes;
-};
+cl::opt<bool> Stats("blocking-stats",
+                    cl::desc("print what the whole program adds: how many functions may block "
+                             "or are unknown, unit by unit and across units"),
+                    cl::init(false), cl::cat(Category));
 
 /// What one unit's analysis left.
 struct UnitResult {
   std::string File;    // as the compile database names it, absolute
   std::string Printed; // its diagnostics, in Clang's format
-  std::vector<Finding> Findings;
+  std::vector<weft::Finding> Findings;
   unsigned Errors = 0, Warnings = 0;
   bool Failed = false; // it does not compile, or the tool could not run it
   bool DependsOnProgram = false;
@@ -128,8 +129,11 @@ public:
     }
     DiagnosticConsumer::HandleDiagnostic(Level, Info);
     Printer.HandleDiagnostic(Level, Info);
-    Finding F;
-    F.Level = Level;
+    weft::Finding F;
+    F.Level = Level >= DiagnosticsEngine::Error   ? weft::Severity::Error
+              : Level == DiagnosticsEngine::Warning ? weft::Severity::Warning
+              : Level == DiagnosticsEngine::Note    ? weft::Severity::Note
+                                                    : weft::Severity::Remark;
     F.Message = std::string(Msg);
     if (Info.hasSourceManager() && Info.getLocation().isValid()) {
       PresumedLoc P = Info.getSourceManager().getPresumedLoc(Info.getLocation());
@@ -201,6 +205,50 @@ private:
   std::shared_ptr<const weft::WholeProgram> P;
 };
 
+/// A compile database as weft-check uses it: for each file, the first
+/// command that compiles it. Databases recorded from real builds (bear,
+/// compiler wrappers) also hold `clang -cc1` jobs and preprocessor-only runs
+/// (`-M`, `-MM`, `-E`: dependency generation); analysing those would fail or
+/// count a unit twice.
+class FirstCompileCommand : public CompilationDatabase {
+public:
+  explicit FirstCompileCommand(std::unique_ptr<CompilationDatabase> Base)
+      : Base(std::move(Base)) {}
+
+  static bool compiles(const CompileCommand &C) {
+    if (C.CommandLine.size() < 2 || C.CommandLine[1] == "-cc1")
+      return false;
+    for (const std::string &A : C.CommandLine)
+      if (A == "-E" || A == "-M" || A == "-MM" || A == "-fsyntax-only")
+        return false;
+    return true;
+  }
+
+  std::vector<CompileCommand> getCompileCommands(StringRef File) const override {
+    for (CompileCommand &C : Base->getCompileCommands(File))
+      if (compiles(C))
+        return {std::move(C)};
+    return {};
+  }
+  std::vector<std::string> getAllFiles() const override {
+    std::vector<std::string> Files;
+    for (const std::string &F : Base->getAllFiles())
+      if (!getCompileCommands(F).empty())
+        Files.push_back(F);
+    return Files;
+  }
+  std::vector<CompileCommand> getAllCompileCommands() const override {
+    std::vector<CompileCommand> All;
+    for (const std::string &F : getAllFiles())
+      for (CompileCommand &C : getCompileCommands(F))
+        All.push_back(std::move(C));
+    return All;
+  }
+
+private:
+  std::unique_ptr<CompilationDatabase> Base;
+};
+
 /// Removes what would load a second copy of weft (the project may be built
 /// with the plugin) and its options; weft-check passes its own.
 ArgumentsAdjuster stripWeftPlugin() {
@@ -240,7 +288,11 @@ void analyse(const CompilationDatabase &DB, const std::string &File,
   R.Findings.clear();
   R.Errors = R.Warnings = 0;
   R.Failed = false;
-  ClangTool Tool(DB, {File});
+  // A file system of its own per unit: the shared real one changes the
+  // process's working directory for each command, and units run on
+  // several threads at once.
+  ClangTool Tool(DB, {File}, std::make_shared<PCHContainerOperations>(),
+                 vfs::createPhysicalFileSystem());
   Tool.clearArgumentsAdjusters();
   Tool.appendArgumentsAdjuster(getClangStripOutputAdjuster());
   Tool.appendArgumentsAdjuster(getClangStripDependencyFileAdjuster());
@@ -267,8 +319,8 @@ void analyse(const CompilationDatabase &DB, const std::string &File,
       R.Failed = true;
       // The tool failed before any diagnostic (a file that is gone, ...).
       R.Printed += "error: weft-check: '" + File + "' could not be analysed\n";
-      R.Findings.push_back({DiagnosticsEngine::Error, "weft-check: could not be analysed", File,
-                            0, 0, {}});
+      R.Findings.push_back(
+          {weft::Severity::Error, "weft-check: could not be analysed", File, 0, 0, {}});
       ++R.Errors;
     }
   }
@@ -298,78 +350,35 @@ void runAll(const CompilationDatabase &DB, std::vector<UnitResult> &Results,
     errs() << "\r\x1b[K";
 }
 
-const char *sarifLevel(DiagnosticsEngine::Level L) {
-  switch (L) {
-  case DiagnosticsEngine::Error:
-  case DiagnosticsEngine::Fatal:
-    return "error";
-  case DiagnosticsEngine::Warning:
-    return "warning";
-  default:
-    return "note";
+/// Defined functions that may block and that are unknown.
+std::pair<unsigned, unsigned> countStates(const weft::WholeProgram &P) {
+  unsigned Blocks = 0, Unknown = 0;
+  for (const auto &F : P.functions()) {
+    if (!F->Summary->Defined)
+      continue;
+    Blocks += F->State == weft::Blocking::Blocks;
+    Unknown += F->State == weft::Blocking::Unknown;
   }
+  return {Blocks, Unknown};
 }
 
-std::string ruleOf(StringRef Msg) {
-  size_t At = Msg.rfind("[weft-");
-  if (At == StringRef::npos)
-    return "clang";
-  size_t End = Msg.find(']', At);
-  return Msg.substr(At + 1, End == StringRef::npos ? StringRef::npos : End - At - 1).str();
-}
-
-json::Value sarifLocation(const Finding &F) {
-  json::Object Phys{{"artifactLocation", json::Object{{"uri", "file://" + F.File}}}};
-  if (F.Line)
-    Phys["region"] = json::Object{{"startLine", F.Line}, {"startColumn", F.Column ? F.Column : 1}};
-  return json::Object{{"physicalLocation", std::move(Phys)}};
-}
-
-std::string writeSarif(const std::string &Path, const std::vector<UnitResult> &Results) {
-  json::Array ResultsJSON;
-  StringSet<> Rules;
-  for (const UnitResult &R : Results)
-    for (const Finding &F : R.Findings) {
-      std::string Rule = ruleOf(F.Message);
-      Rules.insert(Rule);
-      json::Object O{{"ruleId", Rule},
-                     {"level", sarifLevel(F.Level)},
-                     {"message", json::Object{{"text", F.Message}}}};
-      if (!F.File.empty())
-        O["locations"] = json::Array{sarifLocation(F)};
-      json::Array Related;
-      for (const Finding &N : F.Notes) {
-        if (N.File.empty())
-          continue;
-        json::Object L = std::move(*sarifLocation(N).getAsObject());
-        L["message"] = json::Object{{"text", N.Message}};
-        Related.push_back(std::move(L));
-      }
-      if (!Related.empty())
-        O["relatedLocations"] = std::move(Related);
-      ResultsJSON.push_back(std::move(O));
-    }
-  json::Array RulesJSON;
-  std::vector<std::string> Sorted;
-  for (const auto &R : Rules)
-    Sorted.push_back(R.getKey().str());
-  std::sort(Sorted.begin(), Sorted.end());
-  for (const std::string &R : Sorted)
-    RulesJSON.push_back(json::Object{{"id", R}});
-  json::Value Doc = json::Object{
-      {"version", "2.1.0"},
-      {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-      {"runs", json::Array{json::Object{
-                   {"tool", json::Object{{"driver", json::Object{{"name", "weft-check"},
-                                                                 {"version", WEFT_VERSION},
-                                                                 {"rules", std::move(RulesJSON)}}}}},
-                   {"results", std::move(ResultsJSON)}}}}};
-  std::error_code EC;
-  raw_fd_ostream OS(Path, EC);
-  if (EC)
-    return "cannot write '" + Path + "': " + EC.message();
-  OS << formatv("{0:2}", Doc) << "\n";
-  return "";
+/// --stats: the answers of every unit alone, then of the whole program.
+void printStats(const weft::WholeProgram &P) {
+  unsigned Defined = 0, AloneBlocks = 0, AloneUnknown = 0;
+  for (const weft::UnitSummary &U : P.units()) {
+    for (const weft::FunctionSummary &F : U.Functions)
+      Defined += F.Defined;
+    weft::WholeProgram Alone({U});
+    auto [B, Unk] = countStates(Alone);
+    AloneBlocks += B;
+    AloneUnknown += Unk;
+  }
+  auto [Blocks, Unknown] = countStates(P);
+  outs() << "weft-check: " << Defined << " functions defined in " << P.units().size()
+         << " units\n"
+         << "  each unit alone: " << AloneBlocks << " may block, " << AloneUnknown
+         << " unknown\n"
+         << "  whole program:   " << Blocks << " may block, " << Unknown << " unknown\n";
 }
 
 [[noreturn]] void fatal(const Twine &Msg) {
@@ -396,10 +405,11 @@ int main(int argc, char **argv) {
   std::string Err;
   SmallString<256> DBFile(absolutePath(Cwd, BuildDir));
   sys::path::append(DBFile, "compile_commands.json");
-  std::unique_ptr<CompilationDatabase> DB =
+  std::unique_ptr<CompilationDatabase> Loaded =
       JSONCompilationDatabase::loadFromFile(DBFile, Err, JSONCommandLineSyntax::AutoDetect);
-  if (!DB)
+  if (!Loaded)
     fatal("cannot read the compile database in '" + BuildDir + "': " + Err);
+  auto DB = std::make_unique<FirstCompileCommand>(std::move(Loaded));
 
   // The units, in a stable order: the files named, else the database's.
   std::vector<UnitResult> Results;
@@ -442,9 +452,9 @@ int main(int argc, char **argv) {
   auto Program = std::make_shared<const weft::WholeProgram>(Collect->take());
   weft::setHostProgramLink(std::make_shared<ProgramLinkFixed>(Program));
   if (!ReportDir.empty())
-    WeftArgs.push_back("report=" + ReportDir);
+    WeftArgs.push_back("report=" + absolutePath(Cwd, ReportDir));
   if (!GraphDir.empty())
-    WeftArgs.push_back("graph=" + GraphDir);
+    WeftArgs.push_back("graph=" + absolutePath(Cwd, GraphDir));
   std::vector<size_t> Again;
   for (size_t I = 0; I < Results.size(); ++I)
     if (!Results[I].Failed &&
@@ -460,13 +470,21 @@ int main(int argc, char **argv) {
     Warnings += R.Warnings;
     Failed += R.Failed;
   }
-  if (!SarifFile.empty()) {
-    std::string E = writeSarif(SarifFile, Results);
+  if (Stats)
+    printStats(*Program);
+  std::vector<weft::Finding> Findings;
+  for (const UnitResult &R : Results)
+    Findings.insert(Findings.end(), R.Findings.begin(), R.Findings.end());
+  auto Output = [&](const std::string &E) {
     if (!E.empty()) {
       WithColor::error(errs(), "weft-check") << E << "\n";
       ++Errors;
     }
-  }
+  };
+  if (!SarifFile.empty())
+    Output(weft::writeSarif(SarifFile, Findings, WEFT_VERSION));
+  if (!HtmlFile.empty())
+    Output(weft::writeHtml(HtmlFile, Findings, *Program, absolutePath(Cwd, BuildDir)));
   errs() << "weft-check: " << Results.size() << (Results.size() == 1 ? " unit" : " units")
          << " (" << Program->functions().size() << " functions, " << Again.size()
          << " checked against the whole program), " << Errors

@@ -14,6 +14,11 @@ config.environment["PATH"] = os.pathsep.join(
     [config.llvm_tools_dir, os.path.join(config.weft_obj_root, "bin"),
      config.environment.get("PATH", os.environ.get("PATH", ""))])
 
+import shutil
+# Headless Chromium renders weft-check's HTML page (scripts/setup installs it).
+if shutil.which("chromium"):
+    config.available_features.add("chromium")
+
 clang = "clang-19" if not config.clang.endswith("clang-19") else config.clang
 clangxx = "clang++-19" if not config.clangxx.endswith("clang++-19") else config.clangxx
 plugin = config.weft_plugin

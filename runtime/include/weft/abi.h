@@ -32,4 +32,11 @@
  * runtime's full reserve, for the C++ unwinder. */
 #define WEFT_STACK_NEED_UNWINDS 0xFFFFFFFFu
 
+/* The `nlocks` of a `struct weft_section` (weft/weft.h) that takes the one
+ * coarse lock, which excludes every other section: what the plugin emits
+ * for a section whose memory it cannot bound. Otherwise `locks` holds the
+ * section's lock ids, ascending, each a hash of an abstract location's name
+ * (passes/Locations.h), so that two units agree on them. */
+#define WEFT_SECTION_COARSE 0xffffffffu
+
 #endif /* WEFT_ABI_H */

@@ -67,7 +67,6 @@ struct weft_section {
   unsigned nlocks;                /* WEFT_SECTION_COARSE: the one coarse lock */
   const unsigned *locks;          /* lock ids, ascending: the global order */
 };
-#define WEFT_SECTION_COARSE 0xffffffffu
 
 struct weft_section_guard {
   const struct weft_section *section;
@@ -77,7 +76,8 @@ struct weft_section_guard {
 /* ABI used by WEFT_ATOMIC; `section` is null unless the plugin filled it. */
 struct weft_section_guard __weft_section_enter(const struct weft_section *section)
     __attribute__((nothrow));
-void __weft_section_leave(struct weft_section_guard *guard) __attribute__((nothrow));
+void __weft_section_leave(struct weft_section_guard *guard __attribute__((noescape)))
+    __attribute__((nothrow));
 
 #define WEFT__CAT2(a, b) a##b
 #define WEFT__CAT(a, b) WEFT__CAT2(a, b)

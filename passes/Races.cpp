@@ -1,0 +1,694 @@
+//===- Races.cpp ----------------------------------------------------------===//
+#include "Races.h"
+
+#include "Annotations.h"
+#include "AtomicSections.h"
+#include "BlockingGraph.h"
+#include "Calls.h"
+#include "Locations.h"
+
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/Statistic.h"
+#include "llvm/Analysis/ValueTracking.h"
+#include "llvm/IR/CFG.h"
+#include "llvm/IR/InstIterator.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/Debug.h"
+
+#include <cstring>
+#include <map>
+#include <optional>
+#include <set>
+
+using namespace llvm;
+
+#define DEBUG_TYPE "weft-race"
+ALWAYS_ENABLED_STATISTIC(NumThreadEntries, "Thread entries found (race analysis)");
+ALWAYS_ENABLED_STATISTIC(NumDataRaces, "Data races reported [weft-race]");
+ALWAYS_ENABLED_STATISTIC(NumCheckThenAct, "Check-then-act races reported [weft-race]");
+
+namespace weft {
+
+namespace {
+
+using LockSet = std::set<std::string>; // "global:m" (write) or "global:m:r" (read)
+
+enum class LockOp { None, Acquire, AcquireRead, Release };
+
+/// What a call does to a lock, and on which argument.
+LockOp lockOpOf(const CallBase &CB, unsigned &Arg) {
+  const Function *F = directCallee(CB);
+  if (!F)
+    return LockOp::None;
+  StringRef N = F->getName();
+  Arg = 0;
+  if (N == "pthread_mutex_lock" || N == "pthread_rwlock_wrlock" || N == "pthread_spin_lock" ||
+      N == "weft_mutex_lock" || N == "_ZNSt5mutex4lockEv" ||
+      N == "_ZNSt12shared_mutex4lockEv")
+    return LockOp::Acquire;
+  if (N == "pthread_rwlock_rdlock" || N == "_ZNSt12shared_mutex11lock_sharedEv")
+    return LockOp::AcquireRead;
+  if (N == "pthread_mutex_unlock" || N == "pthread_rwlock_unlock" ||
+      N == "pthread_spin_unlock" || N == "weft_mutex_unlock" || N == "_ZNSt5mutex6unlockEv" ||
+      N == "_ZNSt12shared_mutex6unlockEv" || N == "_ZNSt12shared_mutex13unlock_sharedEv")
+    return LockOp::Release;
+  return LockOp::None;
+}
+
+/// The name of the lock object at `Ptr`, if it has one.
+std::optional<std::string> lockName(const Value *Ptr) { return objectName(Ptr); }
+
+/// The shared global an access reaches directly, if any.
+const GlobalVariable *sharedGlobal(const Value *Ptr) {
+  const auto *GV = dyn_cast<GlobalVariable>(getUnderlyingObject(Ptr));
+  if (!GV || GV->isConstant() || GV->isThreadLocal() || GV->hasAttribute(AttrNoRace))
+    return nullptr;
+  return GV;
+}
+
+/// Frames of the C and C++ libraries' own code (std::thread's invoker, ...)
+/// say nothing to the reader of a chain.
+bool inSystemHeader(const SourceLoc &L) {
+  return StringRef(L.File).starts_with("/usr/include/") ||
+         StringRef(L.File).starts_with("/usr/lib/");
+}
+
+bool protects(const LockSet &A, const LockSet &B) {
+  for (const std::string &L : A) {
+    bool Read = StringRef(L).ends_with(":r");
+    std::string Base = Read ? L.substr(0, L.size() - 2) : L;
+    // A common lock protects unless both hold it for reading.
+    if (B.count(Base) || (!Read && B.count(Base + ":r")))
+      return true;
+  }
+  return false;
+}
+
+std::string describe(const LockSet &L) {
+  if (L.empty())
+    return "with no lock held";
+  std::string S = "holding ";
+  bool First = true;
+  for (const std::string &N : L) {
+    S += (First ? "'" : ", '") + N + "'";
+    First = false;
+  }
+  return S;
+}
+
+struct Access {
+  const Instruction *I;
+  const GlobalVariable *GV;
+  bool Write;
+  LockSet Held;
+  bool InSection;
+};
+
+class RaceChecker {
+public:
+  RaceChecker(const BlockingGraph &G, const AtomicSections &Sections, DiagnosticSink &Sink)
+      : G(G), M(G.module()), Sink(Sink) {
+    for (const AtomicSection &S : Sections.sections())
+      for (const Instruction *I : S.Body)
+        InSection.insert(I);
+  }
+
+  std::vector<RaceFinding> run(bool SeveralWorkers) {
+    computeHeld();
+    std::vector<RaceFinding> Out;
+    checkThenAct(Out);
+    if (SeveralWorkers) {
+      findEntries();
+      dataRaces(Out);
+    }
+    return Out;
+  }
+
+private:
+  // ---- must-held locks -------------------------------------------------
+
+  /// Held locks at the start of every block of F, given F's entry set.
+  void heldIn(const Function &F, const LockSet &Entry) {
+    std::map<const BasicBlock *, std::optional<LockSet>> In; // none: not reached yet
+    In[&F.getEntryBlock()] = Entry;
+    bool Changed = true;
+    while (Changed) {
+      Changed = false;
+      for (const BasicBlock &BB : F) {
+        std::optional<LockSet> &Cur = In[&BB];
+        if (!Cur)
+          continue;
+        LockSet S = *Cur;
+        for (const Instruction &I : BB) {
+          HeldBefore[&I] = S;
+          transfer(I, S);
+        }
+        for (const BasicBlock *Succ : successors(&BB)) {
+          std::optional<LockSet> &Next = In[Succ];
+          if (!Next) {
+            Next = S;
+            Changed = true;
+            continue;
+          }
+          LockSet Meet;
+          for (const std::string &L : *Next)
+            if (S.count(L))
+              Meet.insert(L);
+          if (Meet != *Next) {
+            Next = std::move(Meet);
+            Changed = true;
+          }
+        }
+      }
+    }
+  }
+
+  void transfer(const Instruction &I, LockSet &S) {
+    const auto *CB = dyn_cast<CallBase>(&I);
+    if (!CB)
+      return;
+    if (guardTransfer(*CB, S))
+      return;
+    unsigned Arg = 0;
+    LockOp Op = lockOpOf(*CB, Arg);
+    if (Op == LockOp::None || CB->arg_size() <= Arg)
+      return;
+    std::optional<std::string> Name = lockName(CB->getArgOperand(Arg));
+    if (!Name)
+      return;
+    if (Op == LockOp::Acquire)
+      S.insert(*Name);
+    else if (Op == LockOp::AcquireRead)
+      S.insert(*Name + ":r");
+    else
+      S.erase(*Name), S.erase(*Name + ":r");
+  }
+
+  /// std::lock_guard, std::unique_lock, std::scoped_lock and
+  /// std::shared_lock: the constructor that takes mutexes locks them, the
+  /// guard's lock() and unlock() and its destructor act on what it holds.
+  bool guardTransfer(const CallBase &CB, LockSet &S) {
+    const Function *F = directCallee(CB);
+    if (!F || CB.arg_size() == 0)
+      return false;
+    StringRef N = F->getName();
+    bool Shared = N.starts_with("_ZNSt11shared_lockI");
+    if (!Shared && !N.starts_with("_ZNSt10lock_guardI") && !N.starts_with("_ZNSt11unique_lockI") &&
+        !N.starts_with("_ZNSt11scoped_lockI"))
+      return false;
+    const Value *Guard = getUnderlyingObject(CB.getArgOperand(0));
+    std::vector<std::string> &Held = GuardLocks[Guard];
+    auto Suffix = [&](std::string L) { return Shared ? L + ":r" : L; };
+    if (N.contains("C1E") || N.contains("C2E")) {
+      // (this, mutex&...): only the constructors that lock (one with a
+      // tag such as std::defer_lock has a second, empty argument type).
+      Held.clear();
+      if (N.contains("defer_lock") || N.contains("try_to_lock") || N.contains("adopt_lock"))
+        return true;
+      for (unsigned A = 1; A < CB.arg_size(); ++A)
+        if (std::optional<std::string> L = lockName(CB.getArgOperand(A))) {
+          Held.push_back(*L);
+          S.insert(Suffix(*L));
+        }
+      return true;
+    }
+    if (N.ends_with("4lockEv") || N.ends_with("11lock_sharedEv")) {
+      for (const std::string &L : Held)
+        S.insert(Suffix(L));
+      return true;
+    }
+    if (N.ends_with("6unlockEv") || N.ends_with("D1Ev") || N.ends_with("D2Ev")) {
+      for (const std::string &L : Held)
+        S.erase(L), S.erase(L + ":r");
+      return true;
+    }
+    return false;
+  }
+
+  /// Entry sets: a function only this module calls, and only directly,
+  /// holds what all its call sites hold; any other holds nothing.
+  void computeHeld() {
+    std::map<const Function *, LockSet> Entry;
+    DenseSet<const Function *> Private;
+    for (const Function &F : M) {
+      if (F.isDeclaration())
+        continue;
+      bool OnlyDirect = F.hasLocalLinkage() && !F.hasAddressTaken();
+      if (OnlyDirect)
+        Private.insert(&F);
+      Entry[&F] = {};
+    }
+    for (unsigned Round = 0; Round < 8; ++Round) {
+      HeldBefore.clear();
+      for (const Function &F : M)
+        if (!F.isDeclaration())
+          heldIn(F, Entry[&F]);
+      bool Changed = false;
+      for (const Function *F : Private) {
+        std::optional<LockSet> Meet;
+        for (const User *U : F->users()) {
+          const auto *CB = dyn_cast<CallBase>(U);
+          if (!CB)
+            continue;
+          auto It = HeldBefore.find(CB);
+          LockSet At = It == HeldBefore.end() ? LockSet() : It->second;
+          if (!Meet) {
+            Meet = At;
+            continue;
+          }
+          LockSet Both;
+          for (const std::string &L : *Meet)
+            if (At.count(L))
+              Both.insert(L);
+          Meet = std::move(Both);
+        }
+        LockSet New = Meet.value_or(LockSet());
+        if (New != Entry[F]) {
+          Entry[F] = New;
+          Changed = true;
+        }
+      }
+      if (!Changed)
+        break;
+    }
+  }
+
+  // ---- check-then-act --------------------------------------------------
+
+  /// Instructions reachable from just after `From`, not passing one for
+  /// which `Stop` is true (which is itself included).
+  template <typename StopFn>
+  DenseSet<const Instruction *> reachableFrom(const Instruction *From, StopFn Stop) {
+    DenseSet<const Instruction *> Seen;
+    SmallPtrSet<const BasicBlock *, 16> Blocks;
+    std::vector<const Instruction *> Work{From->getNextNode()};
+    if (const auto *Inv = dyn_cast<InvokeInst>(From))
+      Work = {&Inv->getNormalDest()->front()};
+    while (!Work.empty()) {
+      const Instruction *I = Work.back();
+      Work.pop_back();
+      for (; I; I = I->getNextNode()) {
+        Seen.insert(I);
+        if (Stop(*I))
+          break;
+        if (I->isTerminator()) {
+          for (const BasicBlock *S : successors(I->getParent()))
+            if (Blocks.insert(S).second)
+              Work.push_back(&S->front());
+          break;
+        }
+      }
+    }
+    return Seen;
+  }
+
+  void checkThenAct(std::vector<RaceFinding> &Out) {
+    for (const Function &F : M) {
+      if (F.isDeclaration())
+        continue;
+      std::vector<CallBase *> Points = G.blockingPoints(F);
+      if (Points.empty())
+        continue;
+      std::map<const GlobalVariable *, std::vector<const Instruction *>> Loads, Stores;
+      for (const Instruction &I : instructions(F)) {
+        if (const auto *L = dyn_cast<LoadInst>(&I)) {
+          if (!L->isAtomic())
+            if (const GlobalVariable *GV = sharedGlobal(L->getPointerOperand()))
+              Loads[GV].push_back(&I);
+        } else if (const auto *S = dyn_cast<StoreInst>(&I)) {
+          if (!S->isAtomic())
+            if (const GlobalVariable *GV = sharedGlobal(S->getPointerOperand()))
+              Stores[GV].push_back(&I);
+        }
+      }
+      for (auto &[GV, Ls] : Loads) {
+        auto SIt = Stores.find(GV);
+        if (SIt == Stores.end())
+          continue;
+        const GlobalVariable *Var = GV;
+        auto LoadsVar = [&](const Instruction &I) {
+          const auto *L = dyn_cast<LoadInst>(&I);
+          return L && sharedGlobal(L->getPointerOperand()) == Var;
+        };
+        bool Reported = false;
+        for (const Instruction *L : Ls) {
+          if (Reported)
+            break;
+          DenseSet<const Instruction *> AfterRead = reachableFrom(L, [](const Instruction &) {
+            return false;
+          });
+          for (const CallBase *B : Points) {
+            if (Reported || !AfterRead.count(B))
+              continue;
+            // Writes reached from the blocking point before any new read.
+            DenseSet<const Instruction *> AfterBlock = reachableFrom(B, LoadsVar);
+            for (const Instruction *S : SIt->second) {
+              if (!AfterBlock.count(S) || LoadsVar(*S))
+                continue;
+              if (protects(HeldBefore[L], HeldBefore[S]) && protects(HeldBefore[B], HeldBefore[S]))
+                continue; // a lock held across the blocking point
+              reportCheckThenAct(*GV, *L, *B, *S, Out);
+              Reported = true;
+              break;
+            }
+          }
+        }
+      }
+    }
+  }
+
+  void reportCheckThenAct(const GlobalVariable &GV, const Instruction &L, const CallBase &B,
+                          const Instruction &S, std::vector<RaceFinding> &Out) {
+    std::string Name = "'" + GV.getName().str() + "'";
+    Function *Culprit = nullptr;
+    G.stateOfCall(B, &Culprit);
+    std::string Callee = directCallee(B) ? "'" + displayName(directCallee(B)->getName()) + "'"
+                                         : std::string("an indirect call");
+    SourceLoc At = userLocationOf(S);
+    Sink.report(Severity::Warning, At,
+                Name + " is written here from a value read before a blocking call to " + Callee +
+                    "; other threads run while this one is blocked and may change it "
+                    "(read it again after the call, or hold a lock across) [weft-race]");
+    Sink.report(Severity::Note, userLocationOf(L), Name + " is read here");
+    Sink.report(Severity::Note, userLocationOf(B),
+                "this call may block" +
+                    std::string(Culprit && !directCallee(B) ? " (it may call '" +
+                                                                  displayName(Culprit->getName()) +
+                                                                  "')"
+                                                            : ""));
+    for (const ChainStep &Step : G.chainBelow(*(Culprit ? Culprit : B.getFunction()))) {
+      if (!Culprit)
+        break;
+      Sink.report(Severity::Note, userLocationOf(*Step.Call),
+                  "'" + displayName(Step.Call->getFunction()->getName()) + "' calls " +
+                      (Step.Callee ? "'" + displayName(Step.Callee->getName()) + "'"
+                                   : std::string("through a pointer")));
+    }
+    ++NumCheckThenAct;
+    Out.push_back({RaceFinding::CheckThenAct, "global:" + GV.getName().str(), At,
+                   userLocationOf(L)});
+  }
+
+  // ---- thread entries and data races ---------------------------------
+
+  struct Entry {
+    const Function *F = nullptr;
+    bool Multi = false;
+    const Instruction *StartedAt = nullptr; // a spawn call, or null for main
+  };
+
+  void findEntries() {
+    std::map<const Function *, std::vector<const CallBase *>> Sites;
+    for (const Function &F : M)
+      for (const Instruction &I : instructions(F))
+        if (const auto *CB = dyn_cast<CallBase>(&I))
+          if (const Function *C = directCallee(*CB))
+            if ((C->getName() == "pthread_create" || C->getName() == "weft_spawn") &&
+                CB->arg_size() >= 3)
+              if (const auto *E = dyn_cast<Function>(CB->getArgOperand(2)->stripPointerCasts()))
+                if (!E->isDeclaration())
+                  Sites[E].push_back(CB);
+    // std::thread: the run function of a state type is an entry, started
+    // where the program calls the std::thread constructor that makes that
+    // state (its instantiation calls _M_start_thread).
+    for (const Function &Ctor : M) {
+      if (Ctor.isDeclaration())
+        continue;
+      bool Starts = false;
+      std::vector<StringRef> States;
+      for (const Instruction &I : instructions(Ctor))
+        if (const auto *CB = dyn_cast<CallBase>(&I))
+          if (const Function *C = directCallee(*CB)) {
+            Starts |= C->getName().starts_with("_ZNSt6thread15_M_start_thread");
+            if (C->getName().starts_with("_ZNSt6thread11_State_implI"))
+              States.push_back(C->getName());
+          }
+      if (!Starts)
+        continue;
+      for (const Function &Run : M) {
+        StringRef R = Run.getName();
+        if (Run.isDeclaration() || !R.starts_with("_ZNSt6thread11_State_implI") ||
+            !R.ends_with("6_M_runEv"))
+          continue;
+        StringRef Class = R.drop_back(strlen("6_M_runEv"));
+        if (llvm::any_of(States, [&](StringRef S) { return S.starts_with(Class); }))
+          for (const User *U : Ctor.users())
+            if (const auto *CB = dyn_cast<CallBase>(U))
+              Sites[&Run].push_back(CB);
+      }
+    }
+    // Functions that start threads, directly or through their calls: a
+    // call to one is where main stops running alone.
+    for (auto &[E, S] : Sites)
+      for (const CallBase *CB : S)
+        Spawning.insert(CB->getFunction());
+    for (bool Changed = true; Changed;) {
+      Changed = false;
+      for (const Function &F : M)
+        if (!F.isDeclaration() && !Spawning.count(&F))
+          for (const CallSite &CS : G.callSites(F))
+            for (const Function *C : CS.Callees)
+              if (Spawning.count(C) && Spawning.insert(&F).second)
+                Changed = true;
+    }
+    if (const Function *Main = M.getFunction("main"); Main && !Main->isDeclaration()) {
+      Entries.push_back({Main, false, nullptr});
+      for (const Instruction &I : instructions(*Main))
+        if (const auto *CB = dyn_cast<CallBase>(&I))
+          for (const CallSite &CS : G.callSites(*Main))
+            if (CS.Call == CB)
+              for (const Function *C : CS.Callees)
+                if (Spawning.count(C))
+                  SpawnCalls.insert(CB);
+    }
+    for (auto &[E, S] : Sites) {
+      Entry En{E, S.size() > 1, S.front()};
+      for (const CallBase *CB : S) {
+        // In a loop: the block reaches itself.
+        DenseSet<const Instruction *> After =
+            reachableFrom(CB, [](const Instruction &) { return false; });
+        En.Multi |= After.count(CB) != 0;
+        SpawnCalls.insert(CB);
+      }
+      Entries.push_back(En);
+    }
+    NumThreadEntries += Entries.size();
+    for (const Entry &E : Entries)
+      EntryFunctions.insert(E.F);
+    // What each entry reaches, with the call that first reaches each function.
+    for (size_t I = 0; I < Entries.size(); ++I) {
+      std::vector<const Function *> Work{Entries[I].F};
+      auto &Via = Reach[I];
+      Via[Entries[I].F] = nullptr;
+      while (!Work.empty()) {
+        const Function *F = Work.back();
+        Work.pop_back();
+        for (const CallSite &CS : G.callSites(*F)) {
+          if (Entries[I].F->getName() == "main" && F == Entries[I].F && alone(*CS.Call))
+            continue; // calls main makes while it runs alone
+          for (const Function *C : CS.Callees)
+            // A thread entry is started, not called through a pointer.
+            if (!C->isDeclaration() && !(CS.Indirect && EntryFunctions.count(C)) &&
+                Via.try_emplace(C, CS.Call).second)
+              Work.push_back(C);
+        }
+      }
+    }
+    // An entry started by a thread that is itself started more than once,
+    // or by two entries, runs more than once.
+    for (Entry &E : Entries) {
+      if (!E.StartedAt)
+        continue;
+      unsigned Starters = 0;
+      for (size_t I = 0; I < Entries.size(); ++I)
+        if (Reach[I].count(E.StartedAt->getFunction()))
+          Starters += 1 + Entries[I].Multi;
+      E.Multi |= Starters > 1;
+    }
+  }
+
+  /// An instruction of main that runs before any thread is started, or
+  /// after main has joined its threads: reached from a join, from which no
+  /// thread is started again (main is assumed to join every thread it
+  /// started before what follows its joins).
+  bool alone(const Instruction &I) {
+    if (I.getFunction()->getName() != "main")
+      return false;
+    if (!MainConcurrent) {
+      MainConcurrent.emplace();
+      const Function &Main = *I.getFunction();
+      auto NoStop = [](const Instruction &) { return false; };
+      for (const Instruction *S : SpawnCalls)
+        if (S->getFunction() == &Main)
+          for (const Instruction *J : reachableFrom(S, NoStop))
+            MainConcurrent->insert(J);
+      for (const Instruction &J : instructions(Main)) {
+        if (!isJoin(J) || !MainConcurrent->count(&J))
+          continue;
+        DenseSet<const Instruction *> After = reachableFrom(&J, NoStop);
+        bool StartsAgain = false;
+        for (const Instruction *S : SpawnCalls)
+          StartsAgain |= After.count(S) != 0;
+        if (!StartsAgain)
+          for (const Instruction *A : After)
+            MainConcurrent->erase(A);
+      }
+    }
+    return !MainConcurrent->count(&I);
+  }
+
+  static bool isJoin(const Instruction &I) {
+    const auto *CB = dyn_cast<CallBase>(&I);
+    const Function *C = CB ? directCallee(*CB) : nullptr;
+    return C && (C->getName() == "pthread_join" || C->getName() == "weft_join" ||
+                 C->getName() == "_ZNSt6thread4joinEv");
+  }
+
+  /// The entries (indexes) that reach the access, none if it runs alone.
+  std::vector<size_t> entriesOf(const Instruction &I) {
+    std::vector<size_t> Out;
+    if (alone(I))
+      return Out;
+    for (size_t E = 0; E < Entries.size(); ++E)
+      if (Reach[E].count(I.getFunction()))
+        Out.push_back(E);
+    return Out;
+  }
+
+  void dataRaces(std::vector<RaceFinding> &Out) {
+    if (Entries.size() < 2 && !(Entries.size() == 1 && Entries[0].Multi))
+      return;
+    std::map<const GlobalVariable *, std::vector<Access>> ByGlobal;
+    for (const Function &F : M) {
+      if (F.isDeclaration())
+        continue;
+      for (const Instruction &I : instructions(F)) {
+        const Value *Ptr = nullptr;
+        bool Write = false;
+        if (const auto *L = dyn_cast<LoadInst>(&I)) {
+          if (L->isAtomic())
+            continue;
+          Ptr = L->getPointerOperand();
+        } else if (const auto *S = dyn_cast<StoreInst>(&I)) {
+          if (S->isAtomic())
+            continue;
+          Ptr = S->getPointerOperand(), Write = true;
+        } else {
+          continue;
+        }
+        if (const GlobalVariable *GV = sharedGlobal(Ptr))
+          ByGlobal[GV].push_back({&I, GV, Write, HeldBefore[&I], InSection.count(&I) != 0});
+      }
+    }
+    for (auto &[GV, Accesses] : ByGlobal) {
+      std::vector<std::vector<size_t>> Where(Accesses.size());
+      for (size_t A = 0; A < Accesses.size(); ++A)
+        Where[A] = entriesOf(*Accesses[A].I);
+      // Two writes make the clearer report; else a write and a read.
+      for (bool BothWrites : {true, false}) {
+        bool Done = false;
+        for (size_t A = 0; A < Accesses.size() && !Done; ++A) {
+          const Access &X = Accesses[A];
+          if (Where[A].empty())
+            continue;
+          for (size_t B = A; B < Accesses.size() && !Done; ++B) {
+            const Access &Y = Accesses[B];
+            if (BothWrites ? !(X.Write && Y.Write) : !(X.Write || Y.Write))
+              continue;
+            if ((X.InSection && Y.InSection) || protects(X.Held, Y.Held))
+              continue;
+            for (size_t E1 : Where[A]) {
+              for (size_t E2 : Where[B])
+                if (E1 != E2 || Entries[E1].Multi) {
+                  bool XFirst = X.Write;
+                  reportDataRace(*GV, XFirst ? X : Y, XFirst ? Y : X, XFirst ? E1 : E2,
+                                 XFirst ? E2 : E1, Out);
+                  Done = true;
+                  break;
+                }
+              if (Done)
+                break;
+            }
+          }
+        }
+        if (Done)
+          break;
+      }
+    }
+  }
+
+  /// Notes: in which entry the access runs, and the calls from it.
+  void whereItRuns(const Access &X, size_t E) {
+    const Entry &En = Entries[E];
+    bool StdThread = En.F->getName().starts_with("_ZNSt6thread11_State_implI");
+    std::string Name = StdThread ? "a std::thread"
+                                 : "thread entry '" + displayName(En.F->getName()) + "'";
+    if (En.StartedAt)
+      Sink.report(Severity::Note, userLocationOf(*En.StartedAt),
+                  Name + " is started here" + (En.Multi ? ", more than once" : ""));
+    else
+      Sink.report(Severity::Note, locationOf(*En.F), "it runs in 'main'");
+    // The chain of calls from the entry down to the access's function.
+    std::vector<const CallBase *> Chain;
+    for (const Function *F = X.I->getFunction(); F != En.F;) {
+      const CallBase *Via = Reach[E].lookup(F);
+      if (!Via)
+        break;
+      Chain.push_back(Via);
+      F = Via->getFunction();
+    }
+    for (auto It = Chain.rbegin(); It != Chain.rend(); ++It)
+      if (!inSystemHeader(userLocationOf(**It)))
+        Sink.report(Severity::Note, userLocationOf(**It),
+                  "'" + displayName((*It)->getFunction()->getName()) + "' calls '" +
+                      displayName(directCallee(**It) ? directCallee(**It)->getName()
+                                                     : StringRef("(through a pointer)")) +
+                      "'");
+  }
+
+  void reportDataRace(const GlobalVariable &GV, const Access &X, const Access &Y, size_t EX,
+                      size_t EY, std::vector<RaceFinding> &Out) {
+    std::string Name = "'" + GV.getName().str() + "'";
+    SourceLoc At = userLocationOf(*X.I);
+    Sink.report(Severity::Warning, At,
+                "data race on " + Name + ": this write may run in parallel with another " +
+                    (Y.Write ? "write" : "read") + " of it, and no lock is held at both "
+                    "[weft-race]");
+    Sink.report(Severity::Note, At, "this write is made " + describe(X.Held) +
+                                        (X.InSection ? ", inside an atomic section" : ""));
+    whereItRuns(X, EX);
+    Sink.report(Severity::Note, userLocationOf(*Y.I),
+                std::string(Y.Write ? "the other write" : "the read") + ", " + describe(Y.Held) +
+                    (Y.InSection ? ", inside an atomic section" : ""));
+    whereItRuns(Y, EY);
+    ++NumDataRaces;
+    Out.push_back({RaceFinding::DataRace, "global:" + GV.getName().str(), At,
+                   userLocationOf(*Y.I)});
+  }
+
+  const BlockingGraph &G;
+  Module &M;
+  DiagnosticSink &Sink;
+  DenseSet<const Instruction *> InSection;
+  DenseMap<const Instruction *, LockSet> HeldBefore;
+  /// The mutexes each C++ lock guard object locked.
+  DenseMap<const Value *, std::vector<std::string>> GuardLocks;
+  std::vector<Entry> Entries;
+  std::map<size_t, DenseMap<const Function *, const CallBase *>> Reach;
+  DenseSet<const Instruction *> SpawnCalls; // where main starts threads
+  DenseSet<const Function *> Spawning;
+  DenseSet<const Function *> EntryFunctions;
+  /// main's instructions that may run while other threads do.
+  std::optional<DenseSet<const Instruction *>> MainConcurrent;
+};
+
+} // namespace
+
+std::vector<RaceFinding> checkRaces(const BlockingGraph &G, const AtomicSections &Sections,
+                                    bool SeveralWorkers, DiagnosticSink &Sink) {
+  return RaceChecker(G, Sections, Sink).run(SeveralWorkers);
+}
+
+} // namespace weft

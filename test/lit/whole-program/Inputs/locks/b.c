@@ -1,0 +1,2 @@
+static int hits;
+void touch(void) { hits++; }
