@@ -12,11 +12,26 @@ N=${N:-20000000}    # moves per thread
 ROUNDS=${ROUNDS:-7}
 clang-19 -O2 $(weft_cflags) "$here/sections.c" $(weft_libs) -o "$work/sections_weft"
 clang-19 -O2 -DSECTIONS_NPTL "$here/sections.c" -lpthread -o "$work/sections_nptl"
+# The `atomic` mode built with the plugin, which infers the sections' ids
+# (WEFT_PLUGIN, or the build's own plugin).
+plugin=${WEFT_PLUGIN:-}
+if [ -z "$plugin" ] && [ -x "$WEFT_BUILD/bin/weft-config" ]; then
+  plugin=$("$WEFT_BUILD/bin/weft-config" --plugin 2>/dev/null || true)
+fi
+[ -n "$plugin" ] && [ -f "$plugin" ] || { echo "bench/sections: no plugin (set WEFT_PLUGIN)" >&2; exit 1; }
+clang-19 -O2 $(weft_cflags) -fplugin="$plugin" -fplugin-arg-weft-report="$work" "$here/sections.c" \
+  $(weft_libs) -o "$work/sections_plugin" 2>/dev/null
+locks=$(python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+print("; ".join(s["function"] + ": " + ", ".join(s["locks"]) for s in d["sections"]
+                if s["function"].startswith("atomic_moves")))' "$work/sections.c.weft.json")
 
-# name | workers (or nptl) | mode
+# name | workers (or nptl) | mode | program
 configs=(
-  "disjoint2 2 disjoint" "coarse2 2 coarse" "disjoint1 1 disjoint" "coarse1 1 coarse"
-  "conflict2 2 conflict" "mutex2 2 mutex" "nptl nptl mutex" "none2 2 none" "none1 1 none"
+  "disjoint2 2 disjoint weft" "coarse2 2 coarse weft" "disjoint1 1 disjoint weft"
+  "coarse1 1 coarse weft" "conflict2 2 conflict weft" "mutex2 2 mutex weft"
+  "nptl nptl mutex nptl" "none2 2 none weft" "none1 1 none weft"
+  "plugin2 2 atomic plugin" "noplugin2 2 atomic weft" "plugin1 1 atomic plugin"
 )
 for c in "${configs[@]}"; do set -- $c; : >"$work/$1.txt"; : >"$work/$1.where"; done
 for r in $(seq "$ROUNDS"); do # every configuration once per round, in turn
@@ -25,7 +40,7 @@ for r in $(seq "$ROUNDS"); do # every configuration once per round, in turn
     if [ "$2" = nptl ]; then
       "$work/sections_nptl" "$3" "$N" >>"$work/$1.txt" 2>>"$work/$1.where"
     else
-      WEFT_WORKERS=$2 "$work/sections_weft" "$3" "$N" >>"$work/$1.txt" 2>>"$work/$1.where"
+      WEFT_WORKERS=$2 "$work/sections_$4" "$3" "$N" >>"$work/$1.txt" 2>>"$work/$1.where"
     fi
   done
 done
@@ -37,8 +52,9 @@ for c in "${configs[@]}"; do
   cpu[$1]=$(awk '{print $2}' "$work/$1.txt" | median)
 done
 # Runs on 2 workers whose movers ran on different workers.
-apart=$(cat "$work"/{disjoint2,coarse2,conflict2,mutex2,none2}.where | grep -c "workers 0 1\|workers 1 0" || true)
-total2=$((5 * ROUNDS))
+apart=$(cat "$work"/{disjoint2,coarse2,conflict2,mutex2,none2,plugin2,noplugin2}.where |
+  grep -c "workers 0 1\|workers 1 0" || true)
+total2=$((7 * ROUNDS))
 ns() { awk -v s="$1" -v n="$N" 'BEGIN { printf "%.1f", s * 1e9 / n }'; }
 verdict() { awk -v v="$1" -v t="$2" -v d="$3" 'BEGIN { ok = d == "ge" ? v >= t : v <= t; print ok ? "met" : "not met" }'; }
 r_coarse=$(ratio "${med[coarse2]}" "${med[disjoint2]}")
@@ -49,6 +65,10 @@ b_coarse=$(ratio "${best[coarse2]}" "${best[disjoint2]}")
 b_one=$(ratio "${best[disjoint1]}" "${best[disjoint2]}")
 b_conf=$(ratio "${best[conflict2]}" "${best[coarse2]}")
 b_none=$(ratio "${best[none1]}" "${best[none2]}")
+p_coarse=$(ratio "${med[noplugin2]}" "${med[plugin2]}")
+p_one=$(ratio "${med[plugin1]}" "${med[plugin2]}")
+pb_coarse=$(ratio "${best[noplugin2]}" "${best[plugin2]}")
+pb_one=$(ratio "${best[plugin1]}" "${best[plugin2]}")
 {
   bench_header "sections: atomic sections on disjoint tables, two threads"
   echo "Load average when the runs ended: $(cut -d" " -f1-3 /proc/loadavg) (the machine is shared; ratios are what to read)."
@@ -73,12 +93,19 @@ b_none=$(ratio "${best[none1]}" "${best[none2]}")
   row "pthread mutex per table by hand, NPTL (kernel threads)" nptl
   row "no synchronisation, 2 workers" none2
   row "no synchronisation, 1 worker" none1
+  row "WEFT_ATOMIC built with the plugin (ids inferred), 2 workers" plugin2
+  row "the same WEFT_ATOMIC built without the plugin (coarse), 2 workers" noplugin2
+  row "WEFT_ATOMIC built with the plugin, 1 worker" plugin1
+  echo
+  echo "The plugin's locks for the two WEFT_ATOMIC movers: $locks."
   echo
   echo "| target (issue 16) | medians | | best runs | |"
   echo "|---|---|---|---|---|"
   echo "| disjoint on 2 workers at least 1.8x faster than coarse | ${r_coarse}x | $(verdict "$r_coarse" 1.8 ge) | ${b_coarse}x | $(verdict "$b_coarse" 1.8 ge) |"
   echo "| disjoint on 2 workers at least 1.5x faster than on 1 worker | ${r_one}x | $(verdict "$r_one" 1.5 ge) | ${b_one}x | $(verdict "$b_one" 1.5 ge) |"
   echo "| conflicting no more than 5% slower than coarse (time ratio) | ${r_conf}x | $(verdict "$r_conf" 1.05 le) | ${b_conf}x | $(verdict "$b_conf" 1.05 le) |"
+  echo "| built with the plugin, 2 workers, at least 1.8x faster than without | ${p_coarse}x | $(verdict "$p_coarse" 1.8 ge) | ${pb_coarse}x | $(verdict "$pb_coarse" 1.8 ge) |"
+  echo "| built with the plugin, 2 workers, at least 1.5x faster than 1 worker | ${p_one}x | $(verdict "$p_one" 1.5 ge) | ${pb_one}x | $(verdict "$pb_one" 1.5 ge) |"
   echo
   echo "The same moves without any synchronisation ran ${r_none}x faster on 2 workers"
   echo "than on 1 (best runs: ${b_none}x): the parallelism the machine gave two threads during the runs,"

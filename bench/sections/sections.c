@@ -8,6 +8,9 @@
  *   coarse    WEFT_ATOMIC as compiled without the plugin: the coarse lock
  *   conflict  both threads' sections carry one id (what the plugin emits
  *             for sections that may touch the same data)
+ *   atomic    WEFT_ATOMIC around a move in a function of each table's own
+ *             (the tables as two globals): built without the plugin it is
+ *             coarse, built with it the plugin gives each its table's id
  *   mutex     no section: a pthread mutex per table, by hand
  *   none      no synchronisation at all (the cost of the moves alone)
  *
@@ -35,7 +38,7 @@ struct table {
 };
 static struct table tables[2];
 
-enum mode { DISJOINT, COARSE, CONFLICT, MUTEX, NONE };
+enum mode { DISJOINT, COARSE, CONFLICT, MUTEX, NONE, ATOMIC };
 static enum mode mode;
 static long moves;
 
@@ -63,11 +66,39 @@ static inline void move(struct table *t, unsigned r) {
   t->slot[b] += n;
 }
 
+#ifndef SECTIONS_NPTL
+/* The same move with each table named as a global, so that the plugin can
+ * tell the two threads' sections apart. */
+static long atomic_table0[SLOTS], atomic_table1[SLOTS];
+__attribute__((noinline)) static void atomic_moves0(long moves, unsigned rng) {
+  for (long i = 0; i < moves; i++) {
+    unsigned r = next_rand(&rng);
+    unsigned a = r % SLOTS, b = (r >> 12) % SLOTS;
+    long n = (long)(r >> 24);
+    WEFT_ATOMIC {
+      atomic_table0[a] -= n;
+      atomic_table0[b] += n;
+    }
+  }
+}
+__attribute__((noinline)) static void atomic_moves1(long moves, unsigned rng) {
+  for (long i = 0; i < moves; i++) {
+    unsigned r = next_rand(&rng);
+    unsigned a = r % SLOTS, b = (r >> 12) % SLOTS;
+    long n = (long)(r >> 24);
+    WEFT_ATOMIC {
+      atomic_table1[a] -= n;
+      atomic_table1[b] += n;
+    }
+  }
+}
+#endif
+
 /* The movers start together once both run (see main). */
 static _Atomic int ready;
 static int single; /* one worker: wait by yielding */
 static struct timespec t0;
-static int ran_on[2];
+static _Atomic int ran_on[2];
 
 static void *dummy(void *arg) { return arg; }
 
@@ -104,8 +135,12 @@ static void *mover(void *arg) {
       WEFT_ATOMIC { move(t, r); }
     }
     break;
+  case ATOMIC:
+    if (me == 0) atomic_moves0(moves, rng);
+    else atomic_moves1(moves, rng);
+    break;
 #else
-  case DISJOINT: case CONFLICT: case COARSE:
+  case DISJOINT: case CONFLICT: case COARSE: case ATOMIC:
     break;
 #endif
   case MUTEX:
@@ -131,13 +166,13 @@ static void *mover(void *arg) {
 }
 
 int main(int argc, char **argv) {
-  static const char *names[] = {"disjoint", "coarse", "conflict", "mutex", "none"};
+  static const char *names[] = {"disjoint", "coarse", "conflict", "mutex", "none", "atomic"};
   if (argc != 3) {
-    fprintf(stderr, "usage: %s disjoint|coarse|conflict|mutex|none MOVES\n", argv[0]);
+    fprintf(stderr, "usage: %s disjoint|coarse|conflict|mutex|none|atomic MOVES\n", argv[0]);
     return 2;
   }
   int found = 0;
-  for (int i = 0; i < 5; i++)
+  for (int i = 0; i < 6; i++)
     if (!strcmp(argv[1], names[i])) mode = (enum mode)i, found = 1;
 #ifdef SECTIONS_NPTL
   if (mode != MUTEX && mode != NONE) found = 0;
@@ -175,6 +210,9 @@ int main(int argc, char **argv) {
   long sum = 0;
   for (int i = 0; i < 2; i++)
     for (int j = 0; j < SLOTS; j++) sum += tables[i].slot[j];
+#ifndef SECTIONS_NPTL
+  for (int j = 0; j < SLOTS; j++) sum += atomic_table0[j] + atomic_table1[j];
+#endif
   if (sum != 0) {
     fprintf(stderr, "%s: units lost or made: total %ld\n", argv[0], sum);
     return 1;
