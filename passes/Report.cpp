@@ -7,6 +7,7 @@
 #include "BlockingGraph.h"
 #include "Calls.h"
 #include "Diagnostics.h"
+#include "LiveState.h"
 #include "StackBounds.h"
 
 #include "llvm/IR/DataLayout.h"
@@ -19,6 +20,8 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <cassert>
 
 using namespace llvm;
 
@@ -92,7 +95,7 @@ std::string dotEscape(StringRef S) {
 } // namespace
 
 json::Value buildReport(const BlockingGraph &G, const AtomicSections &Sections,
-                        const StackBounds *Stack) {
+                        const StackBounds *Stack, const LiveState *Live) {
   const Module &M = G.module();
   json::Array Functions, Points, SectionList;
   for (const Function &F : M) {
@@ -106,13 +109,19 @@ json::Value buildReport(const BlockingGraph &G, const AtomicSections &Sections,
                     {"may_block", FF.State == Blocking::Blocks},
                     {"blocking", toString(FF.State)},
                     {"checkpoints", 0}};
+    if (Live) {
+      std::optional<uint64_t> Max = Live->maxPinnedBytes(F);
+      Fn["max_pinned_bytes"] = Max ? json::Value(static_cast<int64_t>(*Max)) : json::Value(nullptr);
+    }
     if (A.NonBlocking)
       Fn["annotation"] = "nonblocking";
     else if (A.Blocking)
       Fn["annotation"] = "blocking";
     Functions.push_back(std::move(Fn));
-    uint64_t Objects = staticAllocaBytes(F);
+    uint64_t Objects = Live ? 0 : staticAllocaBytes(F);
     for (CallBase *CB : G.blockingPoints(F)) {
+      const LivePoint *LP = Live ? Live->at(*CB) : nullptr;
+      assert((!Live || LP) && "the live-state analysis covers every blocking point");
       Function *Culprit = nullptr;
       G.stateOfCall(*CB, &Culprit);
       SourceLoc L = userLocationOf(*CB);
@@ -120,8 +129,8 @@ json::Value buildReport(const BlockingGraph &G, const AtomicSections &Sections,
                      {"line", static_cast<int64_t>(L.Line)},
                      {"column", static_cast<int64_t>(L.Column)},
                      {"callee", calleeName(*CB, Culprit)},
-                     {"live_bytes", static_cast<int64_t>(Objects)},
-                     {"pinned_bytes", static_cast<int64_t>(Objects)}};
+                     {"live_bytes", static_cast<int64_t>(LP ? LP->LiveBytes : Objects)},
+                     {"pinned_bytes", static_cast<int64_t>(LP ? LP->PinnedBytes : Objects)}};
       if (Culprit)
         if (std::optional<StringRef> Kind = blockingKind(Culprit->getName()))
           P["kind"] = Kind->str();

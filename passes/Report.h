@@ -22,15 +22,17 @@ namespace weft {
 
 class AtomicSections;
 class BlockingGraph;
+class LiveState;
 class StackBounds;
 
 /// The base name used for a module's report and graph files.
 std::string reportBaseName(const llvm::Module &M);
 
 /// The report's JSON. Functions get frame and subtree bounds from `Stack`
-/// when given (they must come from the final IR), else null.
+/// when given (they must come from the final IR), else null. Blocking
+/// points get their live and pinned bytes from `Live` when given.
 llvm::json::Value buildReport(const BlockingGraph &G, const AtomicSections &Sections,
-                              const StackBounds *Stack);
+                              const StackBounds *Stack, const LiveState *Live = nullptr);
 /// Fills `frame_bytes` and `bound_bytes` of a report built earlier from
 /// the stack bounds of the module as it is now (after optimisation).
 void addStackBounds(llvm::json::Value &Report, const StackBounds &Stack);

@@ -3,6 +3,7 @@
 
 #include "AtomicSections.h"
 #include "BlockingGraph.h"
+#include "LiveState.h"
 #include "Report.h"
 #include "StackBounds.h"
 
@@ -27,13 +28,18 @@ PreservedAnalyses WeftCheckPass::run(Module &M, ModuleAnalysisManager &MAM) {
   };
   if (Opts.Atomic)
     checkAtomicSections(S, G, *Sink);
+  const LiveState *Live = Opts.LiveState || !Opts.ReportDir.empty()
+                              ? &MAM.getResult<LiveStateAnalysis>(M)
+                              : nullptr;
+  if (Live && Opts.LiveState)
+    checkLiveState(*Live, Opts.LiveStateThreshold, *Sink);
   if (!Opts.ReportDir.empty()) {
     if (Pending) {
-      Pending->Report = buildReport(G, S, nullptr);
+      Pending->Report = buildReport(G, S, nullptr, Live);
       Pending->Base = reportBaseName(M);
     } else {
       std::string Err =
-          writeReport(Opts.ReportDir, reportBaseName(M), buildReport(G, S, &Bounds()));
+          writeReport(Opts.ReportDir, reportBaseName(M), buildReport(G, S, &Bounds(), Live));
       if (!Err.empty())
         Sink->report(Severity::Error, SourceLoc(), Err);
     }
