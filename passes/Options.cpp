@@ -18,7 +18,8 @@ const KeyInfo Keys[] = {
     {"report", "<dir>", "write <dir>/<source>.weft.json for each translation unit"},
     {"graph", "<dir>", "write the blocking graph as Graphviz .dot files into <dir>"},
     {"live-state-threshold", "<bytes>",
-     "warn when a blocking call pins more stack than this (default 4096)"},
+     "warn when more than this many bytes of a frame are live across a blocking call "
+     "(default 4096)"},
     {"max-path", "<bytes>", "linked stacks: longest path between checkpoints (default 2048)"},
     {"min-chunk", "<bytes>", "linked stacks: smallest segment (default 4096)"},
     {"no-atomic", nullptr, "turn off the atomic-section check [weft-atomic]"},
