@@ -227,7 +227,6 @@ private:
       std::optional<TypeSize> Size = AI->getAllocationSize(DL);
       if (!Size || Size->isScalable())
         continue;
-      ObjectIndex[AI] = Objects.size();
       Objects.push_back({AI, Size->getFixedValue(), localVariableOf(*AI)});
     }
     for (unsigned Id = 0; Id < Objects.size(); ++Id) {
@@ -415,11 +414,10 @@ private:
     for (const BasicBlock *BB : WithPoints) {
       BitVector Live = LiveOut(*BB);
       for (const Instruction &I : reverse(*BB)) {
-        if (auto It = PointIndex.find(&I); It != PointIndex.end()) {
+        // After an invoke: the live-out of its block, the normal and the
+        // unwind successors'.
+        if (auto It = PointIndex.find(&I); It != PointIndex.end())
           LiveAfter[It->second] = Live;
-          // An invoke's value and normal successor: the live-out of its
-          // block is what is live after it.
-        }
         transferObjects(I, Live);
       }
     }
@@ -543,10 +541,10 @@ private:
       unsigned Last = 0;
       for (const User *U : I.users())
         Last = std::max(Last, Ord[cast<Instruction>(U)]);
-      for (const LivePoint &P : Points)
+      for (LivePoint &P : Points)
         if (P.Call->getParent() == I.getParent() && Ord[&I] < Ord[P.Call] &&
             Ord[P.Call] < Last)
-          const_cast<LivePoint &>(P).SpillBytes += Bytes(&I);
+          P.SpillBytes += Bytes(&I);
     }
     if (Global.empty())
       return;
@@ -612,7 +610,6 @@ private:
   std::vector<LivePoint> Points;
   DenseMap<const Instruction *, size_t> PointIndex;
   std::vector<Object> Objects;
-  DenseMap<const AllocaInst *, unsigned> ObjectIndex;
   DenseMap<const Instruction *, InstFacts> Facts;
   DenseSet<const Value *> Derived;
   DenseMap<uint64_t, BitVector> ScopeKills;
@@ -635,15 +632,13 @@ LiveState::LiveState(Module &M, const BlockingGraph &G) : M(M), G(G) {
   }
   // The largest pinned total down any chain of calls to a blocking point,
   // depth first; a function met again on the current chain is recursion.
-  enum class Mark { InProgress };
-  DenseMap<const Function *, Mark> OnChain;
+  DenseSet<const Function *> OnChain;
   std::function<std::optional<uint64_t>(const Function &)> Visit =
       [&](const Function &F) -> std::optional<uint64_t> {
     if (auto It = MaxPinned.find(&F); It != MaxPinned.end())
       return It->second;
-    if (OnChain.count(&F))
+    if (!OnChain.insert(&F).second)
       return std::nullopt;
-    OnChain[&F] = Mark::InProgress;
     std::optional<uint64_t> Best = 0;
     for (const LivePoint &P : points(F)) {
       std::optional<uint64_t> Below = 0;
