@@ -523,6 +523,9 @@ private:
         GlobalIndex[&A] = Global.size();
         Global.push_back(&A);
       }
+    DenseMap<const BasicBlock *, SmallVector<LivePoint *, 4>> PointsIn;
+    for (LivePoint &P : Points)
+      PointsIn[P.Call->getParent()].push_back(&P);
     DenseMap<const Instruction *, unsigned> Ord;
     for (BasicBlock &BB : F) {
       unsigned N = 0;
@@ -538,13 +541,15 @@ private:
         continue;
       }
       // Block-local: spans the points between it and its last use.
+      auto In = PointsIn.find(I.getParent());
+      if (In == PointsIn.end())
+        continue;
       unsigned Last = 0;
       for (const User *U : I.users())
         Last = std::max(Last, Ord[cast<Instruction>(U)]);
-      for (LivePoint &P : Points)
-        if (P.Call->getParent() == I.getParent() && Ord[&I] < Ord[P.Call] &&
-            Ord[P.Call] < Last)
-          P.SpillBytes += Bytes(&I);
+      for (LivePoint *P : In->second)
+        if (Ord[&I] < Ord[P->Call] && Ord[P->Call] < Last)
+          P->SpillBytes += Bytes(&I);
     }
     if (Global.empty())
       return;
@@ -662,6 +667,26 @@ LiveState::LiveState(Module &M, const BlockingGraph &G) : M(M), G(G) {
   for (Function &F : M)
     if (!F.isDeclaration())
       Visit(F);
+  // Thread entries: the start routine of pthread_create(t, attr, fn, arg)
+  // and weft_spawn(t, attr, fn, arg).
+  DenseSet<const Function *> IsEntry;
+  for (Function &F : M) {
+    if (F.isDeclaration())
+      continue;
+    for (Instruction &I : instructions(F)) {
+      auto *CB = dyn_cast<CallBase>(&I);
+      const Function *Callee = CB ? directCallee(*CB) : nullptr;
+      if (!Callee || CB->arg_size() < 3 ||
+          (Callee->getName() != "pthread_create" && Callee->getName() != "weft_spawn"))
+        continue;
+      if (auto *Entry = dyn_cast<Function>(CB->getArgOperand(2)->stripPointerCasts()))
+        if (!Entry->isDeclaration())
+          IsEntry.insert(Entry);
+    }
+  }
+  for (const Function &F : M)
+    if (IsEntry.count(&F))
+      Entries.push_back(&F);
 }
 
 const LivePoint *LiveState::at(const CallBase &CB) const {

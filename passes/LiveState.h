@@ -113,6 +113,9 @@ public:
   /// defined function that blocks, that function's own total. Null with
   /// recursion on the chain (unbounded); 0 if F never blocks.
   std::optional<uint64_t> maxPinnedBytes(const llvm::Function &F) const;
+  /// Functions of the module a thread starts in: passed as the start
+  /// routine to pthread_create or weft_spawn here. In module order.
+  const std::vector<const llvm::Function *> &threadEntries() const { return Entries; }
 
   void print(llvm::raw_ostream &OS) const;
   const BlockingGraph &graph() const { return G; }
@@ -126,6 +129,7 @@ private:
   llvm::DenseMap<const llvm::Function *, std::vector<LivePoint>> Points;
   llvm::DenseMap<const llvm::CallBase *, std::pair<const llvm::Function *, size_t>> Index;
   llvm::DenseMap<const llvm::Function *, std::optional<uint64_t>> MaxPinned;
+  std::vector<const llvm::Function *> Entries;
   std::vector<LivePoint> None;
 };
 

@@ -144,9 +144,19 @@ json::Value buildReport(const BlockingGraph &G, const AtomicSections &Sections,
                                        {"calls", static_cast<int64_t>(S.Calls.size())},
                                        {"locks", json::Array()}});
   }
+  json::Array Entries;
+  if (Live)
+    for (const Function *F : Live->threadEntries()) {
+      std::optional<uint64_t> Max = Live->maxPinnedBytes(*F);
+      Entries.push_back(json::Object{
+          {"function", F->getName().str()},
+          {"max_pinned_bytes",
+           Max ? json::Value(static_cast<int64_t>(*Max)) : json::Value(nullptr)}});
+    }
   json::Value Report(json::Object{{"version", 1},
                                   {"file", M.getSourceFileName()},
                                   {"functions", std::move(Functions)},
+                                  {"thread_entries", std::move(Entries)},
                                   {"blocking_points", std::move(Points)},
                                   {"sections", std::move(SectionList)}});
   if (Stack)
