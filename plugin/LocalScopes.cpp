@@ -13,6 +13,8 @@
 #include "clang/Frontend/CompilerInstance.h"
 #include "llvm/ADT/DenseSet.h"
 
+#include <vector>
+
 using namespace clang;
 
 namespace weft {
@@ -55,26 +57,32 @@ public:
 private:
   /// Walks a body, tracking the end of the innermost scope: a compound
   /// statement, or a statement whose init or condition declares variables.
-  void walk(Stmt *S, SourceLocation ScopeEnd) {
-    if (!S)
-      return;
-    if (isa<CompoundStmt, ForStmt, WhileStmt, IfStmt, SwitchStmt, CXXForRangeStmt,
-            CXXCatchStmt>(S))
-      ScopeEnd = S->getEndLoc();
-    if (auto *DS = dyn_cast<DeclStmt>(S))
-      for (Decl *D : DS->decls())
-        if (auto *VD = dyn_cast<VarDecl>(D))
+  /// With a work list, not recursion: expressions can nest deeply.
+  void walk(Stmt *Body, SourceLocation BodyEnd) {
+    std::vector<std::pair<Stmt *, SourceLocation>> Work{{Body, BodyEnd}};
+    while (!Work.empty()) {
+      auto [S, ScopeEnd] = Work.back();
+      Work.pop_back();
+      if (!S)
+        continue;
+      if (isa<CompoundStmt, ForStmt, WhileStmt, IfStmt, SwitchStmt, CXXForRangeStmt,
+              CXXCatchStmt>(S))
+        ScopeEnd = S->getEndLoc();
+      if (auto *DS = dyn_cast<DeclStmt>(S))
+        for (Decl *D : DS->decls())
+          if (auto *VD = dyn_cast<VarDecl>(D))
+            tag(VD, ScopeEnd);
+      if (auto *Catch = dyn_cast<CXXCatchStmt>(S))
+        if (VarDecl *VD = Catch->getExceptionDecl())
           tag(VD, ScopeEnd);
-    if (auto *Catch = dyn_cast<CXXCatchStmt>(S))
-      if (VarDecl *VD = Catch->getExceptionDecl())
-        tag(VD, ScopeEnd);
-    if (auto *L = dyn_cast<LambdaExpr>(S)) {
-      // The body is the call operator's; its scopes are its own.
-      walk(L->getBody(), L->getBody()->getEndLoc());
-      return;
+      if (auto *L = dyn_cast<LambdaExpr>(S)) {
+        // The body is the call operator's; its scopes are its own.
+        Work.push_back({L->getBody(), L->getBody()->getEndLoc()});
+        continue;
+      }
+      for (Stmt *Child : S->children())
+        Work.push_back({Child, ScopeEnd});
     }
-    for (Stmt *Child : S->children())
-      walk(Child, ScopeEnd);
   }
 
   void tag(VarDecl *VD, SourceLocation ScopeEnd) {
