@@ -182,6 +182,7 @@ public:
   std::vector<LivePoint> run() {
     if (Points.empty())
       return {};
+    buildGraph();
     collectObjects();
     objectLiveness();
     objectLifetimes();
@@ -222,7 +223,9 @@ private:
   void collectObjects() {
     for (Instruction &I : instructions(F)) {
       auto *AI = dyn_cast<AllocaInst>(&I);
-      if (!AI || !AI->isStaticAlloca())
+      // Clang's bookkeeping slots are not counted: whether they exist
+      // depends on the -O level.
+      if (!AI || !AI->isStaticAlloca() || AI == Slot || isReturnSlot(*AI))
         continue;
       std::optional<TypeSize> Size = AI->getAllocationSize(DL);
       if (!Size || Size->isScalable())
@@ -380,30 +383,148 @@ private:
 
   /// Objects some later instruction may read: a backward dataflow over
   /// the blocks, then one scan of each block that holds a blocking point.
-  void objectLiveness() {
-    for (const Object &O : Objects)
-      AnyScope |= O.Var.has_value();
-    unsigned N = Objects.size();
-    DenseMap<const BasicBlock *, BitVector> LiveIn;
-    for (BasicBlock &BB : F)
-      LiveIn[&BB] = BitVector(N);
-    auto LiveOut = [&](const BasicBlock &BB) {
-      BitVector Out(N);
-      for (const BasicBlock *S : successors(&BB))
+  /// Clang's cleanup destination slot: when optimising, it ends each
+  /// variable's lifetime in a cleanup block that every way out of a scope
+  /// shares, and records in an i32 slot where to go next (a switch on it
+  /// at the end of the cleanup). Without following the slot, a `return`
+  /// inside a scope would seem to reach the code after the scope, which at
+  /// -O0 (no cleanups) it does not. The slot is only stored constants and
+  /// loaded for switches.
+  static bool isCleanupSlot(const AllocaInst &AI) {
+    if (!AI.getAllocatedType()->isIntegerTy(32) || AI.getMetadata(LocalMDKind) || AI.use_empty())
+      return false;
+    for (const User *U : AI.users()) {
+      if (const auto *SI = dyn_cast<StoreInst>(U)) {
+        if (SI->getPointerOperand() != &AI || !isa<ConstantInt>(SI->getValueOperand()))
+          return false;
+        continue;
+      }
+      const auto *LI = dyn_cast<LoadInst>(U);
+      if (!LI || LI->use_empty())
+        return false;
+      for (const User *LU : LI->users()) {
+        const auto *SW = dyn_cast<SwitchInst>(LU);
+        if (!SW || SW->getCondition() != LI || SW->getParent() != LI->getParent())
+          return false;
+      }
+    }
+    return true;
+  }
+
+  /// Clang's return value slot: stored, and loaded only to be returned.
+  /// Optimising, Clang makes one for every function that returns from
+  /// inside a scope with cleanups; at -O0 only with several returns.
+  static bool isReturnSlot(const AllocaInst &AI) {
+    if (AI.getMetadata(LocalMDKind) || AI.use_empty())
+      return false;
+    bool Loaded = false;
+    for (const User *U : AI.users()) {
+      if (const auto *SI = dyn_cast<StoreInst>(U)) {
+        if (SI->getPointerOperand() != &AI)
+          return false;
+        continue;
+      }
+      const auto *LI = dyn_cast<LoadInst>(U);
+      if (!LI || !LI->hasOneUse() || !isa<ReturnInst>(*LI->user_begin()))
+        return false;
+      Loaded = true;
+    }
+    return Loaded;
+  }
+
+  /// The graph the dataflows run on: a node per block and value of the
+  /// cleanup slot reaching it (unknown, or the constant stored last), so a
+  /// switch on the slot goes only where the stored value sends it.
+  void buildGraph() {
+    for (Instruction &I : F.getEntryBlock())
+      if (auto *AI = dyn_cast<AllocaInst>(&I); AI && isCleanupSlot(*AI)) {
+        Slot = AI;
+        break;
+      }
+    static constexpr int64_t Unknown = INT64_MIN;
+    DenseMap<std::pair<const BasicBlock *, int64_t>, unsigned> Id;
+    std::vector<std::pair<const BasicBlock *, int64_t>> Work;
+    auto NodeOf = [&](const BasicBlock *BB, int64_t V) {
+      auto [It, New] = Id.try_emplace({BB, V}, NodeBlock.size());
+      if (New) {
+        NodeBlock.push_back(BB);
+        NodeSucc.emplace_back();
+        NodesOf[BB].push_back(It->second);
+        Work.push_back({BB, V});
+      }
+      return It->second;
+    };
+    NodeOf(&F.getEntryBlock(), Unknown);
+    while (!Work.empty()) {
+      auto [BB, V] = Work.back();
+      Work.pop_back();
+      unsigned From = Id[{BB, V}];
+      for (const Instruction &I : *BB)
+        if (const auto *SI = dyn_cast<StoreInst>(&I); SI && Slot && SI->getPointerOperand() == Slot)
+          V = cast<ConstantInt>(SI->getValueOperand())->getSExtValue();
+      const Instruction *Term = BB->getTerminator();
+      SmallVector<const BasicBlock *, 4> Targets;
+      const auto *SW = dyn_cast_or_null<SwitchInst>(Term);
+      const auto *Cond = SW ? dyn_cast<LoadInst>(SW->getCondition()) : nullptr;
+      if (Cond && Cond->getPointerOperand() == Slot && V != Unknown) {
+        auto Case = SW->findCaseValue(ConstantInt::get(cast<IntegerType>(Slot->getAllocatedType()), V));
+        Targets.push_back(Case->getCaseSuccessor());
+      } else if (Term) {
+        for (const BasicBlock *S : successors(BB))
+          Targets.push_back(S);
+      }
+      for (const BasicBlock *S : Targets) {
+        unsigned To = NodeOf(S, V);
+        if (!is_contained(NodeSucc[From], To))
+          NodeSucc[From].push_back(To);
+      }
+    }
+    // Post order of the nodes, from the entry.
+    std::vector<char> Seen(NodeBlock.size());
+    std::vector<std::pair<unsigned, unsigned>> Stack{{0, 0}};
+    Seen[0] = 1;
+    while (!Stack.empty()) {
+      auto &[N, Next] = Stack.back();
+      if (Next < NodeSucc[N].size()) {
+        unsigned S = NodeSucc[N][Next++];
+        if (!Seen[S]) {
+          Seen[S] = 1;
+          Stack.push_back({S, 0});
+        }
+        continue;
+      }
+      PostOrder.push_back(N);
+      Stack.pop_back();
+    }
+    LLVM_DEBUG(dbgs() << "weft-live: " << F.getName() << ": " << NodeBlock.size()
+                      << " nodes for " << F.size() << " blocks"
+                      << (Slot ? ", following the cleanup slot" : "") << "\n");
+  }
+
+  /// A backward dataflow over the node graph: `Transfer` one instruction,
+  /// `Edge` adds what an edge from a node into a block makes live (phi
+  /// operands). Calls `AtPoint` with the state just after each point, once
+  /// per node of its block.
+  template <typename TransferFn, typename EdgeFn, typename PointFn>
+  void backward(unsigned Bits, TransferFn Transfer, EdgeFn Edge, PointFn AtPoint) {
+    std::vector<BitVector> LiveIn(NodeBlock.size(), BitVector(Bits));
+    auto LiveOut = [&](unsigned N) {
+      BitVector Out(Bits);
+      for (unsigned S : NodeSucc[N]) {
         Out |= LiveIn[S];
+        Edge(*NodeBlock[N], *NodeBlock[S], Out);
+      }
       return Out;
     };
     bool Changed = true;
-    std::vector<BasicBlock *> PO(po_begin(&F), po_end(&F));
     while (Changed) {
       Changed = false;
-      // Post order: successors first.
-      for (BasicBlock *BB : PO) {
-        BitVector Live = LiveOut(*BB);
-        for (const Instruction &I : reverse(*BB))
-          transferObjects(I, Live);
-        if (Live != LiveIn[BB]) {
-          LiveIn[BB] = std::move(Live);
+      for (unsigned N : PostOrder) { // successors first
+        BitVector Live = LiveOut(N);
+        for (const Instruction &I : reverse(*NodeBlock[N]))
+          Transfer(I, Live);
+        if (Live != LiveIn[N]) {
+          LiveIn[N] = std::move(Live);
           Changed = true;
         }
       }
@@ -412,15 +533,32 @@ private:
     for (const LivePoint &P : Points)
       WithPoints.insert(P.Call->getParent());
     for (const BasicBlock *BB : WithPoints) {
-      BitVector Live = LiveOut(*BB);
-      for (const Instruction &I : reverse(*BB)) {
-        // After an invoke: the live-out of its block, the normal and the
-        // unwind successors'.
-        if (auto It = PointIndex.find(&I); It != PointIndex.end())
-          LiveAfter[It->second] = Live;
-        transferObjects(I, Live);
+      auto It = NodesOf.find(BB);
+      if (It == NodesOf.end())
+        continue; // unreachable
+      for (unsigned N : It->second) {
+        BitVector Live = LiveOut(N);
+        for (const Instruction &I : reverse(*BB)) {
+          // After an invoke: the live-out of its block, the normal and the
+          // unwind successors'.
+          if (auto P = PointIndex.find(&I); P != PointIndex.end())
+            AtPoint(P->second, Live);
+          Transfer(I, Live);
+        }
       }
     }
+  }
+
+  void objectLiveness() {
+    for (const Object &O : Objects)
+      AnyScope |= O.Var.has_value();
+    unsigned N = Objects.size();
+    for (size_t P = 0; P < Points.size(); ++P)
+      LiveAfter[P] = BitVector(N);
+    backward(
+        N, [&](const Instruction &I, BitVector &Live) { transferObjects(I, Live); },
+        [](const BasicBlock &, const BasicBlock &, BitVector &) {},
+        [&](size_t P, const BitVector &Live) { LiveAfter[P] |= Live; });
   }
 
   /// Which objects are in their lifetime at each point, and which are live.
@@ -554,59 +692,32 @@ private:
     if (Global.empty())
       return;
     unsigned N = Global.size();
-    DenseMap<const BasicBlock *, BitVector> LiveIn;
-    for (BasicBlock &BB : F)
-      LiveIn[&BB] = BitVector(N);
-    auto LiveOut = [&](const BasicBlock &BB) {
-      BitVector Out(N);
-      for (const BasicBlock *S : successors(&BB)) {
-        Out |= LiveIn[S];
-        for (const PHINode &Phi : S->phis()) {
-          auto It = GlobalIndex.find(Phi.getIncomingValueForBlock(&BB));
-          if (It != GlobalIndex.end())
-            Out.set(It->second);
-        }
-      }
-      return Out;
-    };
-    auto Transfer = [&](const Instruction &I, BitVector &Live) {
-      if (auto It = GlobalIndex.find(&I); It != GlobalIndex.end())
-        Live.reset(It->second);
-      if (isa<PHINode>(I))
-        return; // its operands are live on the edges
-      for (const Value *Op : I.operands())
-        if (auto It = GlobalIndex.find(Op); It != GlobalIndex.end())
-          Live.set(It->second);
-    };
-    std::vector<BasicBlock *> PO(po_begin(&F), po_end(&F));
-    bool Changed = true;
-    while (Changed) {
-      Changed = false;
-      for (BasicBlock *BB : PO) {
-        BitVector Live = LiveOut(*BB);
-        for (const Instruction &I : reverse(*BB))
-          Transfer(I, Live);
-        if (Live != LiveIn[BB]) {
-          LiveIn[BB] = std::move(Live);
-          Changed = true;
-        }
-      }
-    }
-    DenseSet<const BasicBlock *> WithPoints;
-    for (const LivePoint &P : Points)
-      WithPoints.insert(P.Call->getParent());
-    for (const BasicBlock *BB : WithPoints) {
-      BitVector Live = LiveOut(*BB);
-      for (const Instruction &I : reverse(*BB)) {
-        if (auto It = PointIndex.find(&I); It != PointIndex.end()) {
-          BitVector Across = Live;
-          if (auto Own = GlobalIndex.find(&I); Own != GlobalIndex.end())
-            Across.reset(Own->second); // defined by the call, not across it
-          for (unsigned V : Across.set_bits())
-            Points[It->second].SpillBytes += Bytes(Global[V]);
-        }
-        Transfer(I, Live);
-      }
+    std::vector<BitVector> Across(Points.size(), BitVector(N));
+    backward(
+        N,
+        [&](const Instruction &I, BitVector &Live) {
+          if (auto It = GlobalIndex.find(&I); It != GlobalIndex.end())
+            Live.reset(It->second);
+          if (isa<PHINode>(I))
+            return; // its operands are live on the edges
+          for (const Value *Op : I.operands())
+            if (auto It = GlobalIndex.find(Op); It != GlobalIndex.end())
+              Live.set(It->second);
+        },
+        [&](const BasicBlock &From, const BasicBlock &To, BitVector &Out) {
+          for (const PHINode &Phi : To.phis()) {
+            auto It = GlobalIndex.find(Phi.getIncomingValueForBlock(&From));
+            if (It != GlobalIndex.end())
+              Out.set(It->second);
+          }
+        },
+        [&](size_t P, const BitVector &Live) { Across[P] |= Live; });
+    for (size_t P = 0; P < Points.size(); ++P) {
+      // Defined by the call, not live across it.
+      if (auto Own = GlobalIndex.find(Points[P].Call); Own != GlobalIndex.end())
+        Across[P].reset(Own->second);
+      for (unsigned V : Across[P].set_bits())
+        Points[P].SpillBytes += Bytes(Global[V]);
     }
   }
 
@@ -620,6 +731,12 @@ private:
   DenseMap<uint64_t, BitVector> ScopeKills;
   DenseMap<size_t, BitVector> LiveAfter;
   bool AnyScope = false;
+  // The node graph (buildGraph).
+  AllocaInst *Slot = nullptr;
+  std::vector<const BasicBlock *> NodeBlock;
+  std::vector<SmallVector<unsigned, 2>> NodeSucc;
+  DenseMap<const BasicBlock *, SmallVector<unsigned, 1>> NodesOf;
+  std::vector<unsigned> PostOrder;
 };
 
 } // namespace

@@ -8,8 +8,8 @@ want = {
               (28, "pthread_cond_wait", 8, 32780)],
     "spill": [(36, "read", 4, 8)],
     "outer": [(45, "serve", 1000, 1008)],
-    "rec": [(54, "rec", 0, 8), (55, "sleep", 0, 8)],
-    "entry": [(64, "outer", 0, 8)],
+    "rec": [(55, "rec", 0, 4), (56, "sleep", 0, 4)],
+    "entry": [(65, "outer", 0, 8)],
 }
 assert points == want, points
 maxp = {f["name"]: f["max_pinned_bytes"] for f in r["functions"]}
