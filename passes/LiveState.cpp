@@ -309,6 +309,15 @@ private:
       if (O.Var)
         O.Markers = false;
     }
+    // Where the frontend named the variables, the objects it did not name
+    // are Clang's temporaries. Clang marks their lifetimes only when
+    // optimising, so the markers are ignored and a temporary counts only
+    // where it is live: the same answer at every -O level.
+    for (const Object &O : Objects)
+      Tagged |= O.Var.has_value();
+    if (Tagged)
+      for (Object &O : Objects)
+        O.Markers = false;
     LLVM_DEBUG(dbgs() << "weft-live: " << F.getName() << ": " << Objects.size() << " objects, "
                       << Points.size() << " points\n");
   }
@@ -617,12 +626,16 @@ private:
         Args.insert(It->second.Gen.begin(), It->second.Gen.end());
       for (unsigned Id = 0; Id < N; ++Id) {
         const Object &O = Objects[Id];
-        bool In = O.Var ? (!At || inScope(O, *At)) : O.Markers ? InLifetime.test(Id) : true;
+        bool UsedByCall = Args.count(Id) != 0;
+        bool Live = UsedByCall || O.Escaped || LiveAfter[PI].test(Id);
+        bool In = O.Var       ? (!At || inScope(O, *At))
+                  : O.Markers ? InLifetime.test(Id)
+                  : Tagged    ? Live // a temporary of Clang's
+                              : true;
         if (!In)
           continue;
         P.PinnedBytes += O.Bytes;
-        bool UsedByCall = Args.count(Id) != 0;
-        if (UsedByCall || O.Escaped || LiveAfter[PI].test(Id))
+        if (Live)
           P.Objects.push_back({O.AI, O.Bytes, UsedByCall, O.Escaped});
       }
     }
@@ -731,6 +744,7 @@ private:
   DenseMap<uint64_t, BitVector> ScopeKills;
   DenseMap<size_t, BitVector> LiveAfter;
   bool AnyScope = false;
+  bool Tagged = false; // the frontend named this function's variables
   // The node graph (buildGraph).
   AllocaInst *Slot = nullptr;
   std::vector<const BasicBlock *> NodeBlock;
@@ -763,12 +777,14 @@ LiveState::LiveState(Module &M, const BlockingGraph &G) : M(M), G(G) {
       return std::nullopt;
     std::optional<uint64_t> Best = 0;
     for (const LivePoint &P : points(F)) {
+      if (P.State != Blocking::Blocks)
+        continue; // a chain ends at a call that blocks
       std::optional<uint64_t> Below = 0;
       for (const CallSite &CS : G.callSites(F)) {
         if (CS.Call != P.Call)
           continue;
         for (const Function *C : CS.Callees) {
-          if (C->isDeclaration() || G.facts(*C).State == Blocking::No)
+          if (C->isDeclaration() || G.facts(*C).State != Blocking::Blocks)
             continue;
           std::optional<uint64_t> Sub = Visit(*C);
           Below = Sub && Below ? std::optional<uint64_t>(std::max(*Below, *Sub)) : std::nullopt;

@@ -9,10 +9,10 @@ want = {
     "spill": [(36, "read", 4, 8)],
     "outer": [(45, "serve", 1000, 1008)],
     "rec": [(55, "rec", 0, 4), (56, "sleep", 0, 4)],
-    "entry": [(65, "outer", 0, 8)],
+    "entry": [(66, "outer", 0, 8)],
 }
 assert points == want, points
 maxp = {f["name"]: f["max_pinned_bytes"] for f in r["functions"]}
 assert maxp == {"cheap": 0, "serve": 32780, "spill": 8, "outer": 1008 + 32780, "rec": None,
-                "entry": 8 + 1008 + 32780, "start": 8}, maxp
+                "entry": 8 + 1008 + 32780, "start": 0}, maxp
 assert r["thread_entries"] == [{"function": "entry", "max_pinned_bytes": 33796}], r["thread_entries"]
