@@ -19,7 +19,9 @@
 //
 // `live` is the sum; `pinned` is what the frame holds at the call: every
 // object whose lifetime includes the call (used later or not) plus the
-// same SSA values.
+// same SSA values. Clang's unnamed temporaries, in a function whose
+// variables the frontend named, count only where they are live: their
+// lifetime markers exist only when optimising.
 //
 // An object's lifetime is its variable's scope when the frontend recorded
 // one (`!weft.local` metadata, from plugin/LocalScopes.cpp): the call must
