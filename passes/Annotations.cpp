@@ -1,6 +1,8 @@
 //===- Annotations.cpp ----------------------------------------------------===//
 #include "Annotations.h"
 
+#include "LiveState.h"
+
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/Function.h"
 #include "llvm/IR/GlobalVariable.h"
@@ -87,6 +89,9 @@ PreservedAnalyses ApplyAnnotationsPass::run(Module &M, ModuleAnalysisManager &) 
         GV.addAttribute(AttrNoRace);
   }
   importGlobalAnnotations(M);
+  // The frontend's local variables (plugin/LocalScopes.h).
+  if (importLocalVariables(M))
+    return PreservedAnalyses::none();
   return PreservedAnalyses::all();
 }
 

@@ -21,7 +21,8 @@ const KeyInfo Keys[] = {
      "whole program: write this unit's summary into <dir> and check it against the "
      "summaries of the units already there"},
     {"live-state-threshold", "<bytes>",
-     "warn when a blocking call pins more stack than this (default 4096)"},
+     "warn when more than this many bytes of a frame are live across a blocking call "
+     "(default 4096)"},
     {"max-path", "<bytes>", "linked stacks: longest path between checkpoints (default 2048)"},
     {"min-chunk", "<bytes>", "linked stacks: smallest segment (default 4096)"},
     {"workers", "<n>",

@@ -5,6 +5,7 @@
 #include "AtomicSections.h"
 #include "BlockingGraph.h"
 #include "Checkpoints.h"
+#include "LiveState.h"
 #include "StackBounds.h"
 #include "WeftCheck.h"
 #include "WholeProgram.h"
@@ -121,6 +122,7 @@ void registerPasses(PassBuilder &PB) {
   PB.registerAnalysisRegistrationCallback([](ModuleAnalysisManager &MAM) {
     MAM.registerPass([] { return BlockingGraphAnalysis(); });
     MAM.registerPass([] { return AtomicSectionsAnalysis(); });
+    MAM.registerPass([] { return LiveStateAnalysis(); });
   });
   PB.registerPipelineParsingCallback(
       [](StringRef Name, ModulePassManager &MPM, ArrayRef<PassBuilder::PipelineElement>) {
@@ -135,6 +137,10 @@ void registerPasses(PassBuilder &PB) {
           if (!parseParams(Name.drop_front(strlen("print<weft-stack")).drop_back(), Opts))
             return false;
           MPM.addPass(StackBoundsPrinter(outs(), Opts.MaxPath, Opts.MinChunk));
+          return true;
+        }
+        if (Name == "print<weft-live>") {
+          MPM.addPass(LiveStatePrinter(outs()));
           return true;
         }
         if (Name == "print<weft-sections>") {

@@ -7,6 +7,7 @@
 #include "BlockingGraph.h"
 #include "Calls.h"
 #include "Diagnostics.h"
+#include "LiveState.h"
 #include "Races.h"
 #include "SectionLocks.h"
 #include "StackBounds.h"
@@ -21,6 +22,8 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <cassert>
 
 using namespace llvm;
 
@@ -94,7 +97,8 @@ std::string dotEscape(StringRef S) {
 } // namespace
 
 json::Value buildReport(const BlockingGraph &G, const AtomicSections &Sections,
-                        const StackBounds *Stack, const std::vector<SectionLocks> *Locks,
+                        const StackBounds *Stack, const LiveState *Live,
+                        const std::vector<SectionLocks> *Locks,
                         const std::vector<RaceFinding> *Races) {
   const Module &M = G.module();
   json::Array Functions, Points, SectionList;
@@ -109,13 +113,19 @@ json::Value buildReport(const BlockingGraph &G, const AtomicSections &Sections,
                     {"may_block", FF.State == Blocking::Blocks},
                     {"blocking", toString(FF.State)},
                     {"checkpoints", 0}};
+    if (Live) {
+      std::optional<uint64_t> Max = Live->maxPinnedBytes(F);
+      Fn["max_pinned_bytes"] = Max ? json::Value(static_cast<int64_t>(*Max)) : json::Value(nullptr);
+    }
     if (A.NonBlocking)
       Fn["annotation"] = "nonblocking";
     else if (A.Blocking)
       Fn["annotation"] = "blocking";
     Functions.push_back(std::move(Fn));
-    uint64_t Objects = staticAllocaBytes(F);
+    uint64_t Objects = Live ? 0 : staticAllocaBytes(F);
     for (CallBase *CB : G.blockingPoints(F)) {
+      const LivePoint *LP = Live ? Live->at(*CB) : nullptr;
+      assert((!Live || LP) && "the live-state analysis covers every blocking point");
       Function *Culprit = nullptr;
       G.stateOfCall(*CB, &Culprit);
       SourceLoc L = userLocationOf(*CB);
@@ -123,8 +133,8 @@ json::Value buildReport(const BlockingGraph &G, const AtomicSections &Sections,
                      {"line", static_cast<int64_t>(L.Line)},
                      {"column", static_cast<int64_t>(L.Column)},
                      {"callee", calleeName(*CB, Culprit)},
-                     {"live_bytes", static_cast<int64_t>(Objects)},
-                     {"pinned_bytes", static_cast<int64_t>(Objects)}};
+                     {"live_bytes", static_cast<int64_t>(LP ? LP->LiveBytes : Objects)},
+                     {"pinned_bytes", static_cast<int64_t>(LP ? LP->PinnedBytes : Objects)}};
       if (Culprit)
         if (std::optional<StringRef> Kind = blockingKind(Culprit->getName()))
           P["kind"] = Kind->str();
@@ -158,9 +168,19 @@ json::Value buildReport(const BlockingGraph &G, const AtomicSections &Sections,
           {"line", static_cast<int64_t>(R.At.Line)},
           {"column", static_cast<int64_t>(R.At.Column)},
           {"other_line", static_cast<int64_t>(R.Other.Line)}});
+  json::Array Entries;
+  if (Live)
+    for (const Function *F : Live->threadEntries()) {
+      std::optional<uint64_t> Max = Live->maxPinnedBytes(*F);
+      Entries.push_back(json::Object{
+          {"function", F->getName().str()},
+          {"max_pinned_bytes",
+           Max ? json::Value(static_cast<int64_t>(*Max)) : json::Value(nullptr)}});
+    }
   json::Value Report(json::Object{{"version", 1},
                                   {"file", M.getSourceFileName()},
                                   {"functions", std::move(Functions)},
+                                  {"thread_entries", std::move(Entries)},
                                   {"blocking_points", std::move(Points)},
                                   {"sections", std::move(SectionList)},
                                   {"races", std::move(RaceList)}});

@@ -25,6 +25,7 @@ namespace weft {
 
 class AtomicSections;
 class BlockingGraph;
+class LiveState;
 class StackBounds;
 struct SectionLocks;
 struct RaceFinding;
@@ -33,10 +34,11 @@ struct RaceFinding;
 std::string reportBaseName(const llvm::Module &M);
 
 /// The report's JSON. Functions get frame and subtree bounds from `Stack`
-/// when given (they must come from the final IR), else null.
+/// when given (they must come from the final IR), else null. Blocking
+/// points get their live and pinned bytes from `Live` when given.
 /// `Locks`: each section's inferred locks, if inferred.
 llvm::json::Value buildReport(const BlockingGraph &G, const AtomicSections &Sections,
-                              const StackBounds *Stack,
+                              const StackBounds *Stack, const LiveState *Live = nullptr,
                               const std::vector<SectionLocks> *Locks = nullptr,
                               const std::vector<RaceFinding> *Races = nullptr);
 /// Fills `frame_bytes` and `bound_bytes` of a report built earlier from

@@ -3,6 +3,7 @@
 
 #include "AtomicSections.h"
 #include "BlockingGraph.h"
+#include "LiveState.h"
 #include "Races.h"
 #include "Report.h"
 #include "SectionLocks.h"
@@ -41,6 +42,11 @@ PreservedAnalyses WeftCheckPass::run(Module &M, ModuleAnalysisManager &MAM) {
   };
   if (Opts.Atomic)
     checkAtomicSections(S, G, *Sink);
+  const LiveState *Live = Opts.LiveState || !Opts.ReportDir.empty()
+                              ? &MAM.getResult<LiveStateAnalysis>(M)
+                              : nullptr;
+  if (Live && Opts.LiveState)
+    checkLiveState(*Live, Opts.LiveStateThreshold, *Sink);
   std::vector<RaceFinding> Races;
   if (Opts.Race)
     Races = checkRaces(G, S, Opts.Workers != 1, *Sink);
@@ -50,11 +56,11 @@ PreservedAnalyses WeftCheckPass::run(Module &M, ModuleAnalysisManager &MAM) {
   const std::vector<SectionLocks> *LocksIfAny = Opts.SectionLocks ? &Locks : nullptr;
   if (!Opts.ReportDir.empty()) {
     if (Pending) {
-      Pending->Report = buildReport(G, S, nullptr, LocksIfAny, &Races);
+      Pending->Report = buildReport(G, S, nullptr, Live, LocksIfAny, &Races);
       Pending->Base = reportBaseName(M);
     } else {
       std::string Err = writeReport(Opts.ReportDir, reportBaseName(M),
-                                    buildReport(G, S, &Bounds(), LocksIfAny, &Races));
+                                    buildReport(G, S, &Bounds(), Live, LocksIfAny, &Races));
       if (!Err.empty())
         Sink->report(Severity::Error, SourceLoc(), Err);
     }

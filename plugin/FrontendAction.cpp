@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 #include "Annotations.h"
 #include "Diagnostics.h"
+#include "LocalScopes.h"
 #include "Options.h"
 #include "Pipeline.h"
 
@@ -26,6 +27,7 @@
 #include "clang/Basic/DiagnosticOptions.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendPluginRegistry.h"
+#include "clang/Frontend/MultiplexConsumer.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -356,7 +358,13 @@ protected:
     }
     CG.PassBuilderCallbacks.push_back(
         [Setup](llvm::PassBuilder &PB) { weft::registerWeftPipeline(PB, Setup); });
-    return std::make_unique<AnnotationCollector>(CI, Facts, Opts.Atomic);
+    auto Collector = std::make_unique<AnnotationCollector>(CI, Facts, Opts.Atomic);
+    if (!Opts.LiveState && Opts.ReportDir.empty())
+      return Collector;
+    std::vector<std::unique_ptr<ASTConsumer>> Both;
+    Both.push_back(std::move(Collector));
+    Both.push_back(weft::createLocalScopesConsumer(CI)); // names the live state's objects
+    return std::make_unique<MultiplexConsumer>(std::move(Both));
   }
 
 private:
