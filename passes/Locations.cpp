@@ -268,7 +268,16 @@ void inferLibraryMemory(Module &M) {
 }
 
 void ownLocations(const Function &F, LocationSet &Out, std::vector<const CallBase *> &Opaque) {
-  for (const Instruction &I : instructions(F)) {
+  std::vector<const Instruction *> All;
+  for (const Instruction &I : instructions(F))
+    All.push_back(&I);
+  ownLocations(All, Out, Opaque);
+}
+
+void ownLocations(ArrayRef<const Instruction *> Code, LocationSet &Out,
+                  std::vector<const CallBase *> &Opaque) {
+  for (const Instruction *IP : Code) {
+    const Instruction &I = *IP;
     locationsOf(I, Out);
     const auto *CB = dyn_cast<CallBase>(&I);
     if (!CB || isIgnoredCall(*CB))

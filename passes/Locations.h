@@ -29,6 +29,7 @@
 #ifndef WEFT_PASSES_LOCATIONS_H
 #define WEFT_PASSES_LOCATIONS_H
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/IR/PassManager.h"
@@ -86,6 +87,9 @@ void inferLibraryMemory(llvm::Module &M);
 /// declarations that may touch anything go to `Opaque` (the whole program
 /// may know their definition); calls to definitions add nothing here.
 void ownLocations(const llvm::Function &F, LocationSet &Out,
+                  std::vector<const llvm::CallBase *> &Opaque);
+/// The same for some instructions (an atomic section's).
+void ownLocations(llvm::ArrayRef<const llvm::Instruction *> Code, LocationSet &Out,
                   std::vector<const llvm::CallBase *> &Opaque);
 
 /// Whether a declaration touches no memory, only its arguments' (and

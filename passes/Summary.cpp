@@ -307,8 +307,19 @@ UnitSummary summarize(const BlockingGraph &G, const AtomicSections &Sections) {
     SectionSummary SS;
     SS.Function = S.Enter->getFunction()->getName().str();
     SS.Loc = userLocationOf(*S.Enter);
-    for (const CallBase *CB : S.Calls)
-      SS.Calls.push_back(callOf(*CB));
+    std::vector<const Instruction *> Body(S.Body.begin(), S.Body.end());
+    LocationSet Own;
+    std::vector<const CallBase *> Opaque; // in Calls; the program resolves them
+    ownLocations(Body, Own, Opaque);
+    SS.Locations.assign(Own.Names.begin(), Own.Names.end());
+    if (Own.Unbounded)
+      SS.Unbounded = Own.Why;
+    for (const Instruction *I : Body)
+      if (const auto *CB = dyn_cast<CallBase>(I))
+        if (!isIgnoredCall(*CB))
+          if (const Function *C = directCallee(*CB);
+              !C || (C->getName() != SectionEnterName && C->getName() != SectionLeaveName))
+            SS.Calls.push_back(callOf(*CB));
     U.Sections.push_back(std::move(SS));
   }
   return U;
@@ -355,8 +366,13 @@ json::Value toJSON(const UnitSummary &U) {
     json::Array Calls;
     for (const CallSummary &C : S.Calls)
       Calls.push_back(callJSON(C));
-    Sections.push_back(
-        json::Object{{"function", S.Function}, {"at", locJSON(S.Loc)}, {"calls", std::move(Calls)}});
+    json::Object O{{"function", S.Function},
+                   {"at", locJSON(S.Loc)},
+                   {"calls", std::move(Calls)},
+                   {"locations", strings(S.Locations)}};
+    if (!S.Unbounded.empty())
+      O["unbounded"] = S.Unbounded;
+    Sections.push_back(std::move(O));
   }
   return json::Object{{"weft_summary", SummaryVersion},
                       {"unit", U.Unit},
@@ -425,7 +441,8 @@ bool fromJSON(const json::Value &V, UnitSummary &U, std::string &Error) {
         return R.fail("sections", "an entry is not an object");
       SectionSummary S;
       if (!R.str(*O, "function", S.Function, "sections") || !R.loc(*O, "at", S.Loc, "sections") ||
-          !R.calls(*O, S.Calls, "sections"))
+          !R.calls(*O, S.Calls, "sections") || !R.strs(*O, "locations", S.Locations, "sections") ||
+          !R.str(*O, "unbounded", S.Unbounded, "sections", /*Optional=*/true))
         return false;
       U.Sections.push_back(std::move(S));
     }

@@ -93,7 +93,12 @@ struct FunctionSummary {
 struct SectionSummary {
   std::string Function; // the symbol of the function it is in
   SourceLoc Loc;
+  /// Every call in it, nested sections' included (they run under its locks).
   std::vector<CallSummary> Calls;
+  /// The locations its own instructions touch, and why they cannot be
+  /// bounded ("" if they can); its calls add their callees'.
+  std::vector<std::string> Locations;
+  std::string Unbounded;
 };
 
 struct UnitSummary {

@@ -51,8 +51,7 @@ bool leaf(const FunctionSummary &S, Blocking &State, Origin &Why) {
 
 WholeProgram::WholeProgram(std::vector<UnitSummary> UnitsIn) : Units(std::move(UnitsIn)) {
   NumProgramUnits += Units.size();
-  // Per unit, what each symbol it mentions resolves to.
-  std::vector<StringMap<ProgramFunction *>> Scope(Units.size());
+  Scope.resize(Units.size());
   auto Make = [&](unsigned Unit, const FunctionSummary &S) {
     Nodes.push_back(std::make_unique<ProgramFunction>());
     ProgramFunction *N = Nodes.back().get();
@@ -331,6 +330,30 @@ const LocationSet &WholeProgram::locationsOf(const ProgramFunction &Root) const 
   for (auto &[F, S] : New)
     Locations[F] = std::move(S);
   return Locations[&Root];
+}
+
+LocationSet WholeProgram::sectionLocations(unsigned Unit, const SectionSummary &S) const {
+  LocationSet Out;
+  Out.Names.insert(S.Locations.begin(), S.Locations.end());
+  if (!S.Unbounded.empty())
+    Out.unbound(S.Unbounded);
+  for (const CallSummary &C : S.Calls) {
+    if (C.indirect()) {
+      auto It = BySignature.find(C.Signature);
+      if (It == BySignature.end() || It->second.empty())
+        Out.unbound("an indirect call with no known target");
+      else
+        for (const ProgramFunction *T : It->second)
+          Out.merge(locationsOf(*T));
+      continue;
+    }
+    auto It = Scope[Unit].find(C.Callee);
+    if (It == Scope[Unit].end())
+      Out.unbound("a call weft cannot resolve");
+    else
+      Out.merge(locationsOf(*It->second));
+  }
+  return Out;
 }
 
 std::vector<ProgramStep> WholeProgram::chainBelow(const ProgramFunction &F) const {

@@ -93,6 +93,8 @@ public:
   /// The abstract locations F and everything it calls may touch, across
   /// units (computed when first asked, for everything F reaches).
   const LocationSet &locationsOf(const ProgramFunction &F) const;
+  /// What section `Section` of unit `Unit` may touch, its calls included.
+  LocationSet sectionLocations(unsigned Unit, const SectionSummary &Section) const;
   /// The chain from F's witness down to the reason it blocks (or is unknown).
   std::vector<ProgramStep> chainBelow(const ProgramFunction &F) const;
 
@@ -105,6 +107,8 @@ private:
 
   std::vector<UnitSummary> Units;
   std::vector<std::unique_ptr<ProgramFunction>> Nodes;
+  /// Per unit, what each symbol it mentions resolves to.
+  std::vector<llvm::StringMap<ProgramFunction *>> Scope;
   llvm::StringMap<ProgramFunction *> Definitions; // external symbols
   llvm::StringMap<std::vector<ProgramFunction *>> BySignature; // address taken
   /// A std::map: references to its sets stay valid as it grows.

@@ -230,6 +230,55 @@ void blockingGraphSVG(raw_ostream &OS, const WholeProgram &P, StringRef Project,
                 Order.size() >= Limit ? formatv(" (the first {0})", Limit).str() : "");
 }
 
+/// Every atomic section with the locks it takes (its locations, its calls'
+/// included), and the sections it may conflict with: those that share a
+/// location, and every other one when either is coarse.
+void sectionsTable(raw_ostream &OS, const WholeProgram &P, StringRef Project) {
+  struct Row {
+    const SectionSummary *S;
+    std::string Function, Where;
+    LocationSet L;
+  };
+  std::vector<Row> Rows;
+  for (unsigned U = 0; U < P.units().size(); ++U)
+    for (const SectionSummary &S : P.units()[U].Sections)
+      Rows.push_back({&S, displayName(S.Function),
+                      shortPath(S.Loc.File, Project) + ":" + std::to_string(S.Loc.Line),
+                      P.sectionLocations(U, S)});
+  OS << "<h2>Atomic sections</h2>\n";
+  if (Rows.empty()) {
+    OS << "<p id=\"no-sections\">No atomic sections.</p>\n";
+    return;
+  }
+  OS << "<table id=\"sections\"><thead><tr><th>section</th><th>in</th><th>locks</th>"
+        "<th>may conflict with</th></tr></thead><tbody>\n";
+  for (const Row &R : Rows) {
+    std::string Locks;
+    if (R.L.Unbounded)
+      Locks = "coarse: " + R.L.Why;
+    for (const std::string &N : R.L.Names)
+      if (!R.L.Unbounded)
+        Locks += (Locks.empty() ? "" : ", ") + N;
+    if (Locks.empty())
+      Locks = "none (touches only its own stack)";
+    std::string With;
+    for (const Row &O : Rows) {
+      if (&O == &R)
+        continue;
+      bool Shares = R.L.Unbounded || O.L.Unbounded;
+      for (const std::string &N : R.L.Names)
+        Shares |= O.L.Names.count(N) != 0;
+      if (Shares)
+        With += (With.empty() ? "" : ", ") + O.Where;
+    }
+    OS << "<tr class=\"" << (R.L.Unbounded ? "coarse" : "locked") << "\"><td class=\"loc\">"
+       << html(R.Where) << "</td><td>" << html(R.Function) << "</td><td>" << html(Locks)
+       << "</td><td>" << html(With.empty() ? "none: runs in parallel with every other" : With)
+       << "</td></tr>\n";
+  }
+  OS << "</tbody></table>\n";
+}
+
 } // namespace
 
 std::string writeSarif(const std::string &Path, const std::vector<Finding> &Findings,
@@ -331,6 +380,8 @@ std::string writeHtml(const std::string &Path, const std::vector<Finding> &Findi
       }
       OS << "</div>\n";
     }
+
+    sectionsTable(OS, P, Project);
 
     OS << "<h2>Blocking graph</h2>\n";
     blockingGraphSVG(OS, P, Project, 150);
