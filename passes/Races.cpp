@@ -75,6 +75,46 @@ bool inSystemHeader(const SourceLoc &L) {
          StringRef(L.File).starts_with("/usr/lib/");
 }
 
+/// Where in a shared global an access is: its bytes when the offset is a
+/// constant (a field of a struct, an element at a constant index), else
+/// anywhere in it.
+struct Place {
+  const GlobalVariable *GV = nullptr;
+  int64_t Off = 0;
+  int64_t Size = 0;
+  bool Known = false;
+};
+
+Place placeOf(const Value *Ptr, Type *Accessed, const DataLayout &DL) {
+  Place P;
+  P.GV = sharedGlobal(Ptr);
+  if (!P.GV)
+    return P;
+  APInt Off(DL.getIndexTypeSizeInBits(Ptr->getType()), 0);
+  const Value *Base = Ptr->stripAndAccumulateConstantOffsets(DL, Off, /*AllowNonInbounds=*/true);
+  if (Base == P.GV && Accessed->isSized()) {
+    P.Known = true;
+    P.Off = Off.getSExtValue();
+    P.Size = static_cast<int64_t>(DL.getTypeStoreSize(Accessed).getFixedValue());
+  }
+  return P;
+}
+
+Place placeOf(const Instruction &I) {
+  const DataLayout &DL = I.getModule()->getDataLayout();
+  if (const auto *L = dyn_cast<LoadInst>(&I))
+    return L->isAtomic() ? Place() : placeOf(L->getPointerOperand(), L->getType(), DL);
+  if (const auto *S = dyn_cast<StoreInst>(&I))
+    return S->isAtomic() ? Place()
+                         : placeOf(S->getPointerOperand(), S->getValueOperand()->getType(), DL);
+  return Place();
+}
+
+bool overlaps(const Place &A, const Place &B) {
+  return A.GV && A.GV == B.GV &&
+         (!A.Known || !B.Known || (A.Off < B.Off + B.Size && B.Off < A.Off + A.Size));
+}
+
 bool protects(const LockSet &A, const LockSet &B) {
   for (const std::string &L : A) {
     bool Read = StringRef(L).ends_with(":r");
@@ -100,7 +140,7 @@ std::string describe(const LockSet &L) {
 
 struct Access {
   const Instruction *I;
-  const GlobalVariable *GV;
+  Place Where;
   bool Write;
   LockSet Held;
   bool InSection;
@@ -117,12 +157,11 @@ public:
 
   std::vector<RaceFinding> run(bool SeveralWorkers) {
     computeHeld();
+    findEntries();
     std::vector<RaceFinding> Out;
     checkThenAct(Out);
-    if (SeveralWorkers) {
-      findEntries();
+    if (SeveralWorkers)
       dataRaces(Out);
-    }
     return Out;
   }
 
@@ -146,15 +185,17 @@ private:
           transfer(I, S);
         }
         for (const BasicBlock *Succ : successors(&BB)) {
+          LockSet Edge = S;
+          tryLockEdge(BB, Succ, Edge);
           std::optional<LockSet> &Next = In[Succ];
           if (!Next) {
-            Next = S;
+            Next = Edge;
             Changed = true;
             continue;
           }
           LockSet Meet;
           for (const std::string &L : *Next)
-            if (S.count(L))
+            if (Edge.count(L))
               Meet.insert(L);
           if (Meet != *Next) {
             Next = std::move(Meet);
@@ -163,6 +204,34 @@ private:
         }
       }
     }
+  }
+
+  /// A trylock holds its lock on the edge where it succeeded (returned 0):
+  /// `if (pthread_mutex_trylock(&m) != 0) return;` holds m after the test.
+  static void tryLockEdge(const BasicBlock &BB, const BasicBlock *Succ, LockSet &S) {
+    const auto *Br = dyn_cast<BranchInst>(BB.getTerminator());
+    if (!Br || !Br->isConditional())
+      return;
+    const auto *Cmp = dyn_cast<ICmpInst>(Br->getCondition());
+    if (!Cmp || !Cmp->isEquality() || !isa<ConstantInt>(Cmp->getOperand(1)) ||
+        !cast<ConstantInt>(Cmp->getOperand(1))->isZero())
+      return;
+    const auto *CB = dyn_cast<CallBase>(Cmp->getOperand(0));
+    const Function *F = CB ? directCallee(*CB) : nullptr;
+    if (!F || CB->arg_size() == 0)
+      return;
+    StringRef N = F->getName();
+    bool Read = N == "pthread_rwlock_tryrdlock";
+    if (!Read && N != "pthread_mutex_trylock" && N != "pthread_rwlock_trywrlock" &&
+        N != "pthread_spin_trylock" && N != "weft_mutex_trylock")
+      return;
+    // Success: `== 0` goes to the first successor, `!= 0` to the second.
+    const BasicBlock *OnSuccess =
+        Br->getSuccessor(Cmp->getPredicate() == ICmpInst::ICMP_EQ ? 0 : 1);
+    if (Succ != OnSuccess || Br->getSuccessor(0) == Br->getSuccessor(1))
+      return;
+    if (std::optional<std::string> Name = lockName(CB->getArgOperand(0)))
+      S.insert(Read ? *Name + ":r" : *Name);
   }
 
   void transfer(const Instruction &I, LockSet &S) {
@@ -312,40 +381,36 @@ private:
       if (Points.empty())
         continue;
       std::map<const GlobalVariable *, std::vector<const Instruction *>> Loads, Stores;
-      for (const Instruction &I : instructions(F)) {
-        if (const auto *L = dyn_cast<LoadInst>(&I)) {
-          if (!L->isAtomic())
-            if (const GlobalVariable *GV = sharedGlobal(L->getPointerOperand()))
-              Loads[GV].push_back(&I);
-        } else if (const auto *S = dyn_cast<StoreInst>(&I)) {
-          if (!S->isAtomic())
-            if (const GlobalVariable *GV = sharedGlobal(S->getPointerOperand()))
-              Stores[GV].push_back(&I);
-        }
-      }
+      for (const Instruction &I : instructions(F))
+        if (Place P = placeOf(I); P.GV)
+          (isa<LoadInst>(I) ? Loads : Stores)[P.GV].push_back(&I);
       for (auto &[GV, Ls] : Loads) {
         auto SIt = Stores.find(GV);
         if (SIt == Stores.end())
           continue;
-        const GlobalVariable *Var = GV;
-        auto LoadsVar = [&](const Instruction &I) {
-          const auto *L = dyn_cast<LoadInst>(&I);
-          return L && sharedGlobal(L->getPointerOperand()) == Var;
-        };
         bool Reported = false;
         for (const Instruction *L : Ls) {
           if (Reported)
             break;
+          Place LP = placeOf(*L);
           DenseSet<const Instruction *> AfterRead = reachableFrom(L, [](const Instruction &) {
             return false;
           });
-          for (const CallBase *B : Points) {
-            if (Reported || !AfterRead.count(B))
+          for (const Instruction *S : SIt->second) {
+            Place SP = placeOf(*S);
+            if (Reported || !AfterRead.count(S) || !overlaps(LP, SP))
               continue;
-            // Writes reached from the blocking point before any new read.
-            DenseSet<const Instruction *> AfterBlock = reachableFrom(B, LoadsVar);
-            for (const Instruction *S : SIt->second) {
-              if (!AfterBlock.count(S) || LoadsVar(*S))
+            // A read of what S writes, after the blocking point, redoes it.
+            auto Rereads = [&](const Instruction &I) {
+              return isa<LoadInst>(I) && overlaps(placeOf(I), SP);
+            };
+            for (const CallBase *B : Points) {
+              if (!AfterRead.count(B))
+                continue;
+              // No other thread can run while code that runs alone blocks.
+              if (runsAlone(*L) && runsAlone(*B) && runsAlone(*S))
+                continue;
+              if (!reachableFrom(B, Rereads).count(S))
                 continue;
               if (protects(HeldBefore[L], HeldBefore[S]) && protects(HeldBefore[B], HeldBefore[S]))
                 continue; // a lock held across the blocking point
@@ -539,6 +604,39 @@ private:
     return !MainConcurrent->count(&I);
   }
 
+  /// Code no thread can run beside: main's while it runs alone, and any
+  /// function only that code calls (reached from no entry).
+  bool runsAlone(const Instruction &I) {
+    if (I.getFunction()->getName() == "main")
+      return alone(I);
+    if (!OnlyMainAlone) {
+      // Everything another unit, a pointer or a thread may reach.
+      OnlyMainAlone.emplace();
+      DenseSet<const Function *> Shared;
+      std::vector<const Function *> Work;
+      for (const Function &F : M)
+        if (!F.isDeclaration() && F.getName() != "main" &&
+            (!F.hasLocalLinkage() || F.hasAddressTaken()) && Shared.insert(&F).second)
+          Work.push_back(&F);
+      for (auto &[E, Via] : Reach)
+        for (auto &[F, Call] : Via)
+          if (F->getName() != "main" && Shared.insert(F).second)
+            Work.push_back(F);
+      while (!Work.empty()) {
+        const Function *F = Work.back();
+        Work.pop_back();
+        for (const CallSite &CS : G.callSites(*F))
+          for (const Function *C : CS.Callees)
+            if (!C->isDeclaration() && Shared.insert(C).second)
+              Work.push_back(C);
+      }
+      for (const Function &F : M)
+        if (!F.isDeclaration() && !Shared.count(&F))
+          OnlyMainAlone->insert(&F);
+    }
+    return OnlyMainAlone->count(I.getFunction()) != 0;
+  }
+
   static bool isJoin(const Instruction &I) {
     const auto *CB = dyn_cast<CallBase>(&I);
     const Function *C = CB ? directCallee(*CB) : nullptr;
@@ -565,21 +663,9 @@ private:
       if (F.isDeclaration())
         continue;
       for (const Instruction &I : instructions(F)) {
-        const Value *Ptr = nullptr;
-        bool Write = false;
-        if (const auto *L = dyn_cast<LoadInst>(&I)) {
-          if (L->isAtomic())
-            continue;
-          Ptr = L->getPointerOperand();
-        } else if (const auto *S = dyn_cast<StoreInst>(&I)) {
-          if (S->isAtomic())
-            continue;
-          Ptr = S->getPointerOperand(), Write = true;
-        } else {
-          continue;
-        }
-        if (const GlobalVariable *GV = sharedGlobal(Ptr))
-          ByGlobal[GV].push_back({&I, GV, Write, HeldBefore[&I], InSection.count(&I) != 0});
+        bool Write = isa<StoreInst>(I);
+        if (Place P = placeOf(I); P.GV)
+          ByGlobal[P.GV].push_back({&I, P, Write, HeldBefore[&I], InSection.count(&I) != 0});
       }
     }
     for (auto &[GV, Accesses] : ByGlobal) {
@@ -596,6 +682,8 @@ private:
           for (size_t B = A; B < Accesses.size() && !Done; ++B) {
             const Access &Y = Accesses[B];
             if (BothWrites ? !(X.Write && Y.Write) : !(X.Write || Y.Write))
+              continue;
+            if (!overlaps(X.Where, Y.Where))
               continue;
             if ((X.InSection && Y.InSection) || protects(X.Held, Y.Held))
               continue;
@@ -680,6 +768,8 @@ private:
   DenseSet<const Instruction *> SpawnCalls; // where main starts threads
   DenseSet<const Function *> Spawning;
   DenseSet<const Function *> EntryFunctions;
+  /// Functions only main calls while it runs alone.
+  std::optional<DenseSet<const Function *>> OnlyMainAlone;
   /// main's instructions that may run while other threads do.
   std::optional<DenseSet<const Instruction *>> MainConcurrent;
 };
