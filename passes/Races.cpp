@@ -14,6 +14,7 @@
 #include "llvm/IR/CFG.h"
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Instructions.h"
+#include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/Debug.h"
 
@@ -45,20 +46,63 @@ LockOp lockOpOf(const CallBase &CB, unsigned &Arg) {
   StringRef N = F->getName();
   Arg = 0;
   if (N == "pthread_mutex_lock" || N == "pthread_rwlock_wrlock" || N == "pthread_spin_lock" ||
-      N == "weft_mutex_lock" || N == "_ZNSt5mutex4lockEv" ||
+      N == "weft_mutex_lock" || N == "weft_rwlock_wrlock" || N == "_ZNSt5mutex4lockEv" ||
       N == "_ZNSt12shared_mutex4lockEv")
     return LockOp::Acquire;
-  if (N == "pthread_rwlock_rdlock" || N == "_ZNSt12shared_mutex11lock_sharedEv")
+  if (N == "pthread_rwlock_rdlock" || N == "weft_rwlock_rdlock" ||
+      N == "_ZNSt12shared_mutex11lock_sharedEv")
     return LockOp::AcquireRead;
   if (N == "pthread_mutex_unlock" || N == "pthread_rwlock_unlock" ||
-      N == "pthread_spin_unlock" || N == "weft_mutex_unlock" || N == "_ZNSt5mutex6unlockEv" ||
+      N == "pthread_spin_unlock" || N == "weft_mutex_unlock" || N == "weft_rwlock_unlock" ||
+      N == "_ZNSt5mutex6unlockEv" ||
       N == "_ZNSt12shared_mutex6unlockEv" || N == "_ZNSt12shared_mutex13unlock_sharedEv")
     return LockOp::Release;
   return LockOp::None;
 }
 
-/// The name of the lock object at `Ptr`, if it has one.
-std::optional<std::string> lockName(const Value *Ptr) { return objectName(Ptr); }
+/// What a local variable holds when it is written once (at -O0 every
+/// parameter and every result kept in a variable lives in one): the value
+/// the load `V` reads back, else `V`.
+const Value *throughLocal(const Value *V) {
+  for (unsigned Depth = 0; Depth < 4; ++Depth) {
+    const auto *L = dyn_cast<LoadInst>(V->stripPointerCasts());
+    const auto *A = L ? dyn_cast<AllocaInst>(L->getPointerOperand()) : nullptr;
+    if (!A)
+      break;
+    const StoreInst *Only = nullptr;
+    for (const User *U : A->users()) {
+      if (isa<LoadInst>(U) || cast<Instruction>(U)->isLifetimeStartOrEnd() ||
+          isa<DbgInfoIntrinsic>(U))
+        continue;
+      const auto *S = dyn_cast<StoreInst>(U);
+      if (!S || S->getPointerOperand() != A || Only)
+        return V;
+      Only = S;
+    }
+    if (!Only)
+      break;
+    V = Only->getValueOperand();
+  }
+  return V;
+}
+
+/// A lock named by a parameter of the function that takes it: a lock
+/// wrapper's, which its call sites name (see LockSummary).
+constexpr StringLiteral ArgLockPrefix = "arg:";
+
+/// The name of the lock object at `Ptr`, if it has one (but see
+/// RaceChecker::lockName for a thread's argument).
+std::optional<std::string> baseLockName(const Value *Ptr) {
+  if (const auto *A = dyn_cast<Argument>(throughLocal(Ptr)->stripPointerCasts()))
+    return ArgLockPrefix.str() + std::to_string(A->getArgNo());
+  return objectName(Ptr);
+}
+
+bool isArgLock(StringRef Name) { return Name.starts_with(ArgLockPrefix); }
+
+/// A lock inside what a thread's argument points to: the same lock for
+/// two threads exactly when their arguments point to the same object.
+constexpr StringLiteral ThreadArgLockPrefix = "thread-arg:";
 
 /// The shared global an access reaches directly, if any.
 const GlobalVariable *sharedGlobal(const Value *Ptr) {
@@ -79,20 +123,25 @@ bool inSystemHeader(const SourceLoc &L) {
 /// constant (a field of a struct, an element at a constant index), else
 /// anywhere in it.
 struct Place {
-  const GlobalVariable *GV = nullptr;
+  const Value *Obj = nullptr; // a global, or memory a thread's argument reaches
+  /// Through a thread entry's parameter: the start that passed it, and
+  /// whether only one thread gets that object from there.
+  const CallBase *Site = nullptr;
+  bool OneThread = false;
   int64_t Off = 0;
   int64_t Size = 0;
   bool Known = false;
+  bool Atomic = false;
 };
 
 Place placeOf(const Value *Ptr, Type *Accessed, const DataLayout &DL) {
   Place P;
-  P.GV = sharedGlobal(Ptr);
-  if (!P.GV)
+  P.Obj = sharedGlobal(Ptr);
+  if (!P.Obj)
     return P;
   APInt Off(DL.getIndexTypeSizeInBits(Ptr->getType()), 0);
   const Value *Base = Ptr->stripAndAccumulateConstantOffsets(DL, Off, /*AllowNonInbounds=*/true);
-  if (Base == P.GV && Accessed->isSized()) {
+  if (Base == P.Obj && Accessed->isSized()) {
     P.Known = true;
     P.Off = Off.getSExtValue();
     P.Size = static_cast<int64_t>(DL.getTypeStoreSize(Accessed).getFixedValue());
@@ -100,23 +149,99 @@ Place placeOf(const Value *Ptr, Type *Accessed, const DataLayout &DL) {
   return P;
 }
 
-Place placeOf(const Instruction &I) {
-  const DataLayout &DL = I.getModule()->getDataLayout();
+/// The pointer a memory access goes through, what it accesses, and whether
+/// it is atomic; false for anything else.
+bool accessOf(const Instruction &I, const Value *&Ptr, Type *&Ty, bool &Atomic) {
+  Atomic = true;
   if (const auto *L = dyn_cast<LoadInst>(&I))
-    return L->isAtomic() ? Place() : placeOf(L->getPointerOperand(), L->getType(), DL);
-  if (const auto *S = dyn_cast<StoreInst>(&I))
-    return S->isAtomic() ? Place()
-                         : placeOf(S->getPointerOperand(), S->getValueOperand()->getType(), DL);
-  return Place();
+    Ptr = L->getPointerOperand(), Ty = L->getType(), Atomic = L->isAtomic();
+  else if (const auto *S = dyn_cast<StoreInst>(&I))
+    Ptr = S->getPointerOperand(), Ty = S->getValueOperand()->getType(), Atomic = S->isAtomic();
+  else if (const auto *RMW = dyn_cast<AtomicRMWInst>(&I))
+    Ptr = RMW->getPointerOperand(), Ty = RMW->getValOperand()->getType();
+  else if (const auto *CX = dyn_cast<AtomicCmpXchgInst>(&I))
+    Ptr = CX->getPointerOperand(), Ty = CX->getNewValOperand()->getType();
+  else
+    return false;
+  return true;
+}
+
+/// The place an access touches in a global (atomic ones too, marked so:
+/// two atomic accesses do not race, an atomic and a plain one do).
+Place placeOf(const Instruction &I) {
+  const Value *Ptr = nullptr;
+  Type *Ty = nullptr;
+  bool Atomic = false;
+  if (!accessOf(I, Ptr, Ty, Atomic))
+    return Place();
+  Place P = placeOf(Ptr, Ty, I.getModule()->getDataLayout());
+  P.Atomic = Atomic;
+  return P;
+}
+
+/// What a pointer reaches: an object and the constant offset into it when
+/// the offset is known, through locals written once (see throughLocal).
+struct Resolved {
+  const Value *Base;
+  int64_t Off = 0;
+  bool Known = true;
+};
+
+Resolved resolve(const Value *Ptr, const DataLayout &DL) {
+  Resolved R{Ptr};
+  for (unsigned Depth = 0; Depth < 8; ++Depth) {
+    APInt Off(DL.getIndexTypeSizeInBits(R.Base->getType()), 0);
+    const Value *V = R.Base->stripAndAccumulateConstantOffsets(DL, Off, /*AllowNonInbounds=*/true);
+    R.Off += Off.getSExtValue();
+    const Value *U = getUnderlyingObject(V);
+    R.Known &= U == V;
+    R.Base = throughLocal(U);
+    if (R.Base == U || !R.Base->getType()->isPointerTy())
+      break;
+  }
+  return R;
+}
+
+/// A call that returns fresh heap memory.
+bool isAllocation(const Value *V) {
+  const auto *CB = dyn_cast<CallBase>(V);
+  const Function *F = CB ? directCallee(*CB) : nullptr;
+  if (!F)
+    return false;
+  StringRef N = F->getName();
+  return N == "malloc" || N == "calloc" || N == "realloc" || N == "aligned_alloc" ||
+         N == "_Znwm" || N == "_Znam";
+}
+
+/// pthread_create and weft_spawn: (handle, attributes, routine, argument).
+bool isStart(const CallBase &CB) {
+  const Function *C = directCallee(CB);
+  return C && (C->getName() == "pthread_create" || C->getName() == "weft_spawn") &&
+         CB.arg_size() >= 4;
+}
+
+/// A plain (not atomic) access, for check-then-act.
+Place plainPlaceOf(const Instruction &I) {
+  Place P = placeOf(I);
+  return P.Atomic ? Place() : P;
+}
+
+bool isWrite(const Instruction &I) {
+  return isa<StoreInst, AtomicRMWInst, AtomicCmpXchgInst>(I);
 }
 
 bool overlaps(const Place &A, const Place &B) {
-  return A.GV && A.GV == B.GV &&
+  return A.Obj && A.Obj == B.Obj &&
          (!A.Known || !B.Known || (A.Off < B.Off + B.Size && B.Off < A.Off + A.Size));
 }
 
-bool protects(const LockSet &A, const LockSet &B) {
+/// Whether a lock held at both protects; a lock in a thread's argument
+/// counts only for two accesses to that argument's object.
+bool protects(const LockSet &A, const LockSet &B, bool SameThreadArg = false) {
   for (const std::string &L : A) {
+    // A parameter names a different lock in each call.
+    if (isArgLock(L) || (!SameThreadArg && StringRef(L).starts_with(ThreadArgLockPrefix)))
+      continue;
     bool Read = StringRef(L).ends_with(":r");
     std::string Base = Read ? L.substr(0, L.size() - 2) : L;
     // A common lock protects unless both hold it for reading.
@@ -156,8 +281,8 @@ public:
   }
 
   std::vector<RaceFinding> run(bool SeveralWorkers) {
-    computeHeld();
     findEntries();
+    computeHeld();
     std::vector<RaceFinding> Out;
     checkThenAct(Out);
     if (SeveralWorkers)
@@ -208,7 +333,7 @@ private:
 
   /// A trylock holds its lock on the edge where it succeeded (returned 0):
   /// `if (pthread_mutex_trylock(&m) != 0) return;` holds m after the test.
-  static void tryLockEdge(const BasicBlock &BB, const BasicBlock *Succ, LockSet &S) {
+  void tryLockEdge(const BasicBlock &BB, const BasicBlock *Succ, LockSet &S) {
     const auto *Br = dyn_cast<BranchInst>(BB.getTerminator());
     if (!Br || !Br->isConditional())
       return;
@@ -216,14 +341,16 @@ private:
     if (!Cmp || !Cmp->isEquality() || !isa<ConstantInt>(Cmp->getOperand(1)) ||
         !cast<ConstantInt>(Cmp->getOperand(1))->isZero())
       return;
-    const auto *CB = dyn_cast<CallBase>(Cmp->getOperand(0));
+    // The result tested directly, or kept in a variable first.
+    const auto *CB = dyn_cast<CallBase>(throughLocal(Cmp->getOperand(0)));
     const Function *F = CB ? directCallee(*CB) : nullptr;
     if (!F || CB->arg_size() == 0)
       return;
     StringRef N = F->getName();
-    bool Read = N == "pthread_rwlock_tryrdlock";
+    bool Read = N == "pthread_rwlock_tryrdlock" || N == "weft_rwlock_tryrdlock";
     if (!Read && N != "pthread_mutex_trylock" && N != "pthread_rwlock_trywrlock" &&
-        N != "pthread_spin_trylock" && N != "weft_mutex_trylock")
+        N != "pthread_spin_trylock" && N != "weft_mutex_trylock" &&
+        N != "weft_rwlock_trywrlock")
       return;
     // Success: `== 0` goes to the first successor, `!= 0` to the second.
     const BasicBlock *OnSuccess =
@@ -242,7 +369,9 @@ private:
       return;
     unsigned Arg = 0;
     LockOp Op = lockOpOf(*CB, Arg);
-    if (Op == LockOp::None || CB->arg_size() <= Arg)
+    if (Op == LockOp::None)
+      return applySummary(*CB, S);
+    if (CB->arg_size() <= Arg)
       return;
     std::optional<std::string> Name = lockName(CB->getArgOperand(Arg));
     if (!Name)
@@ -296,33 +425,83 @@ private:
     return false;
   }
 
-  /// Entry sets: a function only this module calls, and only directly,
-  /// holds what all its call sites hold; any other holds nothing.
+  /// The name of the lock at `Ptr`: inside a thread's argument, its entry
+  /// and offset; else its base name.
+  std::optional<std::string> lockName(const Value *Ptr) {
+    Resolved R = resolve(Ptr, M.getDataLayout());
+    if (const auto *A = dyn_cast<Argument>(R.Base))
+      if (A->getArgNo() == 0 && SitesOf.count(A->getParent())) {
+        if (!R.Known)
+          return std::nullopt;
+        return ThreadArgLockPrefix.str() + A->getParent()->getName().str() + "+" +
+               std::to_string(R.Off);
+      }
+    return baseLockName(Ptr);
+  }
+
+  /// Whether every use of F but a direct call is in the initializer of a
+  /// global of this module's own (a table of handlers): then every call to
+  /// it is a call site of this module the blocking graph resolves to it.
+  static bool onlyInLocalTables(const Function &F) {
+    if (!F.hasLocalLinkage())
+      return false;
+    SmallVector<const User *, 8> Work(F.users().begin(), F.users().end());
+    SmallPtrSet<const User *, 8> Seen;
+    while (!Work.empty()) {
+      const User *U = Work.pop_back_val();
+      if (!Seen.insert(U).second)
+        continue;
+      if (const auto *CB = dyn_cast<CallBase>(U)) {
+        if (CB->getCalledOperand()->stripPointerCasts() != &F ||
+            llvm::any_of(CB->args(), [&](const Use &A) { return A->stripPointerCasts() == &F; }))
+          return false;
+        continue;
+      }
+      if (const auto *GV = dyn_cast<GlobalVariable>(U)) {
+        if (!GV->hasLocalLinkage())
+          return false;
+        continue;
+      }
+      if (!isa<Constant>(U) || isa<GlobalValue>(U))
+        return false;
+      Work.append(U->user_begin(), U->user_end());
+    }
+    return true;
+  }
+
+  /// Entry sets: a function only this module calls (directly, or through a
+  /// table of its own) holds what all its call sites hold; any other holds
+  /// nothing. Lock summaries: what each function leaves locked or unlocked
+  /// for its callers.
   void computeHeld() {
     std::map<const Function *, LockSet> Entry;
-    DenseSet<const Function *> Private;
+    DenseMap<const Function *, std::vector<const CallBase *>> CallersOf;
     for (const Function &F : M) {
       if (F.isDeclaration())
         continue;
-      bool OnlyDirect = F.hasLocalLinkage() && !F.hasAddressTaken();
-      if (OnlyDirect)
-        Private.insert(&F);
       Entry[&F] = {};
+      for (const CallSite &CS : G.callSites(F))
+        for (const Function *C : CS.Callees)
+          CallersOf[C].push_back(CS.Call);
     }
+    DenseSet<const Function *> Private;
+    for (const Function &F : M)
+      if (!F.isDeclaration() && onlyInLocalTables(F))
+        Private.insert(&F);
     for (unsigned Round = 0; Round < 8; ++Round) {
       HeldBefore.clear();
       for (const Function &F : M)
         if (!F.isDeclaration())
           heldIn(F, Entry[&F]);
-      bool Changed = false;
+      bool Changed = summarize(Entry);
       for (const Function *F : Private) {
         std::optional<LockSet> Meet;
-        for (const User *U : F->users()) {
-          const auto *CB = dyn_cast<CallBase>(U);
-          if (!CB)
-            continue;
+        for (const CallBase *CB : CallersOf.lookup(F)) {
           auto It = HeldBefore.find(CB);
           LockSet At = It == HeldBefore.end() ? LockSet() : It->second;
+          // A caller's parameter is not the callee's.
+          for (auto L = At.begin(); L != At.end();)
+            L = isArgLock(*L) ? At.erase(L) : std::next(L);
           if (!Meet) {
             Meet = At;
             continue;
@@ -342,6 +521,115 @@ private:
       if (!Changed)
         break;
     }
+  }
+
+  /// What a call to a defined function does to its caller's locks: the
+  /// locks it holds at every return that it did not hold on entry (a
+  /// `my_lock(&m)`), and those it may release (a `my_unlock(&m)`). Locks
+  /// its parameters name are renamed at each call site.
+  struct LockSummary {
+    LockSet Acquired;
+    LockSet Released; // base names
+    bool ReleasesUnknown = false;
+    bool operator==(const LockSummary &O) const {
+      return Acquired == O.Acquired && Released == O.Released &&
+             ReleasesUnknown == O.ReleasesUnknown;
+    }
+  };
+
+  /// Recomputes the summaries from HeldBefore; returns whether one changed.
+  bool summarize(const std::map<const Function *, LockSet> &Entry) {
+    bool Changed = false;
+    for (const auto &[F, In] : Entry) {
+      LockSummary New;
+      std::optional<LockSet> AtReturn;
+      for (const Instruction &I : instructions(*F)) {
+        if (isa<ReturnInst>(I)) {
+          const LockSet &Here = HeldBefore[&I];
+          if (!AtReturn) {
+            AtReturn = Here;
+          } else {
+            LockSet Both;
+            for (const std::string &L : *AtReturn)
+              if (Here.count(L))
+                Both.insert(L);
+            AtReturn = std::move(Both);
+          }
+          continue;
+        }
+        const auto *CB = dyn_cast<CallBase>(&I);
+        if (!CB)
+          continue;
+        unsigned Arg = 0;
+        if (lockOpOf(*CB, Arg) == LockOp::Release) {
+          std::optional<std::string> Name =
+              CB->arg_size() > Arg ? lockName(CB->getArgOperand(Arg)) : std::nullopt;
+          if (Name)
+            New.Released.insert(*Name);
+          else
+            New.ReleasesUnknown = true;
+          continue;
+        }
+        const Function *C = directCallee(*CB);
+        auto It = C ? Summaries.find(C) : Summaries.end();
+        if (It == Summaries.end())
+          continue;
+        New.ReleasesUnknown |= It->second.ReleasesUnknown;
+        for (const std::string &L : It->second.Released) {
+          if (std::optional<std::string> Name = atCallSite(*CB, L))
+            New.Released.insert(*Name);
+          else
+            New.ReleasesUnknown = true;
+        }
+      }
+      if (AtReturn)
+        for (const std::string &L : *AtReturn)
+          if (!In.count(L))
+            New.Acquired.insert(L);
+      LockSummary &Old = Summaries[F];
+      if (!(Old == New)) {
+        Old = std::move(New);
+        Changed = true;
+      }
+    }
+    return Changed;
+  }
+
+  /// A callee's lock name as its call site `CB` names it.
+  std::optional<std::string> atCallSite(const CallBase &CB, const std::string &L) {
+    if (!isArgLock(L))
+      return L;
+    StringRef R = StringRef(L).drop_front(ArgLockPrefix.size());
+    bool Read = R.consume_back(":r");
+    unsigned N = 0;
+    if (R.getAsInteger(10, N) || N >= CB.arg_size())
+      return std::nullopt;
+    std::optional<std::string> Name = lockName(CB.getArgOperand(N));
+    if (!Name)
+      return std::nullopt;
+    return Read ? *Name + ":r" : *Name;
+  }
+
+  /// Applies the summary of a call's callee, if it has one.
+  void applySummary(const CallBase &CB, LockSet &S) {
+    const Function *C = directCallee(CB);
+    auto It = C ? Summaries.find(C) : Summaries.end();
+    if (It == Summaries.end())
+      return;
+    const LockSummary &Sum = It->second;
+    if (Sum.ReleasesUnknown)
+      S.clear();
+    for (const std::string &L : Sum.Released) {
+      std::optional<std::string> Name = atCallSite(CB, L);
+      if (!Name) {
+        S.clear();
+        break;
+      }
+      S.erase(*Name), S.erase(*Name + ":r");
+    }
+    for (const std::string &L : Sum.Acquired)
+      if (std::optional<std::string> Name = atCallSite(CB, L))
+        S.insert(*Name);
   }
 
   // ---- check-then-act --------------------------------------------------
@@ -382,8 +670,8 @@ private:
         continue;
       std::map<const GlobalVariable *, std::vector<const Instruction *>> Loads, Stores;
       for (const Instruction &I : instructions(F))
-        if (Place P = placeOf(I); P.GV)
-          (isa<LoadInst>(I) ? Loads : Stores)[P.GV].push_back(&I);
+        if (Place P = plainPlaceOf(I); P.Obj)
+          (isa<LoadInst>(I) ? Loads : Stores)[cast<GlobalVariable>(P.Obj)].push_back(&I);
       for (auto &[GV, Ls] : Loads) {
         auto SIt = Stores.find(GV);
         if (SIt == Stores.end())
@@ -392,12 +680,12 @@ private:
         for (const Instruction *L : Ls) {
           if (Reported)
             break;
-          Place LP = placeOf(*L);
+          Place LP = plainPlaceOf(*L);
           DenseSet<const Instruction *> AfterRead = reachableFrom(L, [](const Instruction &) {
             return false;
           });
           for (const Instruction *S : SIt->second) {
-            Place SP = placeOf(*S);
+            Place SP = plainPlaceOf(*S);
             if (Reported || !AfterRead.count(S) || !overlaps(LP, SP))
               continue;
             // A read of what S writes, after the blocking point, redoes it.
@@ -465,16 +753,33 @@ private:
   };
 
   void findEntries() {
-    std::map<const Function *, std::vector<const CallBase *>> Sites;
+    std::map<const Function *, std::vector<const CallBase *>> &Sites = SitesOf;
     for (const Function &F : M)
-      for (const Instruction &I : instructions(F))
-        if (const auto *CB = dyn_cast<CallBase>(&I))
-          if (const Function *C = directCallee(*CB))
-            if ((C->getName() == "pthread_create" || C->getName() == "weft_spawn") &&
-                CB->arg_size() >= 3)
-              if (const auto *E = dyn_cast<Function>(CB->getArgOperand(2)->stripPointerCasts()))
-                if (!E->isDeclaration())
-                  Sites[E].push_back(CB);
+      for (const Instruction &I : instructions(F)) {
+        const auto *CB = dyn_cast<CallBase>(&I);
+        if (!CB || !isStart(*CB))
+          continue;
+        if (const auto *E = dyn_cast<Function>(CB->getArgOperand(2)->stripPointerCasts())) {
+          if (!E->isDeclaration())
+            Sites[E].push_back(CB);
+          continue;
+        }
+        // A routine taken from a pointer: any of this module's functions
+        // of a routine's type whose address is taken.
+        for (const Function &E : M)
+          if (!E.isDeclaration() && E.hasAddressTaken() && E.arg_size() == 1 &&
+              E.getArg(0)->getType()->isPointerTy() && E.getReturnType()->isPointerTy() &&
+              E.getName() != "main")
+            Sites[&E].push_back(CB);
+      }
+    // What the starts pass to their threads: locals and heap memory that
+    // become shared.
+    for (auto &[E, S] : Sites)
+      for (const CallBase *CB : S) {
+        const Value *Base = resolve(CB->getArgOperand(3), M.getDataLayout()).Base;
+        if (isa<AllocaInst>(Base) || isAllocation(Base))
+          PassedObjects.insert(Base);
+      }
     // std::thread: the run function of a state type is an entry, started
     // where the program calls the std::thread constructor that makes that
     // state (its instantiation calls _M_start_thread).
@@ -655,17 +960,87 @@ private:
     return Out;
   }
 
+  /// The places an access may touch: a shared global's, or memory passed
+  /// to threads (a local or heap block that a start passes, reached in the
+  /// function that passed it or through the entry's parameter).
+  SmallVector<Place, 2> placesOf(const Instruction &I) {
+    if (Place G = placeOf(I); G.Obj)
+      return {G};
+    const Value *Ptr = nullptr;
+    Type *Ty = nullptr;
+    bool Atomic = false;
+    if (!accessOf(I, Ptr, Ty, Atomic) || !Ty->isSized())
+      return {};
+    const DataLayout &DL = M.getDataLayout();
+    auto Make = [&](const Value *Obj, int64_t Off, bool Known) {
+      Place P;
+      P.Obj = Obj, P.Off = Off, P.Known = Known, P.Atomic = Atomic;
+      P.Size = static_cast<int64_t>(DL.getTypeStoreSize(Ty).getFixedValue());
+      return P;
+    };
+    Resolved R = resolve(Ptr, DL);
+    if (PassedObjects.count(R.Base)) {
+      if (notYetShared(I, R.Base))
+        return {};
+      return {Make(R.Base, R.Off, R.Known)};
+    }
+    const auto *A = dyn_cast<Argument>(R.Base);
+    auto It = A && A->getArgNo() == 0 ? SitesOf.find(A->getParent()) : SitesOf.end();
+    if (It == SitesOf.end())
+      return {};
+    SmallVector<Place, 2> Out;
+    for (const CallBase *CB : It->second) {
+      if (!isStart(*CB))
+        continue;
+      Resolved S = resolve(CB->getArgOperand(3), DL);
+      bool Global = isa<GlobalVariable>(S.Base) && sharedGlobal(S.Base);
+      if (!Global && !PassedObjects.count(S.Base))
+        continue;
+      Place P = Make(S.Base, S.Off + R.Off, S.Known && R.Known);
+      P.Site = CB;
+      P.OneThread = oneThread(*CB, S.Base);
+      Out.push_back(P);
+    }
+    return Out;
+  }
+
+  /// Whether a heap block is accessed before any start passes it on: no
+  /// start that passes it reaches the access without allocating it again.
+  bool notYetShared(const Instruction &I, const Value *Obj) {
+    if (!isAllocation(Obj) || cast<Instruction>(Obj)->getFunction() != I.getFunction())
+      return false;
+    for (const auto &[E, Sites] : SitesOf)
+      for (const CallBase *CB : Sites) {
+        if (!isStart(*CB) || resolve(CB->getArgOperand(3), M.getDataLayout()).Base != Obj)
+          continue;
+        if (CB->getFunction() != I.getFunction() ||
+            reachableFrom(CB, [&](const Instruction &J) { return &J == Obj; }).count(&I))
+          return false;
+      }
+    return true;
+  }
+
+  /// Whether only one thread gets `Obj` from the start `CB`: a heap block
+  /// allocated again before each start, or a start main makes once.
+  bool oneThread(const CallBase &CB, const Value *Obj) {
+    auto NoStop = [](const Instruction &) { return false; };
+    if (isAllocation(Obj) && cast<Instruction>(Obj)->getFunction() == CB.getFunction() &&
+        !reachableFrom(&CB, [&](const Instruction &I) { return &I == Obj; }).count(&CB))
+      return true;
+    return CB.getFunction()->getName() == "main" && !reachableFrom(&CB, NoStop).count(&CB);
+  }
+
   void dataRaces(std::vector<RaceFinding> &Out) {
     if (Entries.size() < 2 && !(Entries.size() == 1 && Entries[0].Multi))
       return;
-    std::map<const GlobalVariable *, std::vector<Access>> ByGlobal;
+    std::map<const Value *, std::vector<Access>> ByGlobal;
     for (const Function &F : M) {
       if (F.isDeclaration())
         continue;
       for (const Instruction &I : instructions(F)) {
-        bool Write = isa<StoreInst>(I);
-        if (Place P = placeOf(I); P.GV)
-          ByGlobal[P.GV].push_back({&I, P, Write, HeldBefore[&I], InSection.count(&I) != 0});
+        bool Write = isWrite(I);
+        for (const Place &P : placesOf(I))
+          ByGlobal[P.Obj].push_back({&I, P, Write, HeldBefore[&I], InSection.count(&I) != 0});
       }
     }
     for (auto &[GV, Accesses] : ByGlobal) {
@@ -685,10 +1060,15 @@ private:
               continue;
             if (!overlaps(X.Where, Y.Where))
               continue;
-            if ((X.InSection && Y.InSection) || protects(X.Held, Y.Held))
+            if ((X.Where.Atomic && Y.Where.Atomic) || (X.InSection && Y.InSection) ||
+                protects(X.Held, Y.Held, X.Where.Site && Y.Where.Site))
               continue;
             for (size_t E1 : Where[A]) {
-              for (size_t E2 : Where[B])
+              for (size_t E2 : Where[B]) {
+                // One thread, given one object through its parameter.
+                if (E1 == E2 && X.Where.Site && X.Where.Site == Y.Where.Site &&
+                    X.Where.OneThread)
+                  continue;
                 if (E1 != E2 || Entries[E1].Multi) {
                   bool XFirst = X.Write;
                   reportDataRace(*GV, XFirst ? X : Y, XFirst ? Y : X, XFirst ? E1 : E2,
@@ -696,6 +1076,7 @@ private:
                   Done = true;
                   break;
                 }
+              }
               if (Done)
                 break;
             }
@@ -736,9 +1117,25 @@ private:
                       "'");
   }
 
-  void reportDataRace(const GlobalVariable &GV, const Access &X, const Access &Y, size_t EX,
+  /// How a report names an object, and its location in the report.
+  static std::string objectDisplay(const Value &Obj) {
+    if (isa<GlobalVariable>(Obj))
+      return "'" + displayName(Obj.getName()) + "'";
+    std::string Fn = "'" + displayName(cast<Instruction>(Obj).getFunction()->getName()) + "'";
+    if (isa<AllocaInst>(Obj))
+      return "a local of " + Fn + " passed to threads";
+    return "memory allocated in " + Fn + " and passed to threads";
+  }
+  static std::string objectLocation(const Value &Obj) {
+    if (isa<GlobalVariable>(Obj))
+      return "global:" + Obj.getName().str();
+    return (isa<AllocaInst>(Obj) ? "local:" : "heap:") +
+           displayName(cast<Instruction>(Obj).getFunction()->getName());
+  }
+
+  void reportDataRace(const Value &GV, const Access &X, const Access &Y, size_t EX,
                       size_t EY, std::vector<RaceFinding> &Out) {
-    std::string Name = "'" + GV.getName().str() + "'";
+    std::string Name = objectDisplay(GV);
     SourceLoc At = userLocationOf(*X.I);
     Sink.report(Severity::Warning, At,
                 "data race on " + Name + ": this write may run in parallel with another " +
@@ -752,7 +1149,7 @@ private:
                     (Y.InSection ? ", inside an atomic section" : ""));
     whereItRuns(Y, EY);
     ++NumDataRaces;
-    Out.push_back({RaceFinding::DataRace, "global:" + GV.getName().str(), At,
+    Out.push_back({RaceFinding::DataRace, objectLocation(GV), At,
                    userLocationOf(*Y.I)});
   }
 
@@ -761,6 +1158,11 @@ private:
   DiagnosticSink &Sink;
   DenseSet<const Instruction *> InSection;
   DenseMap<const Instruction *, LockSet> HeldBefore;
+  DenseMap<const Function *, LockSummary> Summaries;
+  /// Where each entry is started, and the locals and heap memory the
+  /// starts pass to their threads.
+  std::map<const Function *, std::vector<const CallBase *>> SitesOf;
+  DenseSet<const Value *> PassedObjects;
   /// The mutexes each C++ lock guard object locked.
   DenseMap<const Value *, std::vector<std::string>> GuardLocks;
   std::vector<Entry> Entries;
