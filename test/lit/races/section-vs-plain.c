@@ -1,0 +1,27 @@
+// Sections vs plain accesses: one thread in a section, the other plain. Racy.
+// RUN: %clang_weft_verify -O0 %s
+// RUN: %clang_weft_verify -O2 %s
+#include <weft/weft.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+long total;
+void *adder(void *a) {
+  WEFT_ATOMIC { total += 2; } // expected-warning {{data race on 'total': this write may run in parallel with another write of it, and no lock is held at both [weft-race]}} expected-note {{this write is made with no lock held, inside an atomic section}}
+  return a;
+}
+void *resetter(void *a) {
+  total = 0; // expected-note {{the other write, with no lock held}}
+  return a;
+}
+int main(void) {
+  pthread_t t1, t2;
+  pthread_create(&t1, NULL, adder, NULL); // expected-note {{thread entry 'adder' is started here}}
+  pthread_create(&t2, NULL, resetter, NULL); // expected-note {{thread entry 'resetter' is started here}}
+  pthread_join(t1, NULL);
+  pthread_join(t2, NULL);
+  printf("%ld\n", total);
+  return 0;
+}
