@@ -128,6 +128,7 @@ struct Place {
   /// whether only one thread gets that object from there.
   const CallBase *Site = nullptr;
   bool OneThread = false;
+  bool Deref = false; // the memory global Obj points to, not Obj
   int64_t Off = 0;
   int64_t Size = 0;
   bool Known = false;
@@ -231,7 +232,7 @@ bool isWrite(const Instruction &I) {
 }
 
 bool overlaps(const Place &A, const Place &B) {
-  return A.Obj && A.Obj == B.Obj &&
+  return A.Obj && A.Obj == B.Obj && A.Deref == B.Deref &&
          (!A.Known || !B.Known || (A.Off < B.Off + B.Size && B.Off < A.Off + A.Size));
 }
 
@@ -427,15 +428,34 @@ private:
 
   /// The name of the lock at `Ptr`: inside a thread's argument, its entry
   /// and offset; else its base name.
-  std::optional<std::string> lockName(const Value *Ptr) {
+  /// A helper's parameter names the global lock every direct caller of
+  /// it passes, when they all pass the same.
+  std::optional<std::string> lockName(const Value *Ptr, unsigned Depth = 0) {
     Resolved R = resolve(Ptr, M.getDataLayout());
-    if (const auto *A = dyn_cast<Argument>(R.Base))
-      if (A->getArgNo() == 0 && SitesOf.count(A->getParent())) {
-        if (!R.Known)
-          return std::nullopt;
-        return ThreadArgLockPrefix.str() + A->getParent()->getName().str() + "+" +
-               std::to_string(R.Off);
+    const auto *A = dyn_cast<Argument>(R.Base);
+    if (!A)
+      return baseLockName(Ptr);
+    const Function *F = A->getParent();
+    if (A->getArgNo() == 0 && SitesOf.count(F)) {
+      if (!R.Known)
+        return std::nullopt;
+      return ThreadArgLockPrefix.str() + F->getName().str() + "+" + std::to_string(R.Off);
+    }
+    std::optional<std::string> Common;
+    bool Agree = Depth < 4 && !F->hasAddressTaken();
+    for (const User *U : F->users()) {
+      const auto *CB = dyn_cast<CallBase>(U);
+      if (!Agree || !CB || CB->getCalledOperand() != F || CB->arg_size() <= A->getArgNo()) {
+        Agree = false;
+        break;
       }
+      std::optional<std::string> N = lockName(CB->getArgOperand(A->getArgNo()), Depth + 1);
+      if (!N || !StringRef(*N).starts_with("global:") || (Common && *Common != *N))
+        Agree = false;
+      Common = N;
+    }
+    if (Agree && Common)
+      return Common;
     return baseLockName(Ptr);
   }
 
@@ -836,9 +856,14 @@ private:
     for (auto &[E, S] : Sites) {
       Entry En{E, S.size() > 1, S.front()};
       for (const CallBase *CB : S) {
-        // In a loop: the block reaches itself.
-        DenseSet<const Instruction *> After =
-            reachableFrom(CB, [](const Instruction &) { return false; });
+        // In a loop that does not join it before starting it again.
+        const Value *H = handleOf(*CB);
+        DenseSet<const Instruction *> After = reachableFrom(CB, [&](const Instruction &J) {
+          if (!isJoin(J))
+            return false;
+          const Value *HJ = handleOf(cast<CallBase>(J));
+          return H && HJ == H;
+        });
         En.Multi |= After.count(CB) != 0;
         SpawnCalls.insert(CB);
       }
@@ -879,31 +904,39 @@ private:
     }
   }
 
-  /// An instruction of main that runs before any thread is started, or
-  /// after main has joined its threads: reached from a join, from which no
-  /// thread is started again (main is assumed to join every thread it
-  /// started before what follows its joins).
+  /// An instruction of main that no thread it started may run beside:
+  /// not reached from a start without a join of that start's handle on
+  /// the way, or reached from such a join before main starts a thread
+  /// again. A start or join whose handle is not known matches any.
   bool alone(const Instruction &I) {
     if (I.getFunction()->getName() != "main")
       return false;
     if (!MainConcurrent) {
       MainConcurrent.emplace();
       const Function &Main = *I.getFunction();
-      auto NoStop = [](const Instruction &) { return false; };
-      for (const Instruction *S : SpawnCalls)
-        if (S->getFunction() == &Main)
-          for (const Instruction *J : reachableFrom(S, NoStop))
-            MainConcurrent->insert(J);
-      for (const Instruction &J : instructions(Main)) {
-        if (!isJoin(J) || !MainConcurrent->count(&J))
+      auto IsStart = [&](const Instruction &J) {
+        return SpawnCalls.count(&J) && J.getFunction() == &Main;
+      };
+      for (const Instruction *S : SpawnCalls) {
+        if (S->getFunction() != &Main)
           continue;
-        DenseSet<const Instruction *> After = reachableFrom(&J, NoStop);
-        bool StartsAgain = false;
-        for (const Instruction *S : SpawnCalls)
-          StartsAgain |= After.count(S) != 0;
-        if (!StartsAgain)
-          for (const Instruction *A : After)
-            MainConcurrent->erase(A);
+        // A join of another thread's handle does not end this one.
+        const Value *H = handleOf(*cast<CallBase>(S));
+        auto Ends = [&](const Instruction &J) {
+          if (!isJoin(J))
+            return false;
+          const Value *HJ = handleOf(cast<CallBase>(J));
+          return !H || !HJ || H == HJ;
+        };
+        DenseSet<const Instruction *> Running = reachableFrom(S, Ends);
+        // After a join of it, until main starts a thread again.
+        for (const Instruction &J : instructions(Main))
+          if (Ends(J))
+            for (const Instruction *A : reachableFrom(&J, IsStart))
+              if (!IsStart(*A))
+                Running.erase(A);
+        for (const Instruction *R : Running)
+          MainConcurrent->insert(R);
       }
     }
     return !MainConcurrent->count(&I);
@@ -942,6 +975,23 @@ private:
     return OnlyMainAlone->count(I.getFunction()) != 0;
   }
 
+  /// The thread handle a start or a join names (`&t` of pthread_create,
+  /// the `t` pthread_join reads, the std::thread object), if known.
+  const Value *handleOf(const CallBase &CB) {
+    const Function *C = directCallee(CB);
+    if (!C || CB.arg_size() == 0)
+      return nullptr;
+    StringRef N = C->getName();
+    const DataLayout &DL = M.getDataLayout();
+    if (N == "pthread_create" || N == "weft_spawn" || N == "_ZNSt6thread4joinEv" ||
+        N.starts_with("_ZNSt6threadC"))
+      return resolve(CB.getArgOperand(0), DL).Base;
+    if (N == "pthread_join" || N == "weft_join")
+      if (const auto *L = dyn_cast<LoadInst>(CB.getArgOperand(0)))
+        return resolve(L->getPointerOperand(), DL).Base;
+    return nullptr;
+  }
+
   static bool isJoin(const Instruction &I) {
     const auto *CB = dyn_cast<CallBase>(&I);
     const Function *C = CB ? directCallee(*CB) : nullptr;
@@ -960,9 +1010,11 @@ private:
     return Out;
   }
 
-  /// The places an access may touch: a shared global's, or memory passed
-  /// to threads (a local or heap block that a start passes, reached in the
-  /// function that passed it or through the entry's parameter).
+  /// The places an access may touch: a shared global's; memory a shared
+  /// global points to; memory passed to threads (a local or heap block a
+  /// start passes), reached in the function that passed it, through the
+  /// entry's parameter, or through the parameters of the functions they
+  /// call directly.
   SmallVector<Place, 2> placesOf(const Instruction &I) {
     if (Place G = placeOf(I); G.Obj)
       return {G};
@@ -971,37 +1023,63 @@ private:
     bool Atomic = false;
     if (!accessOf(I, Ptr, Ty, Atomic) || !Ty->isSized())
       return {};
+    Place Proto;
+    Proto.Atomic = Atomic;
+    Proto.Size = static_cast<int64_t>(M.getDataLayout().getTypeStoreSize(Ty).getFixedValue());
+    SmallVector<Place, 2> Out;
+    pointerPlaces(Ptr, 0, true, Proto, &I, 0, Out);
+    return Out;
+  }
+
+  void pointerPlaces(const Value *Ptr, int64_t Off, bool Known, const Place &Proto,
+                     const Instruction *At, unsigned Depth, SmallVectorImpl<Place> &Out) {
     const DataLayout &DL = M.getDataLayout();
-    auto Make = [&](const Value *Obj, int64_t Off, bool Known) {
-      Place P;
-      P.Obj = Obj, P.Off = Off, P.Known = Known, P.Atomic = Atomic;
-      P.Size = static_cast<int64_t>(DL.getTypeStoreSize(Ty).getFixedValue());
-      return P;
-    };
     Resolved R = resolve(Ptr, DL);
+    auto Add = [&](const Value *Obj, bool Deref) {
+      Place P = Proto;
+      P.Obj = Obj, P.Deref = Deref, P.Off = Off + R.Off, P.Known = Known && R.Known;
+      Out.push_back(P);
+    };
+    if (isa<GlobalVariable>(R.Base) && sharedGlobal(R.Base))
+      return Add(R.Base, false);
     if (PassedObjects.count(R.Base)) {
-      if (notYetShared(I, R.Base))
-        return {};
-      return {Make(R.Base, R.Off, R.Known)};
+      if (!At || !notYetShared(*At, R.Base))
+        Add(R.Base, false);
+      return;
+    }
+    if (const auto *L = dyn_cast<LoadInst>(R.Base)) {
+      // The block a shared global points to: the same for every thread.
+      Resolved From = resolve(L->getPointerOperand(), DL);
+      if (isa<GlobalVariable>(From.Base) && sharedGlobal(From.Base) && From.Known)
+        Add(From.Base, true);
+      return;
     }
     const auto *A = dyn_cast<Argument>(R.Base);
-    auto It = A && A->getArgNo() == 0 ? SitesOf.find(A->getParent()) : SitesOf.end();
-    if (It == SitesOf.end())
-      return {};
-    SmallVector<Place, 2> Out;
-    for (const CallBase *CB : It->second) {
-      if (!isStart(*CB))
-        continue;
-      Resolved S = resolve(CB->getArgOperand(3), DL);
-      bool Global = isa<GlobalVariable>(S.Base) && sharedGlobal(S.Base);
-      if (!Global && !PassedObjects.count(S.Base))
-        continue;
-      Place P = Make(S.Base, S.Off + R.Off, S.Known && R.Known);
-      P.Site = CB;
-      P.OneThread = oneThread(*CB, S.Base);
-      Out.push_back(P);
+    if (!A || Depth >= 4)
+      return;
+    const Function *F = A->getParent();
+    auto It = A->getArgNo() == 0 ? SitesOf.find(F) : SitesOf.end();
+    if (It != SitesOf.end()) {
+      for (const CallBase *CB : It->second) {
+        if (!isStart(*CB))
+          continue;
+        size_t Before = Out.size();
+        pointerPlaces(CB->getArgOperand(3), Off + R.Off, Known && R.Known, Proto, nullptr,
+                      Depth + 1, Out);
+        for (size_t P = Before; P < Out.size(); ++P)
+          if (!Out[P].Site) {
+            Out[P].Site = CB;
+            Out[P].OneThread = oneThread(*CB, Out[P].Obj);
+          }
+      }
+      return;
     }
-    return Out;
+    // A helper: what its direct callers pass.
+    for (const User *U : F->users())
+      if (const auto *CB = dyn_cast<CallBase>(U))
+        if (CB->getCalledOperand() == F && CB->arg_size() > A->getArgNo())
+          pointerPlaces(CB->getArgOperand(A->getArgNo()), Off + R.Off, Known && R.Known, Proto,
+                        CB, Depth + 1, Out);
   }
 
   /// Whether a heap block is accessed before any start passes it on: no
@@ -1118,7 +1196,10 @@ private:
   }
 
   /// How a report names an object, and its location in the report.
-  static std::string objectDisplay(const Value &Obj) {
+  static std::string objectDisplay(const Place &P) {
+    const Value &Obj = *P.Obj;
+    if (P.Deref)
+      return "the memory '" + displayName(Obj.getName()) + "' points to";
     if (isa<GlobalVariable>(Obj))
       return "'" + displayName(Obj.getName()) + "'";
     std::string Fn = "'" + displayName(cast<Instruction>(Obj).getFunction()->getName()) + "'";
@@ -1126,7 +1207,10 @@ private:
       return "a local of " + Fn + " passed to threads";
     return "memory allocated in " + Fn + " and passed to threads";
   }
-  static std::string objectLocation(const Value &Obj) {
+  static std::string objectLocation(const Place &P) {
+    const Value &Obj = *P.Obj;
+    if (P.Deref)
+      return "pointee:" + Obj.getName().str();
     if (isa<GlobalVariable>(Obj))
       return "global:" + Obj.getName().str();
     return (isa<AllocaInst>(Obj) ? "local:" : "heap:") +
@@ -1135,7 +1219,7 @@ private:
 
   void reportDataRace(const Value &GV, const Access &X, const Access &Y, size_t EX,
                       size_t EY, std::vector<RaceFinding> &Out) {
-    std::string Name = objectDisplay(GV);
+    std::string Name = objectDisplay(X.Where);
     SourceLoc At = userLocationOf(*X.I);
     Sink.report(Severity::Warning, At,
                 "data race on " + Name + ": this write may run in parallel with another " +
@@ -1149,7 +1233,7 @@ private:
                     (Y.InSection ? ", inside an atomic section" : ""));
     whereItRuns(Y, EY);
     ++NumDataRaces;
-    Out.push_back({RaceFinding::DataRace, objectLocation(GV), At,
+    Out.push_back({RaceFinding::DataRace, objectLocation(X.Where), At,
                    userLocationOf(*Y.I)});
   }
 

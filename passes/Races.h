@@ -1,22 +1,35 @@
 //===- Races.h - race warnings [weft-race] --------------------------------===//
 //
-// Two warnings about shared globals (not constant, not thread-local, not
-// WEFT_NORACE, not accessed atomically), within one module:
+// Two warnings about shared memory, within one module: globals (not
+// constant, not thread-local, not WEFT_NORACE), the memory a global
+// pointer points to, and the locals and heap blocks a pthread_create or
+// weft_spawn passes to its thread (followed through the entry's parameter
+// and the parameters of the functions called directly with it). Two
+// atomic accesses do not race; an atomic and a plain one do.
 //
-// Data race (several workers, the default): two accesses to one global
+// Data race (several workers, the default): two accesses to one object
 // from code that may run in parallel, at least one a write, with no lock
 // held at both and not both inside atomic sections. Code runs in thread
 // entries: `main` and the functions passed to pthread_create and
-// weft_spawn, with everything they call. Two accesses may run in parallel
-// when they are reached from two different entries, or from one entry
-// started more than once (from two places, in a loop, or by a thread that
-// is itself started more than once). Code of `main` before its first
-// pthread_create, or after its pthread_joins, runs alone (it is assumed to
-// join every thread it started). Locks are must-held: pthread mutexes,
-// rwlocks (two readers do not protect a writer), spinlocks, weft's
-// mutexes and std::mutex's lock() and unlock(), on lock objects named by
-// their abstract location (Locations.h); a function called only from this
-// module holds what every one of its call sites holds.
+// weft_spawn (any routine-typed function whose address is taken when the
+// routine comes from a pointer), with everything they call. Two accesses
+// may run in parallel when they are reached from two different entries,
+// or from one entry started more than once (from two places, in a loop
+// that does not join it before starting it again, or by a thread that is
+// itself started more than once), unless each thread of it gets its own
+// object (a heap block allocated before each start, a local main passes
+// once). Code of `main` runs alone before its first start, and after a
+// join of each thread it started (matched by handle; a join in a loop
+// over an array of handles is taken to join them all) until it starts
+// one again. Locks are must-held: pthread mutexes, rwlocks (two readers
+// do not protect a writer), spinlocks, weft's mutexes and rwlocks,
+// std::mutex's lock() and unlock(), on lock objects named by their
+// abstract location (Locations.h), by the global every caller of a helper
+// passes, or inside a thread's argument (the same lock for two accesses
+// to that argument's object); a function called only from this module,
+// directly or through a table of its own, holds what every one of its
+// call sites holds; and a call applies its callee's summary: the locks it
+// leaves held at every return (a `my_lock(&m)`) and those it may release.
 //
 // Check-then-act (also on one worker): in one function, a global is read,
 // then a blocking point (the blocking graph's) can run, then the global is
@@ -45,7 +58,7 @@ class BlockingGraph;
 
 struct RaceFinding {
   enum Kind { DataRace, CheckThenAct } What;
-  std::string Location; // "global:counter"
+  std::string Location; // "global:counter", "pointee:g", "local:main", "heap:main"
   SourceLoc At, Other;  // the warning's access; the other access (or the read)
 };
 
