@@ -403,13 +403,18 @@ private:
     if (N.contains("C1E") || N.contains("C2E")) {
       // (this, mutex&...): only the constructors that lock (one with a
       // tag such as std::defer_lock has a second, empty argument type).
+      // Those constructors still tie the mutex to the guard, for its
+      // lock(), unlock() and destructor.
       Held.clear();
-      if (N.contains("defer_lock") || N.contains("try_to_lock") || N.contains("adopt_lock"))
-        return true;
+      bool Locks =
+          !N.contains("defer_lock") && !N.contains("try_to_lock") && !N.contains("adopt_lock");
       for (unsigned A = 1; A < CB.arg_size(); ++A)
-        if (std::optional<std::string> L = lockName(CB.getArgOperand(A))) {
+        if (!CB.getArgOperand(A)->getType()->isPointerTy())
+          continue;
+        else if (std::optional<std::string> L = lockName(CB.getArgOperand(A))) {
           Held.push_back(*L);
-          S.insert(Suffix(*L));
+          if (Locks)
+            S.insert(Suffix(*L));
         }
       return true;
     }
