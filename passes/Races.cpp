@@ -1060,31 +1060,47 @@ private:
       return;
     }
     const auto *A = dyn_cast<Argument>(R.Base);
-    if (!A || Depth >= 4)
+    if (!A)
       return;
-    const Function *F = A->getParent();
-    auto It = A->getArgNo() == 0 ? SitesOf.find(F) : SitesOf.end();
-    if (It != SitesOf.end()) {
-      for (const CallBase *CB : It->second) {
+    for (Place P : argumentPlaces(*A, Depth)) {
+      P.Atomic = Proto.Atomic, P.Size = Proto.Size;
+      P.Off += Off + R.Off;
+      P.Known = P.Known && Known && R.Known;
+      Out.push_back(P);
+    }
+  }
+
+  /// What a pointer parameter may point to, at offset 0 of it: what the
+  /// starts pass to an entry, or what a helper's direct callers pass.
+  /// Computed once per parameter (a recursive call sees nothing).
+  const SmallVector<Place, 2> &argumentPlaces(const Argument &A, unsigned Depth) {
+    auto [It, New] = ArgPlaces.try_emplace(&A);
+    if (!New || Depth >= 4)
+      return It->second;
+    SmallVector<Place, 2> Out;
+    const Function *F = A.getParent();
+    auto Sites = A.getArgNo() == 0 ? SitesOf.find(F) : SitesOf.end();
+    if (Sites != SitesOf.end()) {
+      for (const CallBase *CB : Sites->second) {
         if (!isStart(*CB))
           continue;
         size_t Before = Out.size();
-        pointerPlaces(CB->getArgOperand(3), Off + R.Off, Known && R.Known, Proto, nullptr,
-                      Depth + 1, Out);
+        pointerPlaces(CB->getArgOperand(3), 0, true, Place(), nullptr, Depth + 1, Out);
         for (size_t P = Before; P < Out.size(); ++P)
           if (!Out[P].Site) {
             Out[P].Site = CB;
             Out[P].OneThread = oneThread(*CB, Out[P].Obj);
           }
       }
-      return;
+    } else {
+      // A helper: what its direct callers pass.
+      for (const User *U : F->users())
+        if (const auto *CB = dyn_cast<CallBase>(U))
+          if (CB->getCalledOperand() == F && CB->arg_size() > A.getArgNo() && Out.size() < 32)
+            pointerPlaces(CB->getArgOperand(A.getArgNo()), 0, true, Place(), CB, Depth + 1, Out);
     }
-    // A helper: what its direct callers pass.
-    for (const User *U : F->users())
-      if (const auto *CB = dyn_cast<CallBase>(U))
-        if (CB->getCalledOperand() == F && CB->arg_size() > A->getArgNo())
-          pointerPlaces(CB->getArgOperand(A->getArgNo()), Off + R.Off, Known && R.Known, Proto,
-                        CB, Depth + 1, Out);
+    ArgPlaces[&A] = std::move(Out); // a std::map: It is still valid
+    return It->second;
   }
 
   /// Whether a heap block is accessed before any start passes it on: no
@@ -1252,6 +1268,7 @@ private:
   /// starts pass to their threads.
   std::map<const Function *, std::vector<const CallBase *>> SitesOf;
   DenseSet<const Value *> PassedObjects;
+  std::map<const Argument *, SmallVector<Place, 2>> ArgPlaces;
   /// The mutexes each C++ lock guard object locked.
   DenseMap<const Value *, std::vector<std::string>> GuardLocks;
   std::vector<Entry> Entries;
