@@ -446,6 +446,10 @@ private:
         return std::nullopt;
       return ThreadArgLockPrefix.str() + F->getName().str() + "+" + std::to_string(R.Off);
     }
+    auto Memo = ArgLockNames.find(A);
+    if (Memo != ArgLockNames.end())
+      return Memo->second ? Memo->second : baseLockName(Ptr);
+    ArgLockNames[A] = std::nullopt; // a recursive call agrees on nothing
     std::optional<std::string> Common;
     bool Agree = Depth < 4 && !F->hasAddressTaken();
     for (const User *U : F->users()) {
@@ -460,7 +464,7 @@ private:
       Common = N;
     }
     if (Agree && Common)
-      return Common;
+      return ArgLockNames[A] = Common;
     return baseLockName(Ptr);
   }
 
@@ -789,13 +793,24 @@ private:
             Sites[E].push_back(CB);
           continue;
         }
-        // A routine taken from a pointer: any of this module's functions
-        // of a routine's type whose address is taken.
-        for (const Function &E : M)
-          if (!E.isDeclaration() && E.hasAddressTaken() && E.arg_size() == 1 &&
-              E.getArg(0)->getType()->isPointerTy() && E.getReturnType()->isPointerTy() &&
-              E.getName() != "main")
-            Sites[&E].push_back(CB);
+        // A routine read from a table: any function the table holds.
+        const auto *L = dyn_cast<LoadInst>(throughLocal(CB->getArgOperand(2)));
+        const auto *Table = L ? dyn_cast<GlobalVariable>(
+                                    resolve(L->getPointerOperand(), M.getDataLayout()).Base)
+                              : nullptr;
+        if (!Table || !Table->hasInitializer())
+          continue;
+        SmallVector<const Constant *, 8> Work{Table->getInitializer()};
+        while (!Work.empty()) {
+          const Constant *C = Work.pop_back_val();
+          if (const auto *E = dyn_cast<Function>(C->stripPointerCasts())) {
+            if (!E->isDeclaration())
+              Sites[E].push_back(CB);
+          } else if (isa<ConstantAggregate>(C)) {
+            for (const Use &Op : C->operands())
+              Work.push_back(cast<Constant>(Op.get()));
+          }
+        }
       }
     // What the starts pass to their threads: locals and heap memory that
     // become shared.
@@ -1269,6 +1284,8 @@ private:
   std::map<const Function *, std::vector<const CallBase *>> SitesOf;
   DenseSet<const Value *> PassedObjects;
   std::map<const Argument *, SmallVector<Place, 2>> ArgPlaces;
+  /// The global lock all callers pass for a parameter, if they agree.
+  DenseMap<const Argument *, std::optional<std::string>> ArgLockNames;
   /// The mutexes each C++ lock guard object locked.
   DenseMap<const Value *, std::vector<std::string>> GuardLocks;
   std::vector<Entry> Entries;

@@ -11,8 +11,8 @@
 // from code that may run in parallel, at least one a write, with no lock
 // held at both and not both inside atomic sections. Code runs in thread
 // entries: `main` and the functions passed to pthread_create and
-// weft_spawn (any routine-typed function whose address is taken when the
-// routine comes from a pointer), with everything they call. Two accesses
+// weft_spawn (every function of the table when the routine is read from
+// a global table), with everything they call. Two accesses
 // may run in parallel when they are reached from two different entries,
 // or from one entry started more than once (from two places, in a loop
 // that does not join it before starting it again, or by a thread that is
