@@ -31,6 +31,21 @@ inline bool isIgnoredCall(const llvm::CallBase &CB) {
   return false;
 }
 
+/// pthread_create(&t, attr, routine, arg) and weft_spawn(&t, attr, routine,
+/// arg): the calls that start a thread, one source for every pass.
+inline bool isThreadStart(const llvm::CallBase &CB) {
+  const llvm::Function *C = directCallee(CB);
+  return C && (C->getName() == "pthread_create" || C->getName() == "weft_spawn") &&
+         CB.arg_size() >= 4;
+}
+
+/// The function a thread start runs, when it is named directly.
+inline const llvm::Function *startRoutineOf(const llvm::CallBase &CB) {
+  if (!isThreadStart(CB))
+    return nullptr;
+  return llvm::dyn_cast<llvm::Function>(CB.getArgOperand(2)->stripPointerCasts());
+}
+
 } // namespace weft
 
 #endif

@@ -808,11 +808,7 @@ LiveState::LiveState(Module &M, const BlockingGraph &G) : M(M), G(G) {
       continue;
     for (Instruction &I : instructions(F)) {
       auto *CB = dyn_cast<CallBase>(&I);
-      const Function *Callee = CB ? directCallee(*CB) : nullptr;
-      if (!Callee || CB->arg_size() < 3 ||
-          (Callee->getName() != "pthread_create" && Callee->getName() != "weft_spawn"))
-        continue;
-      if (auto *Entry = dyn_cast<Function>(CB->getArgOperand(2)->stripPointerCasts()))
+      if (const Function *Entry = CB ? startRoutineOf(*CB) : nullptr)
         if (!Entry->isDeclaration())
           IsEntry.insert(Entry);
     }

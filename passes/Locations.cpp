@@ -102,6 +102,40 @@ void addFields(Type *T, LocationSet &Out) {
   }
 }
 
+/// The innermost struct field a GEP selects: the struct, the field's index
+/// and its type. `Complete` is false when a struct index is not a constant
+/// (the walk stops there, with the fields before it).
+struct FieldStep {
+  StructType *S = nullptr;
+  unsigned Field = 0;
+  Type *FieldType = nullptr;
+  bool Complete = true;
+};
+
+FieldStep innermostField(const GEPOperator &GEP) {
+  FieldStep Out;
+  Type *T = GEP.getSourceElementType();
+  for (auto Idx = GEP.idx_begin() + 1; Idx != GEP.idx_end() && T; ++Idx) {
+    if (auto *S = dyn_cast<StructType>(T)) {
+      auto *CI = dyn_cast<ConstantInt>(Idx->get());
+      if (!CI) {
+        Out.Complete = false;
+        break;
+      }
+      Out.S = S;
+      Out.Field = static_cast<unsigned>(CI->getZExtValue());
+      T = Out.FieldType = S->getElementType(Out.Field);
+    } else if (auto *A = dyn_cast<ArrayType>(T)) {
+      T = A->getElementType();
+    } else if (auto *Vec = dyn_cast<VectorType>(T)) {
+      T = Vec->getElementType();
+    } else {
+      T = nullptr;
+    }
+  }
+  return Out;
+}
+
 /// Whether a pointer to the global's memory may be made: anything but
 /// loads, stores, atomics and memory intrinsics through it (and offsets from
 /// it). A global of internal linkage whose address is never made can only
@@ -158,32 +192,11 @@ void locate(const Value *Ptr, LocationSet &Out) {
   for (unsigned Steps = 0; Steps < 32; ++Steps) {
     V = V->stripPointerCasts();
     if (const auto *GEP = dyn_cast<GEPOperator>(V)) {
-      // The innermost struct field the GEP selects, if any.
-      Type *T = GEP->getSourceElementType();
-      StructType *LastS = nullptr;
-      unsigned LastField = 0;
-      Type *After = nullptr;
-      for (auto Idx = GEP->idx_begin() + 1; Idx != GEP->idx_end() && T; ++Idx) {
-        if (auto *S = dyn_cast<StructType>(T)) {
-          auto *CI = dyn_cast<ConstantInt>(Idx->get());
-          if (!CI)
-            break;
-          unsigned F = static_cast<unsigned>(CI->getZExtValue());
-          LastS = S, LastField = F;
-          T = After = S->getElementType(F);
-        } else if (auto *A = dyn_cast<ArrayType>(T)) {
-          T = A->getElementType();
-        } else if (auto *Vec = dyn_cast<VectorType>(T)) {
-          T = Vec->getElementType();
-        } else {
-          T = nullptr;
-        }
-      }
-      if (LastS) {
-        if (holdsStruct(After))
-          addFields(After, Out);
+      if (FieldStep Step = innermostField(*GEP); Step.S) {
+        if (holdsStruct(Step.FieldType))
+          addFields(Step.FieldType, Out);
         else
-          Out.add(fieldLocation(LastS, LastField));
+          Out.add(fieldLocation(Step.S, Step.Field));
         return;
       }
       V = GEP->getPointerOperand(); // an array element or pointer arithmetic
@@ -240,23 +253,10 @@ std::optional<std::string> objectName(const Value *Ptr) {
   const auto *GEP = dyn_cast<GEPOperator>(Ptr->stripPointerCasts());
   if (!GEP)
     return std::nullopt;
-  Type *T = GEP->getSourceElementType();
-  std::optional<std::string> Name;
-  for (auto Idx = GEP->idx_begin() + 1; Idx != GEP->idx_end() && T; ++Idx) {
-    if (auto *S = dyn_cast<StructType>(T)) {
-      auto *CI = dyn_cast<ConstantInt>(Idx->get());
-      if (!CI)
-        return std::nullopt;
-      unsigned F = static_cast<unsigned>(CI->getZExtValue());
-      Name = fieldLocation(S, F);
-      T = S->getElementType(F);
-    } else if (auto *A = dyn_cast<ArrayType>(T)) {
-      T = A->getElementType();
-    } else {
-      T = nullptr;
-    }
-  }
-  return Name;
+  FieldStep Step = innermostField(*GEP);
+  if (!Step.S || !Step.Complete)
+    return std::nullopt;
+  return fieldLocation(Step.S, Step.Field);
 }
 
 void inferLibraryMemory(Module &M) {

@@ -214,12 +214,6 @@ bool isAllocation(const Value *V) {
          N == "_Znwm" || N == "_Znam";
 }
 
-/// pthread_create and weft_spawn: (handle, attributes, routine, argument).
-bool isStart(const CallBase &CB) {
-  const Function *C = directCallee(CB);
-  return C && (C->getName() == "pthread_create" || C->getName() == "weft_spawn") &&
-         CB.arg_size() >= 4;
-}
 
 /// A plain (not atomic) access, for check-then-act.
 Place plainPlaceOf(const Instruction &I) {
@@ -786,7 +780,7 @@ private:
     for (const Function &F : M)
       for (const Instruction &I : instructions(F)) {
         const auto *CB = dyn_cast<CallBase>(&I);
-        if (!CB || !isStart(*CB))
+        if (!CB || !isThreadStart(*CB))
           continue;
         if (const auto *E = dyn_cast<Function>(CB->getArgOperand(2)->stripPointerCasts())) {
           if (!E->isDeclaration())
@@ -1097,7 +1091,7 @@ private:
     auto Sites = A.getArgNo() == 0 ? SitesOf.find(F) : SitesOf.end();
     if (Sites != SitesOf.end()) {
       for (const CallBase *CB : Sites->second) {
-        if (!isStart(*CB))
+        if (!isThreadStart(*CB))
           continue;
         size_t Before = Out.size();
         pointerPlaces(CB->getArgOperand(3), 0, true, Place(), nullptr, Depth + 1, Out);
@@ -1125,7 +1119,7 @@ private:
       return false;
     for (const auto &[E, Sites] : SitesOf)
       for (const CallBase *CB : Sites) {
-        if (!isStart(*CB) || resolve(CB->getArgOperand(3), M.getDataLayout()).Base != Obj)
+        if (!isThreadStart(*CB) || resolve(CB->getArgOperand(3), M.getDataLayout()).Base != Obj)
           continue;
         if (CB->getFunction() != I.getFunction() ||
             reachableFrom(CB, [&](const Instruction &J) { return &J == Obj; }).count(&I))

@@ -156,14 +156,8 @@ FunctionSummary summarizeFunction(const Function &F) {
       if (isIgnoredCall(*CB))
         continue;
       S.Calls.push_back(callOf(*CB));
-      // pthread_create(&t, attr, entry, arg), weft_spawn(&t, attr, entry, arg)
-      const Function *Callee = directCallee(*CB);
-      if (Callee && (Callee->getName() == "pthread_create" ||
-                     Callee->getName() == "weft_spawn") &&
-          CB->arg_size() >= 3)
-        if (const auto *Entry =
-                dyn_cast<Function>(CB->getArgOperand(2)->stripPointerCasts()))
-          Spawns.insert(Entry->getName());
+      if (const Function *Entry = startRoutineOf(*CB))
+        Spawns.insert(Entry->getName());
     }
   }
   S.Reads = sorted(Reads);
