@@ -23,6 +23,9 @@ const KeyInfo Keys[] = {
     {"live-state-threshold", "<bytes>",
      "warn when more than this many bytes of a frame are live across a blocking call "
      "(default 4096)"},
+    {"scratch-threshold", "<bytes>",
+     "move stack objects of at least this many bytes whose lifetime holds no blocking "
+     "call into per-worker scratch memory (default 4096)"},
     {"max-path", "<bytes>", "linked stacks: longest path between checkpoints (default 2048)"},
     {"min-chunk", "<bytes>", "linked stacks: smallest segment (default 4096)"},
     {"workers", "<n>",
@@ -30,6 +33,7 @@ const KeyInfo Keys[] = {
     {"no-atomic", nullptr, "turn off the atomic-section check [weft-atomic]"},
     {"no-race", nullptr, "turn off race warnings [weft-race]"},
     {"no-live-state", nullptr, "turn off live-state warnings [weft-live-state]"},
+    {"no-scratch", nullptr, "keep every stack object in its frame (no scratch memory)"},
     {"no-section-locks", nullptr,
      "do not infer atomic sections' locks: every section takes the coarse lock"},
     {"no-stack", nullptr, "turn off stack bounds and checkpoints [weft-stack]"},
@@ -148,6 +152,8 @@ bool Options::parse(const std::string &Arg, std::string &Error) {
     DbDir = Value;
   else if (Key == "live-state-threshold")
     return Size(LiveStateThreshold, 0);
+  else if (Key == "scratch-threshold")
+    return Size(ScratchThreshold, 1);
   else if (Key == "max-path")
     return Size(MaxPath, 64);
   else if (Key == "min-chunk")
@@ -160,6 +166,8 @@ bool Options::parse(const std::string &Arg, std::string &Error) {
     Race = false;
   else if (Key == "no-live-state")
     LiveState = false;
+  else if (Key == "no-scratch")
+    Scratch = false;
   else if (Key == "no-section-locks")
     SectionLocks = false;
   else if (Key == "no-stack")

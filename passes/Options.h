@@ -20,6 +20,10 @@ struct Options {
   /// db=<dir>: whole-program summaries, this unit's written, the others read.
   std::string DbDir;
   uint64_t LiveStateThreshold = 4096;
+  /// Stack objects of at least this many bytes that no blocking point can
+  /// see move to the runtime's scratch memory (Scratch.h).
+  uint64_t ScratchThreshold = 4096; // WEFT_SCRATCH_MIN_BYTES
+  bool Scratch = true;
   uint64_t MaxPath = 2048;
   uint64_t MinChunk = 4096;
   bool Atomic = true;

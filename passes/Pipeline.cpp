@@ -6,6 +6,7 @@
 #include "BlockingGraph.h"
 #include "Checkpoints.h"
 #include "LiveState.h"
+#include "Scratch.h"
 #include "StackBounds.h"
 #include "WeftCheck.h"
 #include "WholeProgram.h"
@@ -88,6 +89,10 @@ void addWeftPasses(ModulePassManager &MPM, PipelinePoint Point, const PipelineSe
   case PipelinePoint::Start:
     MPM.addPass(ApplyAnnotationsPass(S.Facts));
     MPM.addPass(WeftCheckPass(S.Opts, S.Sink, S.Pending, S.Program));
+    // After the checks, which describe the frames the user wrote; opt's
+    // weft-check only checks (weft-scratch names the transform there).
+    if (S.Opts.Scratch && S.Host != PipelineHost::OptPassName)
+      MPM.addPass(ScratchPass(S.Opts.ScratchThreshold, S.Sink, S.Opts.Stats, S.Pending));
     if (S.StripLocations)
       MPM.addPass(StripLocationsPass());
     return;
@@ -153,6 +158,14 @@ void registerPasses(PassBuilder &PB) {
           if (!parseParams(Params, Opts))
             return false;
           MPM.addPass(CheckpointsPass(Opts.MaxPath, Opts.MinChunk));
+          return true;
+        }
+        // weft-scratch or weft-scratch<scratch-threshold=N>
+        if (matchesWithParams(Name, "weft-scratch", Params)) {
+          Options Opts;
+          if (!parseParams(Params, Opts))
+            return false;
+          MPM.addPass(ScratchPass(Opts.ScratchThreshold));
           return true;
         }
         if (Name == "weft-annotations") {

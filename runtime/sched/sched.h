@@ -224,6 +224,9 @@ struct weft_worker {
   int lingering;                   /* idle, looking again every STEAL_AGE */
   int64_t linger_until;
   struct weft_seg_cache segs;
+  /* Scratch memory (scratch.c): a stack of the plugin's moved objects,
+   * [scratch_lo, scratch_hi) mapped on first use, emptied on every switch. */
+  char *scratch_lo, *scratch_top, *scratch_hi;
   /* The first segments of the last entry functions spawned here (thread.c,
    * first_segment_memo). */
   struct weft_first_seg {

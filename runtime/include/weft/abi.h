@@ -39,4 +39,12 @@
  * (passes/Locations.h), so that two units agree on them. */
 #define WEFT_SECTION_COARSE 0xffffffffu
 
+/* Scratch memory (weft/weft.h, __weft_scratch_push): the alignment of what
+ * push returns, the largest object alignment the plugin moves there, and
+ * the default size from which it moves an object (-fplugin-arg-weft-
+ * scratch-threshold): a page, below which a frame's resident cost is the
+ * page it shares with the rest of the stack anyway. */
+#define WEFT_SCRATCH_ALIGN 16
+#define WEFT_SCRATCH_MIN_BYTES 4096
+
 #endif /* WEFT_ABI_H */

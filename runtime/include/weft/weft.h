@@ -107,6 +107,18 @@ void __weft_section_leave(struct weft_section_guard *guard __attribute__((noesca
  * small. On a thread the runtime does not own it just calls fn(arg). */
 void __weft_call_on_new_segment(void (*fn)(void *), void *arg, size_t bytes);
 
+/* Scratch memory for stack objects the weft plugin moves out of the frame
+ * (docs/plugin.md, "Scratch memory"): a large local whose lifetime holds no
+ * blocking point and no call that may block. __weft_scratch_push returns
+ * `bytes` bytes aligned to WEFT_SCRATCH_ALIGN (weft/abi.h) from the running
+ * worker's scratch region, a stack that every switch empties (no thread
+ * holds scratch memory while it is switched out); __weft_scratch_pop gives
+ * back what push returned, and everything pushed after it. Off a worker, or
+ * when the region is full, push returns malloc'd memory and pop frees it.
+ * Never returns null: it aborts with a message when memory is exhausted. */
+void *__weft_scratch_push(size_t bytes);
+void __weft_scratch_pop(void *p);
+
 /* What a thread started on `fn` needs of its first segment, computed by the
  * weft plugin with linked stacks: `stack` bytes above the stack limit and
  * `reserve` bytes below it (WEFT_STACK_NEED_UNWINDS, weft/abi.h: the full

@@ -1,0 +1,78 @@
+/* sched/scratch.c: per-worker scratch memory for stack objects the weft
+ * plugin moves out of the frame (docs/plugin.md, "Scratch memory").
+ *
+ * A blocked thread keeps every stack page it has touched, so a 32 KiB
+ * buffer a thread filled once and no longer needs costs 32 KiB for as long
+ * as the thread lives. The plugin moves such an object (large, and with no
+ * blocking point and no call that may block in its lifetime) into memory
+ * of the worker that runs it: __weft_scratch_push at the start of its
+ * lifetime, __weft_scratch_pop at the end. Between the two the thread
+ * cannot be switched out (a switch happens only at a blocking point), so
+ * it cannot move to another worker, and no other thread of this worker
+ * runs: one region per worker, used as a stack, is enough, and it is empty
+ * whenever the worker switches. The switch therefore resets it
+ * (switch.c), which also takes back what a longjmp out of a lifetime left
+ * pushed; pop resets the top to the object it is given, which takes back
+ * whatever a longjmp left above it.
+ *
+ * A signal handler interrupting an object's lifetime pushes above it and
+ * pops back before it returns; handlers never park (a parked handler would
+ * leave the kernel thread's handler stack to the next one anyway).
+ *
+ * The region is WEFT_SCRATCH_REGION bytes of address space per worker,
+ * mapped on first use without reserving swap; pages are touched as objects
+ * reach them and stay, so a worker's resident cost is its deepest use.
+ * Off a worker (kernel threads weft does not run, the file pool) and for
+ * what does not fit, push falls back to malloc and pop to free: the
+ * region's bounds tell the two apart.
+ */
+#define _GNU_SOURCE
+#include "sched/sched_internal.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+
+#define WEFT_SCRATCH_REGION ((size_t)4 << 20)
+
+_Static_assert((WEFT_SCRATCH_ALIGN & (WEFT_SCRATCH_ALIGN - 1)) == 0,
+               "scratch alignment is a power of two");
+
+static __attribute__((noinline, cold)) void *scratch_heap(size_t bytes) {
+  void *p = aligned_alloc(WEFT_SCRATCH_ALIGN,
+                          (bytes + WEFT_SCRATCH_ALIGN - 1) & ~(size_t)(WEFT_SCRATCH_ALIGN - 1));
+  if (!p) weft_fatal("weft: out of memory for a stack object moved to scratch memory");
+  return p;
+}
+
+static __attribute__((noinline)) void *scratch_map(struct weft_worker *w, size_t bytes) {
+  void *r = mmap(0, WEFT_SCRATCH_REGION, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (r == MAP_FAILED) return scratch_heap(bytes); /* stays unmapped: heap from now on */
+  w->scratch_lo = w->scratch_top = (char *)r;
+  w->scratch_hi = (char *)r + WEFT_SCRATCH_REGION;
+  return __weft_scratch_push(bytes);
+}
+
+void *__weft_scratch_push(size_t bytes) {
+  struct weft_worker *w = weft_tls_worker;
+  if (WEFT_UNLIKELY(!w || !w->current)) return scratch_heap(bytes);
+  if (WEFT_UNLIKELY(!w->scratch_lo)) return scratch_map(w, bytes);
+  char *p = w->scratch_top;
+  size_t room = (size_t)(w->scratch_hi - p);
+  size_t need = (bytes + WEFT_SCRATCH_ALIGN - 1) & ~(size_t)(WEFT_SCRATCH_ALIGN - 1);
+  if (WEFT_UNLIKELY(need > room || need < bytes)) return scratch_heap(bytes);
+  w->scratch_top = p + need;
+  return p;
+}
+
+void __weft_scratch_pop(void *p) {
+  struct weft_worker *w = weft_tls_worker;
+  char *c = (char *)p;
+  if (w && c >= w->scratch_lo && c < w->scratch_hi) {
+    WEFT_DCHECK(c <= w->scratch_top);
+    w->scratch_top = c;
+    return;
+  }
+  free(p);
+}
