@@ -276,6 +276,9 @@ struct weft_runtime {
   _Atomic int ext_count;
 };
 extern struct weft_runtime weft_rt WEFT_HIDDEN;
+/* Takes back what a longjmp left in w's scratch memory (scratch.c); the
+ * switch calls it when the region is not empty. */
+void weft_scratch_empty(struct weft_worker *w) WEFT_HIDDEN;
 #define WEFT_STARTED_FORKED 2
 /* This kernel thread's worker, null if it is none. Code that may have
  * switched since it last looked (and so moved to another kernel thread)

@@ -33,6 +33,21 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
+/* Under ASan, memory above the top is poisoned: a use of a moved object
+ * after its pop (or after the switch that emptied the region) is reported
+ * as it would be for the stack. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#include <sanitizer/asan_interface.h>
+#define SCRATCH_POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
+#define SCRATCH_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#endif
+#endif
+#ifndef SCRATCH_POISON
+#define SCRATCH_POISON(p, n) ((void)(p), (void)(n))
+#define SCRATCH_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 #define WEFT_SCRATCH_REGION ((size_t)4 << 20)
 
 _Static_assert((WEFT_SCRATCH_ALIGN & (WEFT_SCRATCH_ALIGN - 1)) == 0,
@@ -49,6 +64,7 @@ static __attribute__((noinline)) void *scratch_map(struct weft_worker *w, size_t
   void *r = mmap(0, WEFT_SCRATCH_REGION, PROT_READ | PROT_WRITE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (r == MAP_FAILED) return scratch_heap(bytes); /* stays unmapped: heap from now on */
+  SCRATCH_POISON(r, WEFT_SCRATCH_REGION);
   w->scratch_lo = w->scratch_top = (char *)r;
   w->scratch_hi = (char *)r + WEFT_SCRATCH_REGION;
   return __weft_scratch_push(bytes);
@@ -63,6 +79,7 @@ void *__weft_scratch_push(size_t bytes) {
   size_t need = (bytes + WEFT_SCRATCH_ALIGN - 1) & ~(size_t)(WEFT_SCRATCH_ALIGN - 1);
   if (WEFT_UNLIKELY(need > room || need < bytes)) return scratch_heap(bytes);
   w->scratch_top = p + need;
+  SCRATCH_UNPOISON(p, need);
   return p;
 }
 
@@ -71,8 +88,14 @@ void __weft_scratch_pop(void *p) {
   char *c = (char *)p;
   if (w && c >= w->scratch_lo && c < w->scratch_hi) {
     WEFT_DCHECK(c <= w->scratch_top);
+    SCRATCH_POISON(c, (size_t)(w->scratch_top - c));
     w->scratch_top = c;
     return;
   }
   free(p);
+}
+
+void weft_scratch_empty(struct weft_worker *w) {
+  SCRATCH_POISON(w->scratch_lo, (size_t)(w->scratch_top - w->scratch_lo));
+  w->scratch_top = w->scratch_lo;
 }

@@ -160,7 +160,7 @@ void weft_switch_to(struct weft_worker *w, struct weft_thread *prev,
   }
   /* No thread holds scratch memory across a switch (scratch.c); what a
    * longjmp out of an object's lifetime left pushed goes here. */
-  w->scratch_top = w->scratch_lo;
+  if (WEFT_UNLIKELY(w->scratch_top != w->scratch_lo)) weft_scratch_empty(w);
   hand_over(w, prev, next, action);
   weft_fiber_leave(prev ? &prev->fiber : &w->g0_fiber, next ? &next->fiber : &w->g0_fiber,
                    action == ACT_EXIT);
