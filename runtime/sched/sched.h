@@ -202,6 +202,9 @@ struct weft_worker {
   int *errno_ptr;                  /* this kernel thread's errno */
   uint32_t tick;
   unsigned rng;
+  /* Scratch memory (scratch.c): a stack of the plugin's moved objects,
+   * [scratch_lo, scratch_hi) mapped on first use. */
+  char *scratch_lo, *scratch_top;
   _Atomic uint64_t switches, steals;
   /* Statistics written only by this worker's kernel thread; summed on read.
    * A thread may block on one worker and wake on another, so one worker's
@@ -224,9 +227,7 @@ struct weft_worker {
   int lingering;                   /* idle, looking again every STEAL_AGE */
   int64_t linger_until;
   struct weft_seg_cache segs;
-  /* Scratch memory (scratch.c): a stack of the plugin's moved objects,
-   * [scratch_lo, scratch_hi) mapped on first use, emptied on every switch. */
-  char *scratch_lo, *scratch_top, *scratch_hi;
+  char *scratch_hi;                /* scratch memory's end (below) */
   /* The first segments of the last entry functions spawned here (thread.c,
    * first_segment_memo). */
   struct weft_first_seg {
@@ -277,7 +278,7 @@ struct weft_runtime {
 };
 extern struct weft_runtime weft_rt WEFT_HIDDEN;
 /* Takes back what a longjmp left in w's scratch memory (scratch.c); the
- * switch calls it when the region is not empty. */
+ * worker's scheduler loop calls it when the region is not empty. */
 void weft_scratch_empty(struct weft_worker *w) WEFT_HIDDEN;
 #define WEFT_STARTED_FORKED 2
 /* This kernel thread's worker, null if it is none. Code that may have

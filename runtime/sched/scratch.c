@@ -9,11 +9,14 @@
  * lifetime, __weft_scratch_pop at the end. Between the two the thread
  * cannot be switched out (a switch happens only at a blocking point), so
  * it cannot move to another worker, and no other thread of this worker
- * runs: one region per worker, used as a stack, is enough, and it is empty
- * whenever the worker switches. The switch therefore resets it
- * (switch.c), which also takes back what a longjmp out of a lifetime left
- * pushed; pop resets the top to the object it is given, which takes back
- * whatever a longjmp left above it.
+ * runs: one region per worker, used as a stack, is enough. pop resets the
+ * top to the object it is given, which also takes back whatever a longjmp
+ * out of a lifetime left pushed above it. What such a longjmp leaves with
+ * nothing below it goes when the worker runs out of threads: its scheduler
+ * loop empties the region (worker.c), since no user thread runs there.
+ * Until then pushes go on above it (and to the heap once the region is
+ * full). The switch path itself does not look: a compare there cost about
+ * 1 ns of a 9 ns switch.
  *
  * A signal handler interrupting an object's lifetime pushes above it and
  * pops back before it returns; handlers never park (a parked handler would

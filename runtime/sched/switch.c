@@ -158,9 +158,6 @@ void weft_switch_to(struct weft_worker *w, struct weft_thread *prev,
       if (WEFT_UNLIKELY(next->fpu == WEFT_FPU_OWN)) weft_context_fpu_set(next->ctx, next->fpu_env);
     }
   }
-  /* No thread holds scratch memory across a switch (scratch.c); what a
-   * longjmp out of an object's lifetime left pushed goes here. */
-  if (WEFT_UNLIKELY(w->scratch_top != w->scratch_lo)) weft_scratch_empty(w);
   hand_over(w, prev, next, action);
   weft_fiber_leave(prev ? &prev->fiber : &w->g0_fiber, next ? &next->fiber : &w->g0_fiber,
                    action == ACT_EXIT);

@@ -204,6 +204,9 @@ __attribute__((noreturn)) void weft_worker_loop(struct weft_worker *w) {
       weft_reclaim_local(w);
       atomic_store(&w->reclaim, 0);
     }
+    /* No user thread runs here now, so none holds scratch memory: what a
+     * longjmp out of an object's lifetime left pushed goes (scratch.c). */
+    if (WEFT_UNLIKELY(w->scratch_top != w->scratch_lo)) weft_scratch_empty(w);
     poll_now(w);
     struct weft_thread *t = take_work(w);
     settle(w);

@@ -111,9 +111,10 @@ void __weft_call_on_new_segment(void (*fn)(void *), void *arg, size_t bytes);
  * (docs/plugin.md, "Scratch memory"): a large local whose lifetime holds no
  * blocking point and no call that may block. __weft_scratch_push returns
  * `bytes` bytes aligned to WEFT_SCRATCH_ALIGN (weft/abi.h) from the running
- * worker's scratch region, a stack that every switch empties (no thread
- * holds scratch memory while it is switched out); __weft_scratch_pop gives
- * back what push returned, and everything pushed after it. Off a worker, or
+ * worker's scratch region, a stack (no thread holds scratch memory while it
+ * is switched out, so the region is empty whenever its worker runs out of
+ * threads); __weft_scratch_pop gives back what push returned, and
+ * everything pushed after it. Off a worker, or
  * when the region is full, push returns malloc'd memory and pop frees it.
  * Never returns null: it aborts with a message when memory is exhausted. */
 void *__weft_scratch_push(size_t bytes);
