@@ -5,6 +5,11 @@
 // RUN: %clang_weft -O2 -S -emit-llvm -fplugin-arg-weft-scratch-threshold=100000 %s -o - | FileCheck %s --check-prefix=OFF
 // RUN: %clang_weft -O2 -S -emit-llvm -fplugin-arg-weft-scratch-threshold=64 %s -o - | FileCheck %s --check-prefix=SMALL
 // RUN: %clang_weft -O2 -c -fplugin-arg-weft-stats -Xclang -print-stats %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=STATS
+// RUN: rm -rf %t.r && %clang_weft -O2 -c -fplugin-arg-weft-report=%t.r %s -o /dev/null
+// RUN: python3 -c "import json,sys; [print(x['function'], x['variable'], x['line'], x['bytes']) for x in json.load(open(sys.argv[1]))['scratch']]" %t.r/moves.c.weft.json | FileCheck %s --check-prefix=REPORT
+// REPORT:      block_before_wait buf 46 32768
+// REPORT-NEXT: in_loop buf 119 16384
+// REPORT-NEXT: early_return rq 140 6004
 #include <pthread.h>
 #include <setjmp.h>
 #include <string.h>
