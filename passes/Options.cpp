@@ -33,6 +33,8 @@ const KeyInfo Keys[] = {
     {"no-atomic", nullptr, "turn off the atomic-section check [weft-atomic]"},
     {"no-race", nullptr, "turn off race warnings [weft-race]"},
     {"no-live-state", nullptr, "turn off live-state warnings [weft-live-state]"},
+    {"no-lock-held", nullptr,
+     "turn off warnings about locks held across blocking calls [weft-lock-held]"},
     {"no-scratch", nullptr, "keep every stack object in its frame (no scratch memory)"},
     {"no-section-locks", nullptr,
      "do not infer atomic sections' locks: every section takes the coarse lock"},
@@ -166,6 +168,8 @@ bool Options::parse(const std::string &Arg, std::string &Error) {
     Race = false;
   else if (Key == "no-live-state")
     LiveState = false;
+  else if (Key == "no-lock-held")
+    LockHeld = false;
   else if (Key == "no-scratch")
     Scratch = false;
   else if (Key == "no-section-locks")

@@ -29,6 +29,7 @@ struct Options {
   bool Atomic = true;
   bool Race = true;
   bool LiveState = true;
+  bool LockHeld = true;
   bool Stack = true;
   /// workers=<n>: the workers the program runs on; 1 keeps only the races
   /// a single worker has (check-then-act).

@@ -3,6 +3,7 @@
 
 #include "Annotations.h"
 #include "AtomicSections.h"
+#include "BlockingCalls.h"
 #include "BlockingGraph.h"
 #include "Calls.h"
 #include "Locations.h"
@@ -29,6 +30,7 @@ using namespace llvm;
 ALWAYS_ENABLED_STATISTIC(NumThreadEntries, "Thread entries found (race analysis)");
 ALWAYS_ENABLED_STATISTIC(NumDataRaces, "Data races reported [weft-race]");
 ALWAYS_ENABLED_STATISTIC(NumCheckThenAct, "Check-then-act races reported [weft-race]");
+ALWAYS_ENABLED_STATISTIC(NumLockHeld, "Blocking calls made with a lock held [weft-lock-held]");
 
 namespace weft {
 
@@ -275,13 +277,19 @@ public:
         InSection.insert(I);
   }
 
-  std::vector<RaceFinding> run(bool SeveralWorkers) {
-    findEntries();
-    computeHeld();
+  std::vector<RaceFinding> run(LockChecks Checks) {
     std::vector<RaceFinding> Out;
-    checkThenAct(Out);
-    if (SeveralWorkers)
+    if (!Checks.CheckThenAct && !Checks.DataRaces && !Checks.LockHeld)
+      return Out;
+    if (Checks.DataRaces)
+      findEntries();
+    computeHeld();
+    if (Checks.CheckThenAct)
+      checkThenAct(Out);
+    if (Checks.DataRaces)
       dataRaces(Out);
+    if (Checks.LockHeld)
+      locksHeldAcrossBlocking(Out);
     return Out;
   }
 
@@ -544,6 +552,7 @@ private:
       if (!Changed)
         break;
     }
+    EntryHeld = std::move(Entry);
   }
 
   /// What a call to a defined function does to its caller's locks: the
@@ -765,6 +774,95 @@ private:
     ++NumCheckThenAct;
     Out.push_back({RaceFinding::CheckThenAct, "global:" + GV.getName().str(), At,
                    userLocationOf(L)});
+  }
+
+  // ---- locks held across blocking calls -------------------------------
+
+  /// The kinds of waiting that hold a lock for as long as something
+  /// outside the critical section takes: not taking another lock (lock
+  /// order is the program's business), not stdio or a yield.
+  static bool isLongWait(StringRef Kind) {
+    return Kind == "io" || Kind == "accept" || Kind == "connect" || Kind == "poll" ||
+           Kind == "sleep" || Kind == "process" || Kind == "file" || Kind == "join" ||
+           Kind == "cond" || Kind == "barrier" || Kind == "semaphore" || Kind == "channel";
+  }
+
+  /// The mutex a condition-variable wait releases while it waits.
+  static bool isCondWait(StringRef Callee) {
+    return Callee == "pthread_cond_wait" || Callee == "pthread_cond_timedwait" ||
+           Callee == "pthread_cond_clockwait" || Callee == "weft_cond_wait" ||
+           Callee == "weft_cond_timedwait";
+  }
+
+  /// The locks each defined function is called with (computeHeld).
+  std::map<const Function *, LockSet> EntryHeld;
+
+  void locksHeldAcrossBlocking(std::vector<RaceFinding> &Out) {
+    for (const Function &F : M) {
+      if (F.isDeclaration())
+        continue;
+      for (CallBase *CB : G.blockingPoints(F)) {
+        if (InSection.count(CB))
+          continue; // the atomic-section check reports those
+        auto HIt = HeldBefore.find(CB);
+        if (HIt == HeldBefore.end() || HIt->second.empty())
+          continue;
+        LockSet Held = HIt->second;
+        Function *Culprit = nullptr;
+        G.stateOfCall(*CB, &Culprit);
+        // The call at the end of the chain says what it waits for.
+        const Function *Leaf = Culprit;
+        if (Culprit && !Culprit->isDeclaration())
+          for (const ChainStep &Step : G.chainBelow(*Culprit))
+            if (Step.Callee)
+              Leaf = Step.Callee;
+        std::optional<StringRef> Kind = Leaf ? blockingKind(Leaf->getName()) : std::nullopt;
+        if (!Kind || !isLongWait(*Kind))
+          continue;
+        if (Leaf == Culprit && isCondWait(Culprit->getName())) {
+          // Waiting releases its own mutex; another one held is a convoy.
+          std::optional<std::string> Own =
+              CB->arg_size() > 1 ? lockName(CB->getArgOperand(1)) : std::nullopt;
+          if (!Own)
+            continue;
+          Held.erase(*Own);
+          Held.erase(*Own + ":r");
+        } else if (*Kind == "cond") {
+          continue; // inside a helper: which mutex it releases is not known here
+        }
+        // Locks the function is called with are reported at its callers,
+        // where they are taken.
+        const LockSet &Inherited = EntryHeld[&F];
+        for (auto L = Held.begin(); L != Held.end();)
+          L = isArgLock(*L) || Inherited.count(*L) ? Held.erase(L) : std::next(L);
+        if (Held.empty())
+          continue;
+        report(*CB, Culprit, Leaf, *Kind, Held, Out);
+      }
+    }
+  }
+
+  void report(const CallBase &CB, const Function *Culprit, const Function *Leaf, StringRef Kind,
+              const LockSet &Held, std::vector<RaceFinding> &Out) {
+    std::string Callee = "'" + displayName(Culprit ? Culprit->getName() : "?") + "'";
+    SourceLoc At = userLocationOf(CB);
+    std::string Locks;
+    for (const std::string &L : Held)
+      Locks += (Locks.empty() ? "'" : ", '") + L + "'";
+    Sink.report(Severity::Warning, At,
+                Callee + " may wait (" + Kind.str() + ") while " + Locks +
+                    (Held.size() == 1 ? " is" : " are") +
+                    " held; every thread that needs " + (Held.size() == 1 ? "it" : "them") +
+                    " waits as long (release it before the call, or copy what is needed "
+                    "out of the critical section) [weft-lock-held]");
+    if (Culprit && Leaf != Culprit)
+      for (const ChainStep &Step : G.chainBelow(*Culprit))
+        Sink.report(Severity::Note, userLocationOf(*Step.Call),
+                    "'" + displayName(Step.Call->getFunction()->getName()) + "' calls " +
+                        (Step.Callee ? "'" + displayName(Step.Callee->getName()) + "'"
+                                     : std::string("through a pointer")));
+    ++NumLockHeld;
+    Out.push_back({RaceFinding::LockHeld, *Held.begin(), At, At});
   }
 
   // ---- thread entries and data races ---------------------------------
@@ -1296,8 +1394,8 @@ private:
 } // namespace
 
 std::vector<RaceFinding> checkRaces(const BlockingGraph &G, const AtomicSections &Sections,
-                                    bool SeveralWorkers, DiagnosticSink &Sink) {
-  return RaceChecker(G, Sections, Sink).run(SeveralWorkers);
+                                    LockChecks Checks, DiagnosticSink &Sink) {
+  return RaceChecker(G, Sections, Sink).run(Checks);
 }
 
 } // namespace weft

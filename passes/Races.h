@@ -57,14 +57,26 @@ class AtomicSections;
 class BlockingGraph;
 
 struct RaceFinding {
-  enum Kind { DataRace, CheckThenAct } What;
+  enum Kind { DataRace, CheckThenAct, LockHeld } What;
   std::string Location; // "global:counter", "pointee:g", "local:main", "heap:main"
   SourceLoc At, Other;  // the warning's access; the other access (or the read)
 };
 
-/// Reports the races of the module `G` describes; returns what it found.
+/// Which of the checks on locksets run.
+struct LockChecks {
+  bool CheckThenAct = true;
+  bool DataRaces = true; // several workers
+  /// [weft-lock-held]: a call that waits on the outside world or on another
+  /// thread (I/O, sleep, join, a condition variable of another mutex, ...)
+  /// while a lock is held; every thread that wants the lock queues behind
+  /// the wait (a convoy). Taking a second lock is not reported.
+  bool LockHeld = true;
+};
+
+/// Reports the races of the module `G` describes, and the locks held
+/// across blocking calls; returns what it found.
 std::vector<RaceFinding> checkRaces(const BlockingGraph &G, const AtomicSections &Sections,
-                                    bool SeveralWorkers, DiagnosticSink &Sink);
+                                    LockChecks Checks, DiagnosticSink &Sink);
 
 } // namespace weft
 

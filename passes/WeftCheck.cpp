@@ -48,8 +48,13 @@ PreservedAnalyses WeftCheckPass::run(Module &M, ModuleAnalysisManager &MAM) {
   if (Live && Opts.LiveState)
     checkLiveState(*Live, Opts.LiveStateThreshold, *Sink);
   std::vector<RaceFinding> Races;
-  if (Opts.Race)
-    Races = checkRaces(G, S, Opts.Workers != 1, *Sink);
+  LockChecks Checks;
+  Checks.CheckThenAct = Opts.Race;
+  Checks.DataRaces = Opts.Race && Opts.Workers != 1;
+  Checks.LockHeld = Opts.LockHeld;
+  for (RaceFinding &R : checkRaces(G, S, Checks, *Sink))
+    if (R.What != RaceFinding::LockHeld)
+      Races.push_back(std::move(R));
   std::vector<SectionLocks> Locks;
   if (Opts.SectionLocks)
     Locks = inferSectionLocks(S, G);
