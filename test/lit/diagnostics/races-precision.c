@@ -40,7 +40,7 @@ void *bumper(void *arg) {
 static int do_rebalance(void) {
   if (signal_pending != 0)
     return 1;
-  write(fd, "r", 1);
+  write(fd, "r", 1); // expected-note {{'do_rebalance' calls 'write'}}
   signal_pending = 1;
   return 0;
 }
@@ -48,7 +48,7 @@ static int do_rebalance(void) {
 int rebalance_now(void) {
   if (pthread_mutex_trylock(&rebalance) != 0)
     return -1;
-  int r = do_rebalance();
+  int r = do_rebalance(); // expected-warning {{'do_rebalance' may wait (io) while 'global:rebalance' is held}}
   pthread_mutex_unlock(&rebalance);
   return r;
 }
