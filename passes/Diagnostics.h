@@ -58,6 +58,12 @@ private:
   unsigned Warnings = 0;
 };
 
+/// Drops what it is given (analyses run for their facts, not findings).
+class NullDiagnosticSink : public DiagnosticSink {
+public:
+  void report(Severity, const SourceLoc &, const std::string &) override {}
+};
+
 /// Prints "file:line:col: error: message" to a stream.
 class StreamDiagnosticSink : public DiagnosticSink {
 public:

@@ -7,6 +7,7 @@
 #include "BlockingGraph.h"
 #include "Calls.h"
 #include "Locations.h"
+#include "Summary.h"
 
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallPtrSet.h"
@@ -291,6 +292,86 @@ public:
     if (Checks.LockHeld)
       locksHeldAcrossBlocking(Out);
     return Out;
+  }
+
+  /// Race facts for the unit's summary (summarizeThreads).
+  void summarizeInto(UnitSummary &U) {
+    findEntries();
+    computeHeld();
+    std::map<std::string, FunctionSummary *> BySymbol;
+    for (FunctionSummary &F : U.Functions)
+      if (F.Defined)
+        BySymbol[F.Symbol] = &F;
+    auto Locks = [](const LockSet &L) {
+      std::vector<std::string> Out;
+      for (const std::string &N : L)
+        if (!StringRef(N).starts_with(ThreadArgLockPrefix))
+          Out.push_back(N);
+      return Out;
+    };
+    for (const Function &F : M) {
+      auto It = BySymbol.find(F.getName().str());
+      if (F.isDeclaration() || It == BySymbol.end())
+        continue;
+      FunctionSummary &FS = *It->second;
+      size_t Call = 0;
+      for (const Instruction &I : instructions(F)) {
+        if (const auto *CB = dyn_cast<CallBase>(&I)) {
+          if (isIgnoredCall(*CB))
+            continue;
+          assert(Call < FS.Calls.size() && "the summary lists every call, in order");
+          CallSummary &CS = FS.Calls[Call++];
+          CS.Locks = Locks(HeldBefore.lookup(CB));
+          CS.Alone = runsAlone(*CB);
+          CS.ArgLocks.assign(CB->arg_size(), "");
+          for (unsigned A = 0; A < CB->arg_size(); ++A)
+            if (CB->getArgOperand(A)->getType()->isPointerTy())
+              if (std::optional<std::string> N = lockName(CB->getArgOperand(A)))
+                if (StringRef(*N).starts_with("global:"))
+                  CS.ArgLocks[A] = *N;
+          while (!CS.ArgLocks.empty() && CS.ArgLocks.back().empty())
+            CS.ArgLocks.pop_back();
+          continue;
+        }
+        Place P = placeOf(I);
+        if (!P.Obj || P.Deref)
+          continue;
+        const auto *GV = cast<GlobalVariable>(P.Obj);
+        AccessSummary A;
+        A.Object = "global:" + GV->getName().str();
+        if (GV->hasLocalLinkage())
+          A.Object += "@" + U.Unit;
+        A.Known = P.Known;
+        A.Offset = P.Off;
+        A.Size = P.Size;
+        A.Write = isWrite(I);
+        A.Atomic = P.Atomic;
+        A.InSection = InSection.count(&I) != 0;
+        A.Alone = runsAlone(I);
+        A.Locks = Locks(HeldBefore.lookup(&I));
+        A.Loc = userLocationOf(I);
+        FS.Accesses.push_back(std::move(A));
+      }
+    }
+    // Starts, of entries defined here or elsewhere; one runs more than
+    // once from here when a loop reaches it again without a join of it.
+    for (const Function &F : M) {
+      auto It = BySymbol.find(F.getName().str());
+      if (F.isDeclaration() || It == BySymbol.end())
+        continue;
+      for (const Instruction &I : instructions(F)) {
+        const auto *CB = dyn_cast<CallBase>(&I);
+        const Function *E = CB ? startRoutineOf(*CB) : nullptr;
+        if (!E)
+          continue;
+        const Value *H = handleOf(*CB);
+        DenseSet<const Instruction *> After = reachableFrom(CB, [&](const Instruction &J) {
+          return isJoin(J) && H && handleOf(cast<CallBase>(J)) == H;
+        });
+        It->second->Starts.push_back(
+            {E->getName().str(), userLocationOf(*CB), After.count(CB) != 0});
+      }
+    }
   }
 
 private:
@@ -883,6 +964,8 @@ private:
         if (const auto *E = dyn_cast<Function>(CB->getArgOperand(2)->stripPointerCasts())) {
           if (!E->isDeclaration())
             Sites[E].push_back(CB);
+          else
+            ExternalStarts.push_back(CB); // an entry another unit defines
           continue;
         }
         // A routine read from a table: any function the table holds.
@@ -946,6 +1029,10 @@ private:
     for (auto &[E, S] : Sites)
       for (const CallBase *CB : S)
         Spawning.insert(CB->getFunction());
+    for (const CallBase *CB : ExternalStarts) {
+      Spawning.insert(CB->getFunction());
+      SpawnCalls.insert(CB);
+    }
     for (bool Changed = true; Changed;) {
       Changed = false;
       for (const Function &F : M)
@@ -1383,6 +1470,7 @@ private:
   std::vector<Entry> Entries;
   std::map<size_t, DenseMap<const Function *, const CallBase *>> Reach;
   DenseSet<const Instruction *> SpawnCalls; // where main starts threads
+  std::vector<const CallBase *> ExternalStarts; // of entries other units define
   DenseSet<const Function *> Spawning;
   DenseSet<const Function *> EntryFunctions;
   /// Functions only main calls while it runs alone.
@@ -1392,6 +1480,11 @@ private:
 };
 
 } // namespace
+
+void summarizeThreads(const BlockingGraph &G, const AtomicSections &Sections, UnitSummary &U) {
+  NullDiagnosticSink Quiet;
+  RaceChecker(G, Sections, Quiet).summarizeInto(U);
+}
 
 std::vector<RaceFinding> checkRaces(const BlockingGraph &G, const AtomicSections &Sections,
                                     LockChecks Checks, DiagnosticSink &Sink) {

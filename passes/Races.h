@@ -73,6 +73,15 @@ struct LockChecks {
   bool LockHeld = true;
 };
 
+struct UnitSummary;
+
+/// Adds to `U` (the summary of the module `G` describes) what races across
+/// units need: per defined function its accesses to shared globals with the
+/// locks held there, the locks held at each call and the global locks its
+/// arguments name, which calls and accesses run alone, and its thread
+/// starts. WholeProgram.h joins them (programRaces).
+void summarizeThreads(const BlockingGraph &G, const AtomicSections &Sections, UnitSummary &U);
+
 /// Reports the races of the module `G` describes, and the locks held
 /// across blocking calls; returns what it found.
 std::vector<RaceFinding> checkRaces(const BlockingGraph &G, const AtomicSections &Sections,

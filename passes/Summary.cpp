@@ -170,20 +170,45 @@ json::Value locJSON(const SourceLoc &L) {
   return json::Object{{"file", L.File}, {"line", L.Line}, {"column", L.Column}};
 }
 
+json::Array strings(const std::vector<std::string> &V) {
+  json::Array A;
+  for (const std::string &S : V)
+    A.push_back(S);
+  return A;
+}
+
 json::Value callJSON(const CallSummary &C) {
   json::Object O{{"at", locJSON(C.Loc)}};
   if (C.indirect())
     O["indirect"] = C.Signature;
   else
     O["callee"] = C.Callee;
+  if (!C.Locks.empty())
+    O["locks"] = strings(C.Locks);
+  if (llvm::any_of(C.ArgLocks, [](const std::string &L) { return !L.empty(); }))
+    O["arg_locks"] = strings(C.ArgLocks);
+  if (C.Alone)
+    O["alone"] = true;
   return O;
 }
 
-json::Array strings(const std::vector<std::string> &V) {
-  json::Array A;
-  for (const std::string &S : V)
-    A.push_back(S);
-  return A;
+json::Value accessJSON(const AccessSummary &A) {
+  json::Object O{{"object", A.Object}, {"at", locJSON(A.Loc)}};
+  if (A.Write)
+    O["write"] = true;
+  if (A.Known) {
+    O["offset"] = A.Offset;
+    O["size"] = A.Size;
+  }
+  if (A.Atomic)
+    O["atomic"] = true;
+  if (A.InSection)
+    O["section"] = true;
+  if (A.Alone)
+    O["alone"] = true;
+  if (!A.Locks.empty())
+    O["locks"] = strings(A.Locks);
+  return O;
 }
 
 /// A small reader that remembers the first thing that was wrong.
@@ -275,7 +300,60 @@ struct Reader {
       } else if (!str(*C, "indirect", CS.Signature, Where)) {
         return false;
       }
+      if (!strs(*C, "locks", CS.Locks, Where) || !strs(*C, "arg_locks", CS.ArgLocks, Where) ||
+          !flag(*C, "alone", CS.Alone, Where))
+        return false;
       Out.push_back(std::move(CS));
+    }
+    return true;
+  }
+  bool accesses(const json::Object &O, std::vector<AccessSummary> &Out,
+                const std::string &Where) {
+    const json::Value *V = O.get("accesses");
+    if (!V)
+      return true;
+    const json::Array *A = V->getAsArray();
+    if (!A)
+      return fail(Where, "\"accesses\" is not an array");
+    for (const json::Value &E : *A) {
+      const json::Object *X = E.getAsObject();
+      if (!X)
+        return fail(Where, "an access is not an object");
+      AccessSummary S;
+      std::optional<uint64_t> Off, Size;
+      if (!str(*X, "object", S.Object, Where) || !loc(*X, "at", S.Loc, Where) ||
+          !flag(*X, "write", S.Write, Where) || !flag(*X, "atomic", S.Atomic, Where) ||
+          !flag(*X, "section", S.InSection, Where) || !flag(*X, "alone", S.Alone, Where) ||
+          !strs(*X, "locks", S.Locks, Where) || !size(*X, "offset", Off, Where) ||
+          !size(*X, "size", Size, Where))
+        return false;
+      if (Off.has_value() != Size.has_value())
+        return fail(Where, "an access has an offset without a size, or the reverse");
+      if (Off) {
+        S.Known = true;
+        S.Offset = static_cast<int64_t>(*Off);
+        S.Size = static_cast<int64_t>(*Size);
+      }
+      Out.push_back(std::move(S));
+    }
+    return true;
+  }
+  bool starts(const json::Object &O, std::vector<StartSummary> &Out, const std::string &Where) {
+    const json::Value *V = O.get("starts");
+    if (!V)
+      return true;
+    const json::Array *A = V->getAsArray();
+    if (!A)
+      return fail(Where, "\"starts\" is not an array");
+    for (const json::Value &E : *A) {
+      const json::Object *X = E.getAsObject();
+      if (!X)
+        return fail(Where, "a start is not an object");
+      StartSummary S;
+      if (!str(*X, "entry", S.Entry, Where) || !loc(*X, "at", S.Loc, Where) ||
+          !flag(*X, "multi", S.Multi, Where))
+        return false;
+      Out.push_back(std::move(S));
     }
     return true;
   }
@@ -352,6 +430,22 @@ json::Value toJSON(const UnitSummary &U) {
       O["reads"] = strings(F.Reads);
       O["writes"] = strings(F.Writes);
       O["spawns"] = strings(F.Spawns);
+      if (!F.Accesses.empty()) {
+        json::Array Accesses;
+        for (const AccessSummary &A : F.Accesses)
+          Accesses.push_back(accessJSON(A));
+        O["accesses"] = std::move(Accesses);
+      }
+      if (!F.Starts.empty()) {
+        json::Array Starts;
+        for (const StartSummary &S : F.Starts) {
+          json::Object X{{"entry", S.Entry}, {"at", locJSON(S.Loc)}};
+          if (S.Multi)
+            X["multi"] = true;
+          Starts.push_back(std::move(X));
+        }
+        O["starts"] = std::move(Starts);
+      }
     }
     Functions.push_back(std::move(O));
   }
@@ -405,7 +499,8 @@ bool fromJSON(const json::Value &V, UnitSummary &U, std::string &Error) {
         !R.str(*O, "annotation", Annotation, Where, /*Optional=*/true) ||
         !R.str(*O, "class", Class, Where, /*Optional=*/true) || !R.calls(*O, F.Calls, Where) ||
         !R.strs(*O, "reads", F.Reads, Where) || !R.strs(*O, "writes", F.Writes, Where) ||
-        !R.strs(*O, "spawns", F.Spawns, Where) ||
+        !R.strs(*O, "spawns", F.Spawns, Where) || !R.accesses(*O, F.Accesses, Where) ||
+        !R.starts(*O, F.Starts, Where) ||
         !R.size(*O, "frame_bytes", F.FrameBytes, Where) ||
         !R.size(*O, "stack_bound", F.StackBound, Where) ||
         !R.strs(*O, "locations", F.Locations, Where) ||

@@ -52,7 +52,36 @@ struct CallSummary {
   /// The IR type of an indirect call, e.g. "void (ptr)".
   std::string Signature;
   SourceLoc Loc;
+  /// Race facts (Races.h, summarizeThreads): the locks held at the call in
+  /// its function, the global lock each argument names ("" if none), and
+  /// whether the call runs alone (main's, before its first thread start or
+  /// after joining them all).
+  std::vector<std::string> Locks, ArgLocks;
+  bool Alone = false;
   bool indirect() const { return Callee.empty(); }
+};
+
+/// An access to a shared global, for races across units.
+struct AccessSummary {
+  /// "global:<symbol>", with "@<unit>" after a `static` one's symbol.
+  std::string Object;
+  /// The bytes it touches, when the offset is constant.
+  bool Known = false;
+  int64_t Offset = 0, Size = 0;
+  bool Write = false, Atomic = false;
+  bool InSection = false; // inside a WEFT_ATOMIC section
+  bool Alone = false;     // no thread can run beside it
+  /// Locks held there in its function; "arg:<n>" names a parameter's.
+  std::vector<std::string> Locks;
+  SourceLoc Loc;
+};
+
+/// A thread start: the entry's symbol, where, and whether this start runs
+/// more than once (in a loop that does not join it first).
+struct StartSummary {
+  std::string Entry;
+  SourceLoc Loc;
+  bool Multi = false;
 };
 
 /// How runtime/blocking_calls.def and the annotation-free tables classify
@@ -81,6 +110,9 @@ struct FunctionSummary {
   std::vector<CallSummary> Calls;
   std::vector<std::string> Reads, Writes; // global symbols, direct accesses
   std::vector<std::string> Spawns;        // thread entries started here
+  /// Race facts, with the race check on (Races.h, summarizeThreads).
+  std::vector<AccessSummary> Accesses;
+  std::vector<StartSummary> Starts;
   /// Defined functions: the abstract locations (Locations.h) it touches
   /// itself, and why they cannot be bounded if they cannot ("" if they can).
   /// Calls add their callees' in the whole program.

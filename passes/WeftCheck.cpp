@@ -27,8 +27,12 @@ PreservedAnalyses WeftCheckPass::run(Module &M, ModuleAnalysisManager &MAM) {
   const BlockingGraph *Graph = &MAM.getResult<BlockingGraphAnalysis>(M);
   std::shared_ptr<const WholeProgram> Program;
   std::optional<BlockingGraph> Joined;
-  if (Link)
-    Program = Link->join(summarize(*Graph, S), *Sink);
+  if (Link) {
+    UnitSummary Own = summarize(*Graph, S);
+    if (Opts.Race)
+      summarizeThreads(*Graph, S, Own);
+    Program = Link->join(std::move(Own), *Sink);
+  }
   if (Program)
     Graph = &Joined.emplace(M, Program.get());
   const BlockingGraph &G = *Graph;
@@ -55,6 +59,13 @@ PreservedAnalyses WeftCheckPass::run(Module &M, ModuleAnalysisManager &MAM) {
   for (RaceFinding &R : checkRaces(G, S, Checks, *Sink))
     if (R.What != RaceFinding::LockHeld)
       Races.push_back(std::move(R));
+  // Races with other units' code: each reported in the unit of its write.
+  if (Program && Checks.DataRaces) {
+    std::string Unit = unitOf(M);
+    for (const ProgramRace &R : Program->races())
+      if (Program->unitName(*R.AtFunction) == Unit)
+        Races.push_back(reportProgramRace(*Program, R, *Sink));
+  }
   std::vector<SectionLocks> Locks;
   if (Opts.SectionLocks)
     Locks = inferSectionLocks(S, G);

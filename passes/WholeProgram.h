@@ -77,6 +77,22 @@ struct ProgramStep {
   SourceLoc Loc;
 };
 
+/// A data race between two units' code (ProgramRaces.cpp): accesses to
+/// one shared global from code that may run in parallel, one a write, with
+/// no lock held at both, which no single unit could see (the two accesses,
+/// or the thread starts that reach them, are in different units).
+struct ProgramRace {
+  const ProgramFunction *AtFunction = nullptr, *OtherFunction = nullptr;
+  const AccessSummary *At = nullptr, *Other = nullptr; // At: a write
+  /// The thread entries each runs in, and where they are started (no
+  /// location for main).
+  const ProgramFunction *AtEntry = nullptr, *OtherEntry = nullptr;
+  bool AtMulti = false, OtherMulti = false; // the entry runs more than once
+  SourceLoc AtStart, OtherStart;
+  std::vector<std::string> AtLocks, OtherLocks; // held there, calls included
+  std::vector<ProgramStep> AtChain, OtherChain; // from the entry down
+};
+
 class WholeProgram {
 public:
   explicit WholeProgram(std::vector<UnitSummary> Units);
@@ -98,6 +114,10 @@ public:
   /// The chain from F's witness down to the reason it blocks (or is unknown).
   std::vector<ProgramStep> chainBelow(const ProgramFunction &F) const;
 
+  /// The data races across units, computed when first asked
+  /// (ProgramRaces.cpp).
+  const std::vector<ProgramRace> &races() const;
+
   const std::vector<UnitSummary> &units() const { return Units; }
   const std::vector<std::unique_ptr<ProgramFunction>> &functions() const { return Nodes; }
   const std::string &unitName(const ProgramFunction &F) const { return Units[F.Unit].Unit; }
@@ -114,7 +134,14 @@ private:
   /// A std::map: references to its sets stay valid as it grows.
   mutable std::map<const ProgramFunction *, LocationSet> Locations;
   mutable std::mutex LocationsLock; // weft-check's units ask from several threads
+  mutable std::once_flag RacesOnce;
+  mutable std::vector<ProgramRace> RaceList;
 };
+
+struct RaceFinding;
+/// Reports `R` as a [weft-race] warning at its write, with notes for the
+/// other access and the entries (ProgramRaces.cpp).
+RaceFinding reportProgramRace(const WholeProgram &P, const ProgramRace &R, DiagnosticSink &Sink);
 
 /// How one compilation reaches the rest of its program.
 class ProgramLink {

@@ -52,6 +52,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <set>
 
 using namespace clang;
 using namespace clang::tooling;
@@ -455,10 +456,15 @@ int main(int argc, char **argv) {
     WeftArgs.push_back("report=" + absolutePath(Cwd, ReportDir));
   if (!GraphDir.empty())
     WeftArgs.push_back("graph=" + absolutePath(Cwd, GraphDir));
+  // Units where a race with another unit's code is reported (at its write).
+  std::set<std::string> RaceUnits;
+  for (const weft::ProgramRace &R : Program->races())
+    RaceUnits.insert(absolutePath("/", Program->unitName(*R.AtFunction)));
   std::vector<size_t> Again;
   for (size_t I = 0; I < Results.size(); ++I)
     if (!Results[I].Failed &&
-        (Results[I].DependsOnProgram || !ReportDir.empty() || !GraphDir.empty()))
+        (Results[I].DependsOnProgram || RaceUnits.count(Results[I].File) ||
+         !ReportDir.empty() || !GraphDir.empty()))
       Again.push_back(I);
   runAll(*DB, Results, Again, WeftArgs, Threads, Colors, ShowProgress, "whole program");
   weft::setHostProgramLink(nullptr);

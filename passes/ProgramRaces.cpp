@@ -1,0 +1,365 @@
+//===- ProgramRaces.cpp - data races across translation units -------------===//
+//
+// The race check of one module (Races.cpp) sees the thread starts and the
+// accesses of its own unit only. With the whole program (weft-check, or
+// db=<dir>), the summaries carry what it needs across units
+// (summarizeThreads): each function's accesses to shared globals with the
+// locks held there, the locks held at each call and the global locks its
+// arguments name, what runs alone, and the thread starts. Here:
+//
+//   - the thread entries are `main` and every function a start names, in
+//     any unit; an entry runs more than once when a start of it does (a
+//     loop without a join), when it has two starts, or when what starts it
+//     runs more than once or in two entries;
+//   - from each entry, the functions it reaches across units, each with the
+//     locks held on every way in (the held locks of the call sites on the
+//     way, intersected; main's calls made while it runs alone lead nowhere);
+//   - an access is held under its own locks plus those, a parameter's lock
+//     resolved when every call into the function passes the same global
+//     lock;
+//   - two accesses to overlapping bytes of one global, one a write, not
+//     both atomic and not both in atomic sections, from two entries or one
+//     that runs more than once, with no lock in common (two readers of an
+//     rwlock do not protect a writer), race.
+//
+// Only the races one unit cannot see are kept: those whose two accesses,
+// and the starts of the entries they run in, are not all in one unit; each
+// unit's own check reports the rest.
+//
+//===----------------------------------------------------------------------===//
+#include "WholeProgram.h"
+
+#include "Races.h"
+
+#include "llvm/ADT/Statistic.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <set>
+
+#define DEBUG_TYPE "weft-program-races"
+
+using namespace llvm;
+
+ALWAYS_ENABLED_STATISTIC(NumProgramRaces, "Data races across units");
+
+namespace weft {
+
+namespace {
+
+using LockSet = std::set<std::string>;
+
+constexpr StringLiteral ArgLock = "arg:";
+
+struct ProgramEntry {
+  const ProgramFunction *F = nullptr;
+  std::vector<std::pair<const ProgramFunction *, const StartSummary *>> Starts;
+  bool Multi = false;
+};
+
+/// What one entry reaches: per function, the locks held on every way in,
+/// and the calls that lead there (for parameters' locks).
+struct Reach {
+  std::map<const ProgramFunction *, LockSet> Held;
+  std::map<const ProgramFunction *, std::vector<const CallSummary *>> Into;
+  /// The call that first reached each function, and its caller.
+  std::map<const ProgramFunction *, std::pair<const ProgramFunction *, const CallSummary *>> Via;
+};
+
+LockSet withoutArgs(const std::vector<std::string> &L) {
+  LockSet S;
+  for (const std::string &N : L)
+    if (!StringRef(N).starts_with(ArgLock))
+      S.insert(N);
+  return S;
+}
+
+Reach reach(const ProgramEntry &E, const std::set<const ProgramFunction *> &EntryFunctions) {
+  Reach R;
+  std::vector<const ProgramFunction *> Work{E.F};
+  R.Held[E.F] = {};
+  bool IsMain = E.Starts.empty();
+  while (!Work.empty()) {
+    const ProgramFunction *F = Work.back();
+    Work.pop_back();
+    const LockSet In = R.Held[F];
+    const std::vector<CallSummary> &Calls = F->Summary->Calls;
+    for (size_t I = 0; I < F->Calls.size() && I < Calls.size(); ++I) {
+      const CallSummary &C = Calls[I];
+      if (IsMain && F == E.F && C.Alone)
+        continue; // main alone: nothing it calls runs beside a thread
+      LockSet Held = In;
+      LockSet Own = withoutArgs(C.Locks);
+      Held.insert(Own.begin(), Own.end());
+      for (const ProgramFunction *Callee : F->Calls[I].Callees) {
+        if (!Callee->Summary->Defined)
+          continue;
+        // A thread entry is started, not called through a pointer.
+        if (F->Calls[I].Indirect && EntryFunctions.count(Callee))
+          continue;
+        R.Into[Callee].push_back(&C);
+        auto [It, New] = R.Held.try_emplace(Callee, Held);
+        if (New) {
+          R.Via[Callee] = {F, &C};
+          Work.push_back(Callee);
+          continue;
+        }
+        LockSet Both;
+        for (const std::string &L : It->second)
+          if (Held.count(L))
+            Both.insert(L);
+        if (Both != It->second) {
+          It->second = std::move(Both);
+          Work.push_back(Callee);
+        }
+      }
+    }
+  }
+  return R;
+}
+
+/// The locks held at access A of F when reached as `R` says.
+LockSet locksAt(const Reach &R, const ProgramFunction *F, const AccessSummary &A) {
+  LockSet Held = R.Held.at(F);
+  for (const std::string &L : A.Locks) {
+    if (!StringRef(L).starts_with(ArgLock)) {
+      Held.insert(L);
+      continue;
+    }
+    // A parameter's lock: the global lock every call into F passes.
+    unsigned N = 0;
+    if (StringRef(L).drop_front(ArgLock.size()).getAsInteger(10, N))
+      continue;
+    auto It = R.Into.find(F);
+    if (It == R.Into.end() || It->second.empty())
+      continue;
+    std::string Common;
+    bool Agree = true;
+    for (const CallSummary *C : It->second) {
+      std::string Passed = N < C->ArgLocks.size() ? C->ArgLocks[N] : "";
+      if (Passed.empty() || (!Common.empty() && Passed != Common))
+        Agree = false;
+      Common = Passed;
+    }
+    if (Agree && !Common.empty())
+      Held.insert(Common);
+  }
+  return Held;
+}
+
+/// A lock held at both protects, unless both hold it only for reading.
+bool protects(const LockSet &A, const LockSet &B) {
+  for (const std::string &L : A) {
+    bool Read = StringRef(L).ends_with(":r");
+    std::string Base = Read ? L.substr(0, L.size() - 2) : L;
+    if (B.count(Base) || (!Read && B.count(Base + ":r")))
+      return true;
+  }
+  return false;
+}
+
+bool overlaps(const AccessSummary &A, const AccessSummary &B) {
+  return A.Object == B.Object && (!A.Known || !B.Known ||
+                                  (A.Offset < B.Offset + B.Size && B.Offset < A.Offset + A.Size));
+}
+
+struct Reached {
+  size_t Entry;
+  const ProgramFunction *F;
+  const AccessSummary *A;
+  LockSet Locks;
+};
+
+/// The calls from the entry down to F, outermost first.
+std::vector<ProgramStep> chainTo(const Reach &R, const ProgramFunction *Entry,
+                                 const ProgramFunction *F) {
+  std::vector<ProgramStep> Chain;
+  for (const ProgramFunction *At = F; At != Entry && Chain.size() < 64;) {
+    auto It = R.Via.find(At);
+    if (It == R.Via.end())
+      break;
+    Chain.push_back({It->second.first, At, It->second.second->Loc});
+    At = It->second.first;
+  }
+  std::reverse(Chain.begin(), Chain.end());
+  return Chain;
+}
+
+} // namespace
+
+const std::vector<ProgramRace> &WholeProgram::races() const {
+  std::call_once(RacesOnce, [this] {
+    // Entries: main, and what every start names (resolved in its unit).
+    std::map<const ProgramFunction *, ProgramEntry> ByFunction;
+    std::vector<const ProgramFunction *> Order;
+    if (const ProgramFunction *Main = definition("main"); Main && Main->Summary->Defined) {
+      ByFunction[Main].F = Main;
+      Order.push_back(Main);
+    }
+    for (const auto &N : Nodes) {
+      if (!N->Summary->Defined)
+        continue;
+      for (const StartSummary &S : N->Summary->Starts) {
+        auto It = Scope[N->Unit].find(S.Entry);
+        const ProgramFunction *E = It != Scope[N->Unit].end() ? It->second : definition(S.Entry);
+        if (!E || !E->Summary->Defined)
+          continue;
+        ProgramEntry &PE = ByFunction[E];
+        if (!PE.F) {
+          PE.F = E;
+          Order.push_back(E);
+        }
+        PE.Starts.push_back({N.get(), &S});
+        PE.Multi |= S.Multi;
+      }
+    }
+    std::vector<ProgramEntry> Entries;
+    for (const ProgramFunction *F : Order) {
+      ProgramEntry E = ByFunction[F];
+      E.Multi |= E.Starts.size() > 1;
+      Entries.push_back(std::move(E));
+    }
+    std::set<const ProgramFunction *> EntryFunctions;
+    for (const ProgramEntry &E : Entries)
+      EntryFunctions.insert(E.F);
+    std::vector<Reach> Reaches;
+    for (const ProgramEntry &E : Entries)
+      Reaches.push_back(reach(E, EntryFunctions));
+    // An entry started from code that runs more than once, or in two
+    // entries, runs more than once.
+    for (bool Changed = true; Changed;) {
+      Changed = false;
+      for (ProgramEntry &E : Entries) {
+        if (E.Multi || E.Starts.empty())
+          continue;
+        unsigned Runs = 0;
+        for (size_t I = 0; I < Entries.size(); ++I)
+          for (const auto &[Starter, S] : E.Starts)
+            if (Reaches[I].Held.count(Starter))
+              Runs += 1 + Entries[I].Multi;
+        if (Runs > 1) {
+          E.Multi = true;
+          Changed = true;
+        }
+      }
+    }
+    // Every access each entry reaches, by object.
+    std::map<std::string, std::vector<Reached>> ByObject;
+    for (size_t I = 0; I < Entries.size(); ++I)
+      for (const auto &[F, Held] : Reaches[I].Held)
+        for (const AccessSummary &A : F->Summary->Accesses)
+          if (!A.Alone)
+            ByObject[A.Object].push_back({I, F, &A, locksAt(Reaches[I], F, A)});
+    // The units an access depends on: its own, and its entry's starts'.
+    auto UnitsOf = [&](const Reached &X, std::set<unsigned> &Out) {
+      Out.insert(X.F->Unit);
+      for (const auto &[Starter, S] : Entries[X.Entry].Starts)
+        Out.insert(Starter->Unit);
+      if (Entries[X.Entry].Starts.empty())
+        Out.insert(Entries[X.Entry].F->Unit);
+    };
+    // One race per global, as one unit's check reports: two writes when
+    // there are, else a write and a read.
+    for (auto &[Object, List] : ByObject) {
+      bool Found = false;
+      for (bool BothWrites : {true, false}) {
+        for (size_t I = 0; I < List.size() && !Found; ++I)
+          for (size_t J = I; J < List.size() && !Found; ++J) {
+            const Reached &X = List[I], &Y = List[J];
+            const AccessSummary &A = *X.A, &B = *Y.A;
+            if (BothWrites ? !(A.Write && B.Write) : !(A.Write || B.Write))
+              continue;
+            if ((A.Atomic && B.Atomic) || (A.InSection && B.InSection) || !overlaps(A, B))
+              continue;
+            if (X.Entry == Y.Entry && !Entries[X.Entry].Multi)
+              continue;
+            if (protects(X.Locks, Y.Locks))
+              continue;
+            std::set<unsigned> Units;
+            UnitsOf(X, Units);
+            UnitsOf(Y, Units);
+            if (Units.size() < 2)
+              continue; // the unit's own check sees it
+            // Reported at a write; of two, at the first in unit order.
+            bool Swap = !A.Write || (B.Write && (Y.F->Unit < X.F->Unit ||
+                                                 (Y.F->Unit == X.F->Unit &&
+                                                  B.Loc.Line < A.Loc.Line)));
+            const Reached &P = Swap ? Y : X, &Q = Swap ? X : Y;
+            ProgramRace R;
+            R.AtFunction = P.F;
+            R.OtherFunction = Q.F;
+            R.At = P.A;
+            R.Other = Q.A;
+            R.AtEntry = Entries[P.Entry].F;
+            R.OtherEntry = Entries[Q.Entry].F;
+            R.AtMulti = Entries[P.Entry].Multi;
+            R.OtherMulti = Entries[Q.Entry].Multi;
+            if (!Entries[P.Entry].Starts.empty())
+              R.AtStart = Entries[P.Entry].Starts.front().second->Loc;
+            if (!Entries[Q.Entry].Starts.empty())
+              R.OtherStart = Entries[Q.Entry].Starts.front().second->Loc;
+            R.AtChain = chainTo(Reaches[P.Entry], R.AtEntry, P.F);
+            R.OtherChain = chainTo(Reaches[Q.Entry], R.OtherEntry, Q.F);
+            R.AtLocks.assign(P.Locks.begin(), P.Locks.end());
+            R.OtherLocks.assign(Q.Locks.begin(), Q.Locks.end());
+            RaceList.push_back(std::move(R));
+            Found = true;
+          }
+        if (Found)
+          break;
+      }
+    }
+    NumProgramRaces += RaceList.size();
+  });
+  return RaceList;
+}
+
+namespace {
+
+std::string heldText(const std::vector<std::string> &Locks) {
+  if (Locks.empty())
+    return "with no lock held";
+  std::string S = "holding ";
+  for (size_t I = 0; I < Locks.size(); ++I)
+    S += (I ? ", '" : "'") + Locks[I] + "'";
+  return S;
+}
+
+void whereItRuns(const ProgramFunction *Entry, const SourceLoc &Start, bool Multi,
+                 const std::vector<ProgramStep> &Chain, DiagnosticSink &Sink) {
+  std::string Name = "thread entry '" + displayName(Entry->Symbol) + "'";
+  if (Start.Line)
+    Sink.report(Severity::Note, Start,
+                Name + " is started here" + (Multi ? ", more than once" : ""));
+  else
+    Sink.report(Severity::Note, Entry->Summary->Loc, "it runs in 'main'");
+  for (const ProgramStep &S : Chain)
+    Sink.report(Severity::Note, S.Loc,
+                "'" + displayName(S.Caller->Symbol) + "' calls '" + displayName(S.Callee->Symbol) +
+                    "'");
+}
+
+} // namespace
+
+RaceFinding reportProgramRace(const WholeProgram &P, const ProgramRace &R, DiagnosticSink &Sink) {
+  StringRef Object = StringRef(R.At->Object).split('@').first;
+  std::string Name = "'" + Object.drop_front(strlen("global:")).str() + "'";
+  Sink.report(Severity::Warning, R.At->Loc,
+              "data race on " + Name + ": this write may run in parallel with another " +
+                  (R.Other->Write ? "write" : "read") +
+                  " of it, and no lock is held at both [weft-race]");
+  Sink.report(Severity::Note, R.At->Loc,
+              "this write is made " + heldText(R.AtLocks) +
+                  (R.At->InSection ? ", inside an atomic section" : ""));
+  whereItRuns(R.AtEntry, R.AtStart, R.AtMulti, R.AtChain, Sink);
+  Sink.report(Severity::Note, R.Other->Loc,
+              std::string(R.Other->Write ? "the other write" : "the read") + ", " +
+                  heldText(R.OtherLocks) +
+                  (R.Other->InSection ? ", inside an atomic section" : ""));
+  whereItRuns(R.OtherEntry, R.OtherStart, R.OtherMulti, R.OtherChain, Sink);
+  return {RaceFinding::DataRace, Object.str(), R.At->Loc, R.Other->Loc};
+}
+
+} // namespace weft
