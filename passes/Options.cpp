@@ -30,6 +30,8 @@ const KeyInfo Keys[] = {
     {"min-chunk", "<bytes>", "linked stacks: smallest segment (default 4096)"},
     {"workers", "<n>",
      "the program runs on n workers; 1: only the races one worker has (check-then-act)"},
+    {"race-limit", "<n>",
+     "whole program: races across units shown per pair of thread entries (default 5; 0: all)"},
     {"no-atomic", nullptr, "turn off the atomic-section check [weft-atomic]"},
     {"no-race", nullptr, "turn off race warnings [weft-race]"},
     {"no-live-state", nullptr, "turn off live-state warnings [weft-live-state]"},
@@ -162,6 +164,8 @@ bool Options::parse(const std::string &Arg, std::string &Error) {
     return Size(MinChunk, 1024);
   else if (Key == "workers")
     return Size(Workers, 1);
+  else if (Key == "race-limit")
+    return Size(RaceLimit, 0);
   else if (Key == "no-atomic")
     Atomic = false;
   else if (Key == "no-race")

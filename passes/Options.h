@@ -34,6 +34,9 @@ struct Options {
   /// workers=<n>: the workers the program runs on; 1 keeps only the races
   /// a single worker has (check-then-act).
   uint64_t Workers = 0; // 0: several (the runtime's default, one per core)
+  /// race-limit=<n>: races across units shown per pair of thread entries
+  /// (0: all).
+  uint64_t RaceLimit = 5;
   /// Infer each atomic section's locks and describe the section to the
   /// runtime (SectionLocks.h); off: every section takes the coarse lock.
   bool SectionLocks = true;

@@ -11,7 +11,10 @@
 //     any unit; an entry runs more than once when a start of it does (a
 //     loop without a join), when it has two starts, or when what starts it
 //     runs more than once or in two entries;
-//   - from each entry, the functions it reaches across units, each with the
+//   - from each entry, the functions it reaches across units (indirect
+//     calls: the functions whose address the caller's own unit takes, as
+//     one unit's check does; not into functions
+//     declared noreturn, panic paths), each with the
 //     locks held on every way in (the held locks of the call sites on the
 //     way, intersected; main's calls made while it runs alone lead nowhere);
 //   - an access is held under its own locks plus those, a parameter's lock
@@ -24,7 +27,11 @@
 //
 // Only the races one unit cannot see are kept: those whose two accesses,
 // and the starts of the entries they run in, are not all in one unit; each
-// unit's own check reports the rest.
+// unit's own check reports the rest. One race per global, and by default
+// the first five (by the globals' names) of each pair of entries
+// (race-limit): a thread started many times that reaches much of a
+// program through code it only runs under a protocol a lockset cannot
+// see (a flag, an atomic counter) would otherwise bury the rest.
 //
 //===----------------------------------------------------------------------===//
 #include "WholeProgram.h"
@@ -90,14 +97,23 @@ Reach reach(const ProgramEntry &E, const std::set<const ProgramFunction *> &Entr
       const CallSummary &C = Calls[I];
       if (IsMain && F == E.F && C.Alone)
         continue; // main alone: nothing it calls runs beside a thread
+      if (C.NoReturn)
+        continue; // a panic path (see below)
       LockSet Held = In;
       LockSet Own = withoutArgs(C.Locks);
       Held.insert(Own.begin(), Own.end());
       for (const ProgramFunction *Callee : F->Calls[I].Callees) {
-        if (!Callee->Summary->Defined)
+        // What a panic path touches on its way to abort is not worth a
+        // race warning, and a crash report reaches most of a program.
+        if (!Callee->Summary->Defined || Callee->Summary->NoReturn)
           continue;
-        // A thread entry is started, not called through a pointer.
-        if (F->Calls[I].Indirect && EntryFunctions.count(Callee))
+        // A thread entry is started, not called through a pointer. An
+        // indirect call is followed to its own unit's candidates only: by
+        // signature alone, a `void (*)(void *)` in one file would reach
+        // every such function of the program (a command table's, say).
+        // Candidates: address taken in the caller's unit.
+        if (F->Calls[I].Indirect && (EntryFunctions.count(Callee) || Callee->Unit != F->Unit ||
+                                     !Callee->Summary->AddressTaken))
           continue;
         R.Into[Callee].push_back(&C);
         auto [It, New] = R.Held.try_emplace(Callee, Held);
@@ -311,6 +327,18 @@ const std::vector<ProgramRace> &WholeProgram::races() const {
           break;
       }
     }
+    // Numbered within each pair of entries, for race-limit.
+    std::map<std::pair<const ProgramFunction *, const ProgramFunction *>, std::vector<size_t>>
+        ByPair;
+    for (size_t I = 0; I < RaceList.size(); ++I) {
+      const ProgramRace &R = RaceList[I];
+      ByPair[std::minmax(R.AtEntry, R.OtherEntry)].push_back(I);
+    }
+    for (auto &[Pair, Indexes] : ByPair)
+      for (size_t K = 0; K < Indexes.size(); ++K) {
+        RaceList[Indexes[K]].PairIndex = static_cast<unsigned>(K);
+        RaceList[Indexes[K]].PairCount = static_cast<unsigned>(Indexes.size());
+      }
     NumProgramRaces += RaceList.size();
   });
   return RaceList;
@@ -343,7 +371,10 @@ void whereItRuns(const ProgramFunction *Entry, const SourceLoc &Start, bool Mult
 
 } // namespace
 
-RaceFinding reportProgramRace(const WholeProgram &P, const ProgramRace &R, DiagnosticSink &Sink) {
+std::optional<RaceFinding> reportProgramRace(const WholeProgram &P, const ProgramRace &R,
+                                             unsigned Limit, DiagnosticSink &Sink) {
+  if (Limit && R.PairIndex >= Limit)
+    return std::nullopt;
   StringRef Object = StringRef(R.At->Object).split('@').first;
   std::string Name = "'" + Object.drop_front(strlen("global:")).str() + "'";
   Sink.report(Severity::Warning, R.At->Loc,
@@ -359,7 +390,13 @@ RaceFinding reportProgramRace(const WholeProgram &P, const ProgramRace &R, Diagn
                   heldText(R.OtherLocks) +
                   (R.Other->InSection ? ", inside an atomic section" : ""));
   whereItRuns(R.OtherEntry, R.OtherStart, R.OtherMulti, R.OtherChain, Sink);
-  return {RaceFinding::DataRace, Object.str(), R.At->Loc, R.Other->Loc};
+  if (Limit && R.PairIndex + 1 == Limit && R.PairCount > Limit)
+    Sink.report(Severity::Note, R.At->Loc,
+                std::to_string(R.PairCount - Limit) + " more races between '" +
+                    displayName(R.AtEntry->Symbol) + "' and '" +
+                    displayName(R.OtherEntry->Symbol) +
+                    "' across units are not shown (-fplugin-arg-weft-race-limit=0 shows all)");
+  return RaceFinding{RaceFinding::DataRace, Object.str(), R.At->Loc, R.Other->Loc};
 }
 
 } // namespace weft

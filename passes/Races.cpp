@@ -323,6 +323,7 @@ public:
           CallSummary &CS = FS.Calls[Call++];
           CS.Locks = Locks(HeldBefore.lookup(CB));
           CS.Alone = runsAlone(*CB);
+          CS.NoReturn = CB->doesNotReturn() || isa_and_nonnull<UnreachableInst>(CB->getNextNode());
           CS.ArgLocks.assign(CB->arg_size(), "");
           for (unsigned A = 0; A < CB->arg_size(); ++A)
             if (CB->getArgOperand(A)->getType()->isPointerTy())

@@ -113,6 +113,7 @@ FunctionSummary summarizeFunction(const Function &F) {
   S.AnnotatedBlocking = A.Blocking;
   S.AnnotatedNonBlocking = A.NonBlocking;
   S.AddressTaken = addressTaken(F);
+  S.NoReturn = F.doesNotReturn();
   S.Signature = signatureOf(F.getFunctionType());
   S.Loc = locationOf(F);
   if (!S.Defined) {
@@ -189,6 +190,8 @@ json::Value callJSON(const CallSummary &C) {
     O["arg_locks"] = strings(C.ArgLocks);
   if (C.Alone)
     O["alone"] = true;
+  if (C.NoReturn)
+    O["noreturn"] = true;
   return O;
 }
 
@@ -301,7 +304,7 @@ struct Reader {
         return false;
       }
       if (!strs(*C, "locks", CS.Locks, Where) || !strs(*C, "arg_locks", CS.ArgLocks, Where) ||
-          !flag(*C, "alone", CS.Alone, Where))
+          !flag(*C, "alone", CS.Alone, Where) || !flag(*C, "noreturn", CS.NoReturn, Where))
         return false;
       Out.push_back(std::move(CS));
     }
@@ -412,6 +415,8 @@ json::Value toJSON(const UnitSummary &U) {
       O["annotation"] = "nonblocking";
     if (F.AddressTaken)
       O["address_taken"] = true;
+    if (F.NoReturn)
+      O["noreturn"] = true;
     if (F.FrameBytes)
       O["frame_bytes"] = static_cast<int64_t>(*F.FrameBytes);
     if (F.StackBound)
@@ -495,6 +500,7 @@ bool fromJSON(const json::Value &V, UnitSummary &U, std::string &Error) {
     std::string Annotation, Class;
     if (!R.flag(*O, "defined", F.Defined, Where) || !R.flag(*O, "local", F.Local, Where) ||
         !R.flag(*O, "address_taken", F.AddressTaken, Where) ||
+        !R.flag(*O, "noreturn", F.NoReturn, Where) ||
         !R.str(*O, "signature", F.Signature, Where) || !R.loc(*O, "at", F.Loc, Where) ||
         !R.str(*O, "annotation", Annotation, Where, /*Optional=*/true) ||
         !R.str(*O, "class", Class, Where, /*Optional=*/true) || !R.calls(*O, F.Calls, Where) ||

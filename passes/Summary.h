@@ -58,6 +58,9 @@ struct CallSummary {
   /// after joining them all).
   std::vector<std::string> Locks, ArgLocks;
   bool Alone = false;
+  /// The call does not return (its callee is noreturn, or `unreachable`
+  /// follows it: a panic).
+  bool NoReturn = false;
   bool indirect() const { return Callee.empty(); }
 };
 
@@ -99,6 +102,8 @@ struct FunctionSummary {
   /// Declarations only.
   DeclClass Class = DeclClass::Unlisted;
   bool AddressTaken = false;
+  /// Declared noreturn (a panic or exit path).
+  bool NoReturn = false;
   std::string Signature;
   SourceLoc Loc;
   /// Defined functions: the frame's bound, the IR estimate of the unit as

@@ -64,7 +64,9 @@ PreservedAnalyses WeftCheckPass::run(Module &M, ModuleAnalysisManager &MAM) {
     std::string Unit = unitOf(M);
     for (const ProgramRace &R : Program->races())
       if (Program->unitName(*R.AtFunction) == Unit)
-        Races.push_back(reportProgramRace(*Program, R, *Sink));
+        if (std::optional<RaceFinding> F =
+                reportProgramRace(*Program, R, static_cast<unsigned>(Opts.RaceLimit), *Sink))
+          Races.push_back(std::move(*F));
   }
   std::vector<SectionLocks> Locks;
   if (Opts.SectionLocks)

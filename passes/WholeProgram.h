@@ -35,6 +35,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -91,6 +92,10 @@ struct ProgramRace {
   SourceLoc AtStart, OtherStart;
   std::vector<std::string> AtLocks, OtherLocks; // held there, calls included
   std::vector<ProgramStep> AtChain, OtherChain; // from the entry down
+  /// Its place among the races of the same two entries (in the order of
+  /// the globals' names), and how many those are: a report shows the first
+  /// few of each pair (race-limit).
+  unsigned PairIndex = 0, PairCount = 1;
 };
 
 class WholeProgram {
@@ -140,8 +145,11 @@ private:
 
 struct RaceFinding;
 /// Reports `R` as a [weft-race] warning at its write, with notes for the
-/// other access and the entries (ProgramRaces.cpp).
-RaceFinding reportProgramRace(const WholeProgram &P, const ProgramRace &R, DiagnosticSink &Sink);
+/// other access and the entries (ProgramRaces.cpp); when `R` is the last of
+/// its pair of entries that `Limit` lets through, a note says how many
+/// more there are. Returns null (reports nothing) past the limit; 0: none.
+std::optional<RaceFinding> reportProgramRace(const WholeProgram &P, const ProgramRace &R,
+                                             unsigned Limit, DiagnosticSink &Sink);
 
 /// How one compilation reaches the rest of its program.
 class ProgramLink {

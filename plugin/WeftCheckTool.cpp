@@ -84,6 +84,10 @@ cl::opt<bool> Progress("progress",
                        cl::init(false), cl::cat(Category));
 cl::opt<bool> NoProgress("no-progress", cl::desc("never show a progress line"), cl::init(false),
                          cl::cat(Category));
+cl::opt<unsigned> RaceLimit("race-limit",
+                            cl::desc("races across units shown per pair of thread entries "
+                                     "(default 5; 0: all)"),
+                            cl::value_desc("n"), cl::init(5), cl::cat(Category));
 cl::opt<bool> Stats("blocking-stats",
                     cl::desc("print what the whole program adds: how many functions may block "
                              "or are unknown, unit by unit and across units"),
@@ -300,7 +304,10 @@ void analyse(const CompilationDatabase &DB, const std::string &File,
   Tool.appendArgumentsAdjuster(stripWeftPlugin());
   // -fno-caret-diagnostics: no "N errors generated." lines from each unit
   // (weft-check prints its own totals); the printer above keeps its carets.
-  std::vector<std::string> Extra = {"-O0", "-fno-caret-diagnostics",
+  // -ferror-limit=0: a project built with -Werror turns every finding into
+  // an error, and Clang's limit of 20 would stop the unit as if it did not
+  // compile.
+  std::vector<std::string> Extra = {"-O0", "-fno-caret-diagnostics", "-ferror-limit=0",
                                     "-resource-dir=" WEFT_CLANG_RESOURCE_DIR};
   for (const std::string &A : WeftArgs) {
     Extra.push_back("-Xclang");
@@ -439,7 +446,8 @@ int main(int argc, char **argv) {
   bool Colors = sys::Process::StandardErrHasColors();
   bool ShowProgress = !NoProgress && (Progress || sys::Process::StandardErrIsDisplayed());
   unsigned Threads = Jobs ? static_cast<unsigned>(Jobs) : 0;
-  std::vector<std::string> WeftArgs = {"frames=ir"};
+  std::vector<std::string> WeftArgs = {"frames=ir",
+                                       "race-limit=" + std::to_string(RaceLimit)};
 
   // Phase 1: every unit alone, its summary collected.
   auto Collect = std::make_shared<CollectLink>();
