@@ -22,3 +22,10 @@ int report_stats(void) {
   calls++;
   return requests + locked_requests + bytes + calls > 0 ? 0 : 1;
 }
+long hits, misses;
+void count_hit(int hit) {
+  if (hit)
+    hits++;
+  else
+    misses++;
+}

@@ -8,6 +8,7 @@ void *worker(void *arg) {
     count_locked();
     pthread_mutex_unlock(&stats_lock);
     add_bytes(10);
+    count_hit(i & 1);
   }
   return arg;
 }
