@@ -26,6 +26,33 @@ for r in $(seq "$ROUNDS"); do # A B C D A B C D
   "$work/nptl" "$NPTL_N" | awk '{print $2}' >>"$work/nptl.out"
 done
 for b in weft plugin noscratch go nptl; do eval "m_$b=$(median <"$work/$b.out")"; done
+
+# Knot built with -fplugin (the transform on) and with no-scratch: what the
+# transform and the runtime's scratch memory cost a server's throughput.
+knot_src="$WEFT_ROOT/examples/knot"
+for v in scratch noscratch; do
+  extra=""; [ "$v" = noscratch ] && extra="-fplugin-arg-weft-no-scratch"
+  clang-19 -O2 "$plugin" $extra -DKNOT_WITH_WEFT=1 -I"$knot_src" $(weft_cflags) \
+    "$knot_src/knot.c" "$knot_src/cache.c" "$knot_src/http.c" $(weft_libs) -o "$work/knot-$v" 2>/dev/null
+done
+moved=$(clang-19 -O2 "$plugin" -fplugin-arg-weft-stats -fplugin-arg-weft-no-live-state \
+  -fplugin-arg-weft-no-race -DKNOT_WITH_WEFT=1 -I"$knot_src" $(weft_cflags) -c "$knot_src/knot.c" \
+  -o /dev/null 2>&1 | grep -o '[0-9]* stack objects ([0-9,]* bytes)' || true)
+mkdir -p "$work/root" && head -c 8192 /dev/urandom >"$work/root/f.bin"
+ulimit -n 20000 2>/dev/null || true
+knot_rps() { # binary port
+  "$1" --port "$2" --root "$work/root" --workers 2 >/dev/null 2>&1 &
+  local pid=$!
+  for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$2/f.bin" && break; sleep 0.05; done
+  wrk -t2 -c200 -d"${KNOT_SECONDS:-4}"s "http://127.0.0.1:$2/f.bin" 2>/dev/null | awk '/Requests\/sec/{print $2}'
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+}
+: >"$work/knot-scratch.out"; : >"$work/knot-noscratch.out"
+for r in $(seq "$ROUNDS"); do
+  knot_rps "$work/knot-scratch" 18431 >>"$work/knot-scratch.out"
+  knot_rps "$work/knot-noscratch" 18432 >>"$work/knot-noscratch.out"
+done
+k_scratch=$(median <"$work/knot-scratch.out"); k_noscratch=$(median <"$work/knot-noscratch.out")
 {
   bench_header "live-state: resident bytes per blocked thread that filled a dead 32 KiB buffer"
   echo "Load average when the runs ended: $(cut -d" " -f1-3 /proc/loadavg)."
@@ -45,5 +72,10 @@ for b in weft plugin noscratch go nptl; do eval "m_$b=$(median <"$work/$b.out")"
   echo "| native pthreads (NPTL) | $NPTL_N | $m_nptl | $(ratio "$m_nptl" "$m_weft") | $(ratio "$m_nptl" "$m_go") |"
   echo
   echo "Target: at most 4 KiB (4096 bytes) per blocked thread with \`-fplugin\` alone."
+  echo
+  echo "Knot, built with \`-fplugin\` and with \`-fplugin -fplugin-arg-weft-no-scratch\`, 2 workers,"
+  echo "wrk with 200 connections on one 8 KiB file, median of $ROUNDS runs, alternating:"
+  echo "$k_scratch requests/s against $k_noscratch ($(ratio "$k_scratch" "$k_noscratch")x). The transform moved"
+  echo "${moved:-no stack objects} in knot.c."
 } >"$WEFT_RESULTS/live-state.md"
 cat "$WEFT_RESULTS/live-state.md"
