@@ -1243,7 +1243,7 @@ private:
     if (isa<GlobalVariable>(R.Base) && sharedGlobal(R.Base))
       return Add(R.Base, false);
     if (PassedObjects.count(R.Base)) {
-      if (!At || !notYetShared(*At, R.Base))
+      if (!At || (!notYetShared(*At, R.Base) && !elementNotYetPassed(*At, Ptr)))
         Add(R.Base, false);
       return;
     }
@@ -1321,7 +1321,133 @@ private:
     if (isAllocation(Obj) && cast<Instruction>(Obj)->getFunction() == CB.getFunction() &&
         !reachableFrom(&CB, [&](const Instruction &I) { return &I == Obj; }).count(&CB))
       return true;
+    if (perIterationElement(CB, CB.getArgOperand(3)))
+      return true;
     return CB.getFunction()->getName() == "main" && !reachableFrom(&CB, NoStop).count(&CB);
+  }
+
+  /// A loop counter an array element is indexed by: an induction PHI, or
+  /// at -O0 a local variable (its stores, and which of them step it).
+  struct IterationIndex {
+    const Value *Array = nullptr; // the local array
+    const PHINode *Phi = nullptr;
+    const AllocaInst *Slot = nullptr;
+    SmallPtrSet<const Instruction *, 4> Steps; // stores of Slot that move it on
+    SmallVector<const Instruction *, 2> Resets; // stores of a constant
+  };
+
+  /// `Ptr` as `&array[counter]`, with a counter that moves on by a
+  /// non-wrapping add of a non-zero constant: an induction PHI with a
+  /// constant start, or at -O0 a local whose stores are constants and such
+  /// adds of its own value.
+  static std::optional<IterationIndex> iterationIndex(const Value *Ptr) {
+    const auto *GEP = dyn_cast<GetElementPtrInst>(Ptr->stripPointerCasts());
+    if (!GEP || !isa<AllocaInst>(getUnderlyingObject(GEP)))
+      return std::nullopt;
+    const Value *Idx = nullptr;
+    for (const Use &U : GEP->indices())
+      if (!isa<Constant>(U.get())) {
+        if (Idx)
+          return std::nullopt;
+        Idx = U.get();
+      }
+    while (Idx && isa<SExtInst, ZExtInst>(Idx))
+      Idx = cast<CastInst>(Idx)->getOperand(0);
+    if (!Idx)
+      return std::nullopt;
+    auto NonZeroStep = [](const Value *V, const Value *Of) {
+      const auto *Add = dyn_cast<BinaryOperator>(V);
+      const auto *C = Add ? dyn_cast<ConstantInt>(Add->getOperand(1)) : nullptr;
+      return Add && Add->getOpcode() == Instruction::Add && Add->getOperand(0) == Of && C &&
+             !C->isZero() && (Add->hasNoSignedWrap() || Add->hasNoUnsignedWrap());
+    };
+    IterationIndex X;
+    X.Array = getUnderlyingObject(GEP);
+    if (const auto *Phi = dyn_cast<PHINode>(Idx)) {
+      bool Steps = false;
+      for (unsigned I = 0; I < Phi->getNumIncomingValues(); ++I) {
+        const Value *In = Phi->getIncomingValue(I);
+        if (isa<ConstantInt>(In))
+          X.Resets.push_back(Phi->getIncomingBlock(I)->getTerminator());
+        else if (NonZeroStep(In, Phi))
+          Steps = true;
+        else
+          return std::nullopt;
+      }
+      if (!Steps)
+        return std::nullopt;
+      X.Phi = Phi;
+      return X;
+    }
+    const auto *Load = dyn_cast<LoadInst>(Idx);
+    X.Slot = Load ? dyn_cast<AllocaInst>(Load->getPointerOperand()) : nullptr;
+    if (!X.Slot)
+      return std::nullopt;
+    for (const User *U : X.Slot->users()) {
+      if (isa<LoadInst>(U))
+        continue;
+      if (const auto *II = dyn_cast<IntrinsicInst>(U); II && II->isLifetimeStartOrEnd())
+        continue;
+      const auto *St = dyn_cast<StoreInst>(U);
+      if (!St || St->getPointerOperand() != X.Slot)
+        return std::nullopt; // its address escapes
+      const Value *V = St->getValueOperand();
+      if (isa<ConstantInt>(V)) {
+        X.Resets.push_back(St);
+        continue;
+      }
+      const auto *Add = dyn_cast<BinaryOperator>(V);
+      const auto *Old = Add ? dyn_cast<LoadInst>(Add->getOperand(0)) : nullptr;
+      if (!Old || Old->getPointerOperand() != X.Slot || !NonZeroStep(Add, Old))
+        return std::nullopt;
+      X.Steps.insert(St);
+    }
+    if (X.Steps.empty())
+      return std::nullopt;
+    return X;
+  }
+
+  /// What is reachable from just after `From` in one iteration of X's loop.
+  DenseSet<const Instruction *> sameIteration(const Instruction *From, const IterationIndex &X) {
+    return reachableFrom(From, [&](const Instruction &I) {
+      return X.Phi ? &I == X.Phi : X.Steps.count(&I) != 0;
+    });
+  }
+
+  /// Whether each thread the start `CB` makes gets its own element of a
+  /// local array: `&slots[i]` in `for (i = 0; ...; i++)`, the counter
+  /// moved on before every start again and never reset after one.
+  bool perIterationElement(const CallBase &CB, const Value *Ptr) {
+    std::optional<IterationIndex> X = iterationIndex(Ptr);
+    if (!X)
+      return false;
+    DenseSet<const Instruction *> After =
+        reachableFrom(&CB, [](const Instruction &) { return false; });
+    for (const Instruction *R : X->Resets)
+      if (After.count(R))
+        return false; // the numbering starts over after a start
+    return !sameIteration(&CB, *X).count(&CB);
+  }
+
+  /// Whether the access I, to `&array[i]` in the function that passes
+  /// `&array[i]` to a start, comes before that start in the same iteration:
+  /// no thread has that element yet (`slots[i] = i;` before the start).
+  bool elementNotYetPassed(const Instruction &I, const Value *Ptr) {
+    std::optional<IterationIndex> Mine = iterationIndex(Ptr);
+    if (!Mine)
+      return false;
+    for (const auto &[E, Sites] : SitesOf)
+      for (const CallBase *CB : Sites) {
+        if (!isThreadStart(*CB) || CB->getFunction() != I.getFunction())
+          continue;
+        std::optional<IterationIndex> Theirs = iterationIndex(CB->getArgOperand(3));
+        if (!Theirs || Theirs->Array != Mine->Array || Theirs->Phi != Mine->Phi ||
+            Theirs->Slot != Mine->Slot || !perIterationElement(*CB, CB->getArgOperand(3)))
+          continue;
+        if (sameIteration(&I, *Mine).count(CB) && !sameIteration(CB, *Mine).count(&I))
+          return true;
+      }
+    return false;
   }
 
   void dataRaces(std::vector<RaceFinding> &Out) {

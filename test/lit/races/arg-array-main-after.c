@@ -1,0 +1,26 @@
+// Thread arguments shared: main writes the element it has just passed, after the start, while that thread may use it. Racy.
+// RUN: %clang_weft_verify -O0 %s
+// RUN: %clang_weft_verify -O2 %s
+#include <weft/weft.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+void *work(void *arg) {
+  long *slot = arg;
+  *slot = *slot * 2; // expected-warning {{data race on a local of 'main' passed to threads: this write may run in parallel with another write of it, and no lock is held at both [weft-race]}} expected-note {{this write is made with no lock held}}
+  return NULL;
+}
+int main(void) { // expected-note {{it runs in 'main'}}
+  long slots[4];
+  pthread_t t[4];
+  for (int i = 0; i < 4; i++) {
+    pthread_create(&t[i], NULL, work, &slots[i]); // expected-note {{thread entry 'work' is started here, more than once}}
+    slots[i] = i; // expected-note {{the other write, with no lock held}}
+  }
+  for (int i = 0; i < 4; i++)
+    pthread_join(t[i], NULL);
+  printf("%ld\n", slots[3]);
+  return 0;
+}
