@@ -14,11 +14,13 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/PostOrderIterator.h"
 #include "llvm/ADT/Statistic.h"
+#include "llvm/Analysis/ValueTracking.h"
 #include "llvm/IR/DIBuilder.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Module.h"
+#include "llvm/IR/Operator.h"
 #include "llvm/Support/Debug.h"
 #include "llvm/Transforms/Utils/Local.h"
 
@@ -405,6 +407,55 @@ private:
   SmallPtrSet<const Instruction *, 8> Unsafe;
 };
 
+/// Functions a signal handler may run: those whose address is given to
+/// signal() and friends or stored into a `struct sigaction`, and what they
+/// call.
+DenseSet<const Function *> signalHandlerCode(Module &M, const BlockingGraph &G) {
+  DenseSet<const Function *> Code;
+  std::vector<const Function *> Work;
+  for (Function &F : M) {
+    bool Handler = false;
+    for (const Use &U : F.uses()) {
+      const User *Usr = U.getUser();
+      if (const auto *CB = dyn_cast<CallBase>(Usr)) {
+        const Function *C = directCallee(*CB);
+        StringRef N = C ? C->getName() : "";
+        Handler |= CB->isArgOperand(&U) &&
+                   (N == "signal" || N == "sigset" || N == "bsd_signal" || N == "sysv_signal" ||
+                    N == "__sysv_signal");
+      } else if (const auto *St = dyn_cast<StoreInst>(Usr)) {
+        // Into a struct sigaction: through a field's address, or at its
+        // start (sa_handler is its first member).
+        auto IsSigaction = [](const Type *T) {
+          const auto *S = dyn_cast_or_null<StructType>(T);
+          return S && S->hasName() && S->getName().contains("sigaction");
+        };
+        const Value *P = St->getPointerOperand();
+        const auto *GEP = dyn_cast<GEPOperator>(P);
+        const Value *Obj = getUnderlyingObject(P);
+        const Type *ObjTy = isa<AllocaInst>(Obj)        ? cast<AllocaInst>(Obj)->getAllocatedType()
+                            : isa<GlobalVariable>(Obj) ? cast<GlobalVariable>(Obj)->getValueType()
+                                                       : nullptr;
+        Handler |= St->getValueOperand() == &F &&
+                   ((GEP && IsSigaction(GEP->getSourceElementType())) || IsSigaction(ObjTy));
+      }
+    }
+    if (Handler && Code.insert(&F).second)
+      Work.push_back(&F);
+  }
+  while (!Work.empty()) {
+    const Function *F = Work.back();
+    Work.pop_back();
+    if (F->isDeclaration())
+      continue;
+    for (const CallSite &CS : G.callSites(*F))
+      for (const Function *C : CS.Callees)
+        if (Code.insert(C).second)
+          Work.push_back(C);
+  }
+  return Code;
+}
+
 } // namespace
 
 std::vector<MovedObject> moveToScratch(Module &M, ModuleAnalysisManager &MAM,
@@ -428,9 +479,14 @@ std::vector<MovedObject> moveToScratch(Module &M, ModuleAnalysisManager &MAM,
   if (Work.empty())
     return Moved;
   const BlockingGraph &G = MAM.getResult<BlockingGraphAnalysis>(M);
+  DenseSet<const Function *> Handlers = signalHandlerCode(M, G);
   // The graph is of the module as it was: moves add only calls to the
   // helpers, which never block, and change no call of the graph's.
   for (Function *F : Work) {
+    // Off a worker the helpers fall back to malloc, which a signal handler
+    // must not call: what a handler runs keeps its objects.
+    if (Handlers.count(F))
+      continue;
     std::vector<MovedObject> Here = FunctionScratch(*F, G, Threshold).run(&helpers, M);
     Moved.insert(Moved.end(), Here.begin(), Here.end());
   }

@@ -17,7 +17,10 @@
 //     the pop), or a call that returns twice (setjmp);
 //   - its lifetime is well formed: every use and every end lies where the
 //     object has surely started, no start where it may have started
-//     already, and no return while it may still be alive.
+//     already, and no return while it may still be alive;
+//   - its function is not one a signal handler may run (given to signal()
+//     or stored into a `struct sigaction`, or called from one): off a
+//     worker the helpers fall back to malloc, which a handler must not call.
 // The lifetime is given by Clang's llvm.lifetime.start/end markers, which
 // exist when optimising; without them (-O0) it is the whole function, so an
 // object moves only out of a function with no such instruction at all.

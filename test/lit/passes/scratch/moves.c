@@ -1,15 +1,16 @@
 // Which large stack objects move to scratch memory, through the plugin
 // flag, optimising (Clang's lifetime markers give each variable's scope).
 // RUN: %clang_weft -O2 -S -emit-llvm %s -o - | FileCheck %s
+// RUN: %clang_weft -O2 -S -emit-llvm %s -o - | FileCheck %s --check-prefix=HANDLER
 // RUN: %clang_weft -O2 -S -emit-llvm -fplugin-arg-weft-no-scratch %s -o - | FileCheck %s --check-prefix=OFF
 // RUN: %clang_weft -O2 -S -emit-llvm -fplugin-arg-weft-scratch-threshold=100000 %s -o - | FileCheck %s --check-prefix=OFF
 // RUN: %clang_weft -O2 -S -emit-llvm -fplugin-arg-weft-scratch-threshold=64 %s -o - | FileCheck %s --check-prefix=SMALL
 // RUN: %clang_weft -O2 -c -fplugin-arg-weft-stats -Xclang -print-stats %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=STATS
 // RUN: rm -rf %t.r && %clang_weft -O2 -c -fplugin-arg-weft-report=%t.r %s -o /dev/null
 // RUN: python3 -c "import json,sys; [print(x['function'], x['variable'], x['line'], x['bytes']) for x in json.load(open(sys.argv[1]))['scratch']]" %t.r/moves.c.weft.json | FileCheck %s --check-prefix=REPORT
-// REPORT:      block_before_wait buf 46 32768
-// REPORT-NEXT: in_loop buf 119 16384
-// REPORT-NEXT: early_return rq 140 6004
+// REPORT:      block_before_wait buf 47 32768
+// REPORT-NEXT: in_loop buf 120 16384
+// REPORT-NEXT: early_return rq 141 6004
 #include <pthread.h>
 #include <setjmp.h>
 #include <string.h>
@@ -174,3 +175,35 @@ long with_setjmp(int seed) {
 // STATS: remark: weft: moves.c: 3 stack objects (55,156 bytes) moved to scratch memory
 // STATS-DAG: 55156 weft-scratch {{.*}} Bytes of stack objects moved to scratch memory
 // STATS-DAG: 3 weft-scratch {{.*}} Stack objects moved to scratch memory
+
+// A signal handler, and what it calls, keep their objects: off a worker
+// the helpers fall back to malloc, which a handler must not call.
+// HANDLER-LABEL: define {{.*}} @handler_work(
+// HANDLER: alloca [8192 x i8]
+// HANDLER-NOT: __weft_scratch_enter
+// HANDLER: ret i64
+#include <signal.h>
+static volatile long handled;
+__attribute__((noinline)) long handler_work(int seed) {
+  char buf[8192];
+  fill(buf, sizeof buf, seed);
+  return sum(buf, sizeof buf);
+}
+static void on_signal(int sig) { handled += handler_work(sig); }
+static void on_info(int sig, siginfo_t *si, void *uc) {
+  (void)si, (void)uc;
+  char local[8192];
+  fill(local, sizeof local, sig);
+  handled += sum(local, sizeof local);
+}
+void install(void) {
+  struct sigaction sa = {0};
+  sa.sa_sigaction = on_info;
+  sa.sa_flags = SA_SIGINFO;
+  sigaction(SIGUSR2, &sa, 0);
+  signal(SIGUSR1, on_signal);
+}
+// HANDLER-LABEL: define internal void @on_info(
+// HANDLER: alloca [8192 x i8]
+// HANDLER-NOT: __weft_scratch_enter
+// HANDLER: ret void
