@@ -56,8 +56,6 @@ namespace weft {
 
 namespace {
 
-using LockSet = std::set<std::string>;
-
 constexpr StringLiteral ArgLock = "arg:";
 
 struct ProgramEntry {
@@ -163,17 +161,6 @@ LockSet locksAt(const Reach &R, const ProgramFunction *F, const AccessSummary &A
       Held.insert(Common);
   }
   return Held;
-}
-
-/// A lock held at both protects, unless both hold it only for reading.
-bool protects(const LockSet &A, const LockSet &B) {
-  for (const std::string &L : A) {
-    bool Read = StringRef(L).ends_with(":r");
-    std::string Base = Read ? L.substr(0, L.size() - 2) : L;
-    if (B.count(Base) || (!Read && B.count(Base + ":r")))
-      return true;
-  }
-  return false;
 }
 
 bool overlaps(const AccessSummary &A, const AccessSummary &B) {
@@ -291,7 +278,7 @@ const std::vector<ProgramRace> &WholeProgram::races() const {
               continue;
             if (X.Entry == Y.Entry && !Entries[X.Entry].Multi)
               continue;
-            if (protects(X.Locks, Y.Locks))
+            if (locksProtect(X.Locks, Y.Locks))
               continue;
             std::set<unsigned> Units;
             UnitsOf(X, Units);
@@ -346,15 +333,6 @@ const std::vector<ProgramRace> &WholeProgram::races() const {
 
 namespace {
 
-std::string heldText(const std::vector<std::string> &Locks) {
-  if (Locks.empty())
-    return "with no lock held";
-  std::string S = "holding ";
-  for (size_t I = 0; I < Locks.size(); ++I)
-    S += (I ? ", '" : "'") + Locks[I] + "'";
-  return S;
-}
-
 void whereItRuns(const ProgramFunction *Entry, const SourceLoc &Start, bool Multi,
                  const std::vector<ProgramStep> &Chain, DiagnosticSink &Sink) {
   std::string Name = "thread entry '" + displayName(Entry->Symbol) + "'";
@@ -382,12 +360,12 @@ std::optional<RaceFinding> reportProgramRace(const WholeProgram &P, const Progra
                   (R.Other->Write ? "write" : "read") +
                   " of it, and no lock is held at both [weft-race]");
   Sink.report(Severity::Note, R.At->Loc,
-              "this write is made " + heldText(R.AtLocks) +
+              "this write is made " + describeLocks(LockSet(R.AtLocks.begin(), R.AtLocks.end())) +
                   (R.At->InSection ? ", inside an atomic section" : ""));
   whereItRuns(R.AtEntry, R.AtStart, R.AtMulti, R.AtChain, Sink);
   Sink.report(Severity::Note, R.Other->Loc,
               std::string(R.Other->Write ? "the other write" : "the read") + ", " +
-                  heldText(R.OtherLocks) +
+                  describeLocks(LockSet(R.OtherLocks.begin(), R.OtherLocks.end())) +
                   (R.Other->InSection ? ", inside an atomic section" : ""));
   whereItRuns(R.OtherEntry, R.OtherStart, R.OtherMulti, R.OtherChain, Sink);
   if (Limit && R.PairIndex + 1 == Limit && R.PairCount > Limit)

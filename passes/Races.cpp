@@ -37,7 +37,6 @@ namespace weft {
 
 namespace {
 
-using LockSet = std::set<std::string>; // "global:m" (write) or "global:m:r" (read)
 
 enum class LockOp { None, Acquire, AcquireRead, Release };
 
@@ -231,34 +230,6 @@ bool isWrite(const Instruction &I) {
 bool overlaps(const Place &A, const Place &B) {
   return A.Obj && A.Obj == B.Obj && A.Deref == B.Deref &&
          (!A.Known || !B.Known || (A.Off < B.Off + B.Size && B.Off < A.Off + A.Size));
-}
-
-/// Whether a lock held at both protects; a lock in a thread's argument
-/// counts only for two accesses to that argument's object.
-bool protects(const LockSet &A, const LockSet &B, bool SameThreadArg = false) {
-  for (const std::string &L : A) {
-    // A parameter names a different lock in each call.
-    if (isArgLock(L) || (!SameThreadArg && StringRef(L).starts_with(ThreadArgLockPrefix)))
-      continue;
-    bool Read = StringRef(L).ends_with(":r");
-    std::string Base = Read ? L.substr(0, L.size() - 2) : L;
-    // A common lock protects unless both hold it for reading.
-    if (B.count(Base) || (!Read && B.count(Base + ":r")))
-      return true;
-  }
-  return false;
-}
-
-std::string describe(const LockSet &L) {
-  if (L.empty())
-    return "with no lock held";
-  std::string S = "holding ";
-  bool First = true;
-  for (const std::string &N : L) {
-    S += (First ? "'" : ", '") + N + "'";
-    First = false;
-  }
-  return S;
 }
 
 struct Access {
@@ -814,7 +785,7 @@ private:
                 continue;
               if (!reachableFrom(B, Rereads).count(S))
                 continue;
-              if (protects(HeldBefore[L], HeldBefore[S]) && protects(HeldBefore[B], HeldBefore[S]))
+              if (locksProtect(HeldBefore[L], HeldBefore[S]) && locksProtect(HeldBefore[B], HeldBefore[S]))
                 continue; // a lock held across the blocking point
               reportCheckThenAct(*GV, *L, *B, *S, Out);
               Reported = true;
@@ -1481,7 +1452,7 @@ private:
             if (!overlaps(X.Where, Y.Where))
               continue;
             if ((X.Where.Atomic && Y.Where.Atomic) || (X.InSection && Y.InSection) ||
-                protects(X.Held, Y.Held, X.Where.Site && Y.Where.Site))
+                locksProtect(X.Held, Y.Held, X.Where.Site && Y.Where.Site))
               continue;
             for (size_t E1 : Where[A]) {
               for (size_t E2 : Where[B]) {
@@ -1567,11 +1538,11 @@ private:
                 "data race on " + Name + ": this write may run in parallel with another " +
                     (Y.Write ? "write" : "read") + " of it, and no lock is held at both "
                     "[weft-race]");
-    Sink.report(Severity::Note, At, "this write is made " + describe(X.Held) +
+    Sink.report(Severity::Note, At, "this write is made " + describeLocks(X.Held) +
                                         (X.InSection ? ", inside an atomic section" : ""));
     whereItRuns(X, EX);
     Sink.report(Severity::Note, userLocationOf(*Y.I),
-                std::string(Y.Write ? "the other write" : "the read") + ", " + describe(Y.Held) +
+                std::string(Y.Write ? "the other write" : "the read") + ", " + describeLocks(Y.Held) +
                     (Y.InSection ? ", inside an atomic section" : ""));
     whereItRuns(Y, EY);
     ++NumDataRaces;
@@ -1607,6 +1578,32 @@ private:
 };
 
 } // namespace
+
+bool locksProtect(const LockSet &A, const LockSet &B, bool SameThreadArg) {
+  for (const std::string &L : A) {
+    // A parameter names a different lock in each call.
+    if (isArgLock(L) || (!SameThreadArg && StringRef(L).starts_with(ThreadArgLockPrefix)))
+      continue;
+    bool Read = StringRef(L).ends_with(":r");
+    std::string Base = Read ? L.substr(0, L.size() - 2) : L;
+    // A common lock protects unless both hold it for reading.
+    if (B.count(Base) || (!Read && B.count(Base + ":r")))
+      return true;
+  }
+  return false;
+}
+
+std::string describeLocks(const LockSet &L) {
+  if (L.empty())
+    return "with no lock held";
+  std::string S = "holding ";
+  bool First = true;
+  for (const std::string &N : L) {
+    S += (First ? "'" : ", '") + N + "'";
+    First = false;
+  }
+  return S;
+}
 
 void summarizeThreads(const BlockingGraph &G, const AtomicSections &Sections, UnitSummary &U) {
   NullDiagnosticSink Quiet;

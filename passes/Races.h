@@ -48,6 +48,7 @@
 
 #include "Diagnostics.h"
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,16 @@ struct LockChecks {
 };
 
 struct UnitSummary;
+
+/// Lock names as the race analysis gives them: "global:m" held for
+/// writing, "global:m:r" for reading; "arg:<n>" a parameter's.
+using LockSet = std::set<std::string>;
+/// Whether a lock held at both sets protects two accesses: a common lock,
+/// unless both hold it only for reading. A parameter's lock never does; a
+/// lock inside a thread's argument only for two accesses to that object.
+bool locksProtect(const LockSet &A, const LockSet &B, bool SameThreadArg = false);
+/// "with no lock held", "holding 'global:m', 'global:n'".
+std::string describeLocks(const LockSet &L);
 
 /// Adds to `U` (the summary of the module `G` describes) what races across
 /// units need: per defined function its accesses to shared globals with the
