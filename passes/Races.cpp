@@ -351,6 +351,10 @@ private:
 
   /// Held locks at the start of every block of F, given F's entry set.
   void heldIn(const Function &F, const LockSet &Entry) {
+    // Most functions take no lock and are called with none: nothing to
+    // record, and nothing to iterate.
+    if (Entry.empty() && !mayAcquire(F))
+      return;
     std::map<const BasicBlock *, std::optional<LockSet>> In; // none: not reached yet
     In[&F.getEntryBlock()] = Entry;
     bool Changed = true;
@@ -361,10 +365,8 @@ private:
         if (!Cur)
           continue;
         LockSet S = *Cur;
-        for (const Instruction &I : BB) {
-          HeldBefore[&I] = S;
+        for (const Instruction &I : BB)
           transfer(I, S);
-        }
         for (const BasicBlock *Succ : successors(&BB)) {
           LockSet Edge = S;
           tryLockEdge(BB, Succ, Edge);
@@ -385,6 +387,40 @@ private:
         }
       }
     }
+    // Recorded once, at the fixed point, where the checks look: accesses,
+    // calls and returns; a missing entry is the empty set.
+    for (const BasicBlock &BB : F) {
+      const std::optional<LockSet> &Cur = In[&BB];
+      if (!Cur)
+        continue;
+      LockSet S = *Cur;
+      for (const Instruction &I : BB) {
+        if (!S.empty() && isa<LoadInst, StoreInst, AtomicRMWInst, AtomicCmpXchgInst, CallBase,
+                              ReturnInst>(I))
+          HeldBefore[&I] = S;
+        transfer(I, S);
+      }
+    }
+  }
+
+  /// Whether anything in F may add a lock to an empty set: a lock call, a
+  /// guard, a callee whose summary acquires, a trylock's edge.
+  bool mayAcquire(const Function &F) {
+    for (const BasicBlock &BB : F) {
+      for (const Instruction &I : BB) {
+        LockSet S;
+        transfer(I, S);
+        if (!S.empty())
+          return true;
+      }
+      for (const BasicBlock *Succ : successors(&BB)) {
+        LockSet Edge;
+        tryLockEdge(BB, Succ, Edge);
+        if (!Edge.empty())
+          return true;
+      }
+    }
+    return false;
   }
 
   /// A trylock holds its lock on the edge where it succeeded (returned 0):
@@ -926,10 +962,26 @@ private:
     const Instruction *StartedAt = nullptr; // a spawn call, or null for main
   };
 
+  /// The functions that call one of the declarations `Match` accepts
+  /// (found through their uses, not by reading every instruction).
+  template <typename MatchFn> DenseSet<const Function *> callersOf(MatchFn Match) {
+    DenseSet<const Function *> Out;
+    for (const Function &D : M)
+      if (Match(D.getName()))
+        for (const User *U : D.users())
+          if (const auto *CB = dyn_cast<CallBase>(U))
+            Out.insert(CB->getFunction());
+    return Out;
+  }
+
   void findEntries() {
     std::map<const Function *, std::vector<const CallBase *>> &Sites = SitesOf;
+    DenseSet<const Function *> Starters = callersOf(
+        [](StringRef N) { return N == "pthread_create" || N == "weft_spawn"; });
     for (const Function &F : M)
       for (const Instruction &I : instructions(F)) {
+        if (!Starters.count(&F))
+          break;
         const auto *CB = dyn_cast<CallBase>(&I);
         if (!CB || !isThreadStart(*CB))
           continue;
@@ -970,8 +1022,10 @@ private:
     // std::thread: the run function of a state type is an entry, started
     // where the program calls the std::thread constructor that makes that
     // state (its instantiation calls _M_start_thread).
+    DenseSet<const Function *> ThreadCtors = callersOf(
+        [](StringRef N) { return N.starts_with("_ZNSt6thread15_M_start_thread"); });
     for (const Function &Ctor : M) {
-      if (Ctor.isDeclaration())
+      if (Ctor.isDeclaration() || !ThreadCtors.count(&Ctor))
         continue;
       bool Starts = false;
       std::vector<StringRef> States;
