@@ -1,11 +1,13 @@
 //===- Scratch.cpp - large stack objects out of the frame -----------------===//
 #include "Scratch.h"
 
+#include "Annotations.h"
 #include "BlockingGraph.h"
 #include "Calls.h"
 #include "Diagnostics.h"
 #include "LiveState.h"
 #include "Report.h"
+#include "StackBounds.h"
 #include "WeftCheck.h"
 
 #include "weft/abi.h"
@@ -47,10 +49,14 @@ struct Helpers {
   Function *Enter = nullptr, *Leave = nullptr;
 };
 
+/// libweft's push or pop, weak, with the stack bound libweft keeps them in
+/// (linked stacks then need no checkpoint before them).
 Function *weakRuntime(Module &M, const char *Name, FunctionType *Ty) {
   auto *F = cast<Function>(M.getOrInsertFunction(Name, Ty).getCallee());
-  if (F->isDeclaration())
+  if (F->isDeclaration()) {
     F->setLinkage(GlobalValue::ExternalWeakLinkage);
+    F->addFnAttr(AttrStackBound, std::to_string(WEFT_SCRATCH_STACK_BOUND));
+  }
   return F;
 }
 
@@ -78,22 +84,17 @@ Helpers helpers(Module &M) {
   FunctionCallee Free = M.getOrInsertFunction("free", LeaveTy);
   FunctionCallee Abort = M.getOrInsertFunction("abort", FunctionType::get(Void, false));
 
-  // ptr enter(i64 n): libweft's push, or malloc (16-aligned on glibc, as
-  // WEFT_SCRATCH_ALIGN asks), or abort when that fails.
-  H.Enter = helper(M, EnterName, EnterTy);
+  // Without libweft: malloc (16-aligned on glibc, as WEFT_SCRATCH_ALIGN
+  // asks), or abort when that fails; and free. They run only when libweft
+  // is not linked, where no stack limit is set (WithoutRuntimeAttr).
+  Function *Heap = helper(M, "__weft_scratch_heap", EnterTy);
+  Heap->addFnAttr(WithoutRuntimeAttr);
   {
-    BasicBlock *Entry = BasicBlock::Create(C, "entry", H.Enter);
-    BasicBlock *Runtime = BasicBlock::Create(C, "runtime", H.Enter);
-    BasicBlock *Heap = BasicBlock::Create(C, "heap", H.Enter);
-    BasicBlock *Out = BasicBlock::Create(C, "out", H.Enter);
-    BasicBlock *Fail = BasicBlock::Create(C, "fail", H.Enter);
+    BasicBlock *Entry = BasicBlock::Create(C, "entry", Heap);
+    BasicBlock *Out = BasicBlock::Create(C, "out", Heap);
+    BasicBlock *Fail = BasicBlock::Create(C, "fail", Heap);
     IRBuilder<> B(Entry);
-    Value *N = H.Enter->getArg(0);
-    B.CreateCondBr(B.CreateIsNotNull(Push), Runtime, Heap);
-    B.SetInsertPoint(Runtime);
-    B.CreateRet(B.CreateCall(Push, {N}));
-    B.SetInsertPoint(Heap);
-    Value *P = B.CreateCall(Malloc, {N});
+    Value *P = B.CreateCall(Malloc, {Heap->getArg(0)});
     B.CreateCondBr(B.CreateIsNull(P), Fail, Out);
     B.SetInsertPoint(Out);
     B.CreateRet(P);
@@ -101,20 +102,41 @@ Helpers helpers(Module &M) {
     B.CreateCall(Abort);
     B.CreateUnreachable();
   }
+  Function *HeapFree = helper(M, "__weft_scratch_heap_free", LeaveTy);
+  HeapFree->addFnAttr(WithoutRuntimeAttr);
+  {
+    IRBuilder<> B(BasicBlock::Create(C, "entry", HeapFree));
+    B.CreateCall(Free, {HeapFree->getArg(0)});
+    B.CreateRetVoid();
+  }
+  // ptr enter(i64 n): libweft's push if it is linked, else the heap.
+  H.Enter = helper(M, EnterName, EnterTy);
+  {
+    BasicBlock *Entry = BasicBlock::Create(C, "entry", H.Enter);
+    BasicBlock *Runtime = BasicBlock::Create(C, "runtime", H.Enter);
+    BasicBlock *NoRuntime = BasicBlock::Create(C, "heap", H.Enter);
+    IRBuilder<> B(Entry);
+    Value *N = H.Enter->getArg(0);
+    B.CreateCondBr(B.CreateIsNotNull(Push), Runtime, NoRuntime);
+    B.SetInsertPoint(Runtime);
+    B.CreateRet(B.CreateCall(Push, {N}));
+    B.SetInsertPoint(NoRuntime);
+    B.CreateRet(B.CreateCall(Heap, {N}));
+  }
   // void leave(ptr p)
   H.Leave = helper(M, LeaveName, LeaveTy);
   {
     BasicBlock *Entry = BasicBlock::Create(C, "entry", H.Leave);
     BasicBlock *Runtime = BasicBlock::Create(C, "runtime", H.Leave);
-    BasicBlock *Heap = BasicBlock::Create(C, "heap", H.Leave);
+    BasicBlock *NoRuntime = BasicBlock::Create(C, "heap", H.Leave);
     IRBuilder<> B(Entry);
     Value *P = H.Leave->getArg(0);
-    B.CreateCondBr(B.CreateIsNotNull(Pop), Runtime, Heap);
+    B.CreateCondBr(B.CreateIsNotNull(Pop), Runtime, NoRuntime);
     B.SetInsertPoint(Runtime);
     B.CreateCall(Pop, {P});
     B.CreateRetVoid();
-    B.SetInsertPoint(Heap);
-    B.CreateCall(Free, {P});
+    B.SetInsertPoint(NoRuntime);
+    B.CreateCall(HeapFree, {P});
     B.CreateRetVoid();
   }
   return H;

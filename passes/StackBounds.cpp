@@ -187,7 +187,8 @@ StackBounds::StackBounds(Module &M, uint64_t MaxPath, uint64_t MinChunk,
           SF.Unbounded = "indirect call";
           break;
         }
-        if (G->isIntrinsic() || G->hasFnAttribute(SlowPathAttr))
+        if (G->isIntrinsic() || G->hasFnAttribute(SlowPathAttr) ||
+            G->hasFnAttribute(WithoutRuntimeAttr))
           continue;
         if (G->isDeclaration()) {
           if (std::optional<uint64_t> B = externalBound(*G)) {
@@ -248,6 +249,8 @@ void StackBounds::firstSegments(CallGraph &CG) {
         continue;
       if (F->hasFnAttribute(SlowPathAttr))
         continue; // runs below the limit; its callers count it
+      if (F->hasFnAttribute(WithoutRuntimeAttr))
+        continue; // never under a limit
       StackFacts &SF = Facts[F];
       Members.push_back(&SF);
       Known &= SF.FrameBytes.has_value();
@@ -264,6 +267,8 @@ void StackBounds::firstSegments(CallGraph &CG) {
           Slow = std::max(Slow, callCost(Facts[G]));
           continue;
         }
+        if (G && G->hasFnAttribute(WithoutRuntimeAttr))
+          continue;
         bool Marked = CB->hasMetadata(CheckpointMD);
         Checked |= Marked;
         if (!G || G->isDeclaration()) {
@@ -400,7 +405,7 @@ void StackBounds::placeCheckpoints(CallGraph &CG) {
         if (!CB || isIgnoredCall(*CB))
           continue;
         Function *G = directCallee(*CB);
-        if (G && G->hasFnAttribute(SlowPathAttr))
+        if (G && (G->hasFnAttribute(SlowPathAttr) || G->hasFnAttribute(WithoutRuntimeAttr)))
           continue;
         // On instrumented code the checkpoints are the marked calls; other
         // calls of unknown use (the runtime's, or calls that cannot be

@@ -142,6 +142,10 @@ inline constexpr const char *CheckpointMD = "weft.checkpoint";
 /// fails, on the reserve the runtime keeps below the limit, so paths do not
 /// count it.
 inline constexpr const char *SlowPathAttr = "weft-slow-path";
+/// On a function that runs only when libweft is not linked (the scratch
+/// helpers' heap fallback, Scratch.cpp): then no stack limit is set and no
+/// check can fail, so paths do not count it.
+inline constexpr const char *WithoutRuntimeAttr = "weft-without-runtime";
 /// On a function CheckpointsPass checks at its entry: calls into it from its
 /// own cycle are checkpoints.
 inline constexpr const char *EntryCheckAttr = "weft-entry-check";

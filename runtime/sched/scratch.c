@@ -27,7 +27,9 @@
  * reach them and stay, so a worker's resident cost is its deepest use.
  * Off a worker (kernel threads weft does not run, the file pool) and for
  * what does not fit, push falls back to malloc and pop to free: the
- * region's bounds tell the two apart.
+ * region's bounds tell the two apart. Both stay within
+ * WEFT_SCRATCH_STACK_BOUND of their caller's stack (weft/abi.h): what calls
+ * into libc runs on a segment of its own.
  */
 #define _GNU_SOURCE
 #include "sched/sched_internal.h"
@@ -56,20 +58,45 @@
 _Static_assert((WEFT_SCRATCH_ALIGN & (WEFT_SCRATCH_ALIGN - 1)) == 0,
                "scratch alignment is a power of two");
 
-static __attribute__((noinline, cold)) void *scratch_heap(size_t bytes) {
-  void *p = aligned_alloc(WEFT_SCRATCH_ALIGN,
-                          (bytes + WEFT_SCRATCH_ALIGN - 1) & ~(size_t)(WEFT_SCRATCH_ALIGN - 1));
-  if (!p) weft_fatal("weft: out of memory for a stack object moved to scratch memory");
-  return p;
+/* The slow paths (the heap, mapping the region) call into libc, whose stack
+ * use is far above WEFT_SCRATCH_STACK_BOUND: on a user thread they run on a
+ * segment of their own (__weft_call_on_new_segment), so that a caller on a
+ * small linked segment stays within the bound. */
+struct scratch_slow {
+  size_t bytes;
+  void *p;
+};
+
+static void heap_alloc(void *arg) {
+  struct scratch_slow *s = (struct scratch_slow *)arg;
+  s->p = aligned_alloc(WEFT_SCRATCH_ALIGN,
+                       (s->bytes + WEFT_SCRATCH_ALIGN - 1) & ~(size_t)(WEFT_SCRATCH_ALIGN - 1));
+  if (!s->p) weft_fatal("weft: out of memory for a stack object moved to scratch memory");
 }
 
-static __attribute__((noinline)) void *scratch_map(struct weft_worker *w, size_t bytes) {
-  void *r = mmap(0, WEFT_SCRATCH_REGION, PROT_READ | PROT_WRITE,
-                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (r == MAP_FAILED) return scratch_heap(bytes); /* stays unmapped: heap from now on */
-  SCRATCH_POISON(r, WEFT_SCRATCH_REGION);
-  w->scratch_lo = w->scratch_top = (char *)r;
-  w->scratch_hi = (char *)r + WEFT_SCRATCH_REGION;
+static void heap_free(void *arg) { free(((struct scratch_slow *)arg)->p); }
+
+static void map_region(void *arg) {
+  struct scratch_slow *s = (struct scratch_slow *)arg;
+  s->p = mmap(0, WEFT_SCRATCH_REGION, PROT_READ | PROT_WRITE,
+              MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+}
+
+#define SLOW_SEGMENT 65536
+
+static __attribute__((noinline, cold)) void *scratch_heap(size_t bytes) {
+  struct scratch_slow s = {bytes, 0};
+  __weft_call_on_new_segment(heap_alloc, &s, SLOW_SEGMENT);
+  return s.p;
+}
+
+static __attribute__((noinline, cold)) void *scratch_map(struct weft_worker *w, size_t bytes) {
+  struct scratch_slow s = {0, 0};
+  __weft_call_on_new_segment(map_region, &s, SLOW_SEGMENT);
+  if (s.p == MAP_FAILED) return scratch_heap(bytes); /* stays unmapped: heap from now on */
+  SCRATCH_POISON(s.p, WEFT_SCRATCH_REGION);
+  w->scratch_lo = w->scratch_top = (char *)s.p;
+  w->scratch_hi = (char *)s.p + WEFT_SCRATCH_REGION;
   return __weft_scratch_push(bytes);
 }
 
@@ -86,6 +113,11 @@ void *__weft_scratch_push(size_t bytes) {
   return p;
 }
 
+static __attribute__((noinline, cold)) void scratch_free(void *p) {
+  struct scratch_slow s = {0, p};
+  __weft_call_on_new_segment(heap_free, &s, SLOW_SEGMENT);
+}
+
 void __weft_scratch_pop(void *p) {
   struct weft_worker *w = weft_tls_worker;
   char *c = (char *)p;
@@ -95,7 +127,7 @@ void __weft_scratch_pop(void *p) {
     w->scratch_top = c;
     return;
   }
-  free(p);
+  scratch_free(p);
 }
 
 void weft_scratch_empty(struct weft_worker *w) {

@@ -46,5 +46,9 @@
  * page it shares with the rest of the stack anyway. */
 #define WEFT_SCRATCH_ALIGN 16
 #define WEFT_SCRATCH_MIN_BYTES 4096
+/* The stack a call to __weft_scratch_push or __weft_scratch_pop uses below
+ * its caller, for the plugin's linked stacks: their slow paths (mapping the
+ * region, the heap) run on a segment of their own. */
+#define WEFT_SCRATCH_STACK_BOUND 512
 
 #endif /* WEFT_ABI_H */

@@ -158,18 +158,25 @@ long with_setjmp(int seed) {
   return sum(buf, sizeof buf);
 }
 
-// The helpers: libweft's push through a weak reference, malloc without it.
-// CHECK-DAG: declare extern_weak ptr @__weft_scratch_push(i64)
-// CHECK-DAG: declare extern_weak void @__weft_scratch_pop(ptr)
+// The helpers: libweft's push through a weak reference, with its stack
+// bound (linked stacks need no checkpoint before it); malloc without it, in
+// functions that run only then (no stack limit is set without libweft).
+// CHECK-DAG: declare extern_weak ptr @__weft_scratch_push(i64) [[PUSH:#[0-9]+]]
+// CHECK-DAG: declare extern_weak void @__weft_scratch_pop(ptr) [[PUSH]]
+// CHECK-LABEL: define linkonce_odr hidden ptr @__weft_scratch_heap(i64
+// CHECK: call ptr @malloc(
+// CHECK: call void @abort()
+// CHECK-LABEL: define linkonce_odr hidden void @__weft_scratch_heap_free(ptr
+// CHECK: call void @free(
 // CHECK-LABEL: define linkonce_odr hidden ptr @__weft_scratch_enter(i64
 // CHECK: icmp eq ptr @__weft_scratch_push, null
 // CHECK: call ptr @__weft_scratch_push(
-// CHECK: call ptr @malloc(
-// CHECK: call void @abort()
+// CHECK: call ptr @__weft_scratch_heap(
 // CHECK-LABEL: define linkonce_odr hidden void @__weft_scratch_leave(ptr
 // CHECK: icmp eq ptr @__weft_scratch_pop, null
 // CHECK: call void @__weft_scratch_pop(
-// CHECK: call void @free(
+// CHECK: call void @__weft_scratch_heap_free(
+// CHECK: attributes [[PUSH]] = { "weft.stack-bound"="512" }
 
 // block_before_wait, in_loop and early_return: 32768 + 16384 + 6004.
 // STATS: remark: weft: moves.c: 3 stack objects (55,156 bytes) moved to scratch memory
