@@ -18,14 +18,16 @@ clang-19 -O2 "$here/blocked_buffer.c" $(weft_libs) -o "$work/weft"
 clang-19 -O2 "$plugin" "$here/blocked_buffer.c" $(weft_libs) -o "$work/plugin"
 clang-19 -O2 "$plugin" -fplugin-arg-weft-no-scratch "$here/blocked_buffer.c" $(weft_libs) \
   -o "$work/noscratch"
+clang-19 -O2 "$plugin" -fplugin-arg-weft-linked-stacks "$here/blocked_buffer.c" $(weft_libs) \
+  -o "$work/linked"
 clang-19 -O2 "$here/blocked_buffer.c" -lpthread -o "$work/nptl"
 go build -o "$work/go" "$here/blocked_buffer_go.go"
-for b in weft plugin noscratch go nptl; do : >"$work/$b.out"; done
+for b in weft plugin noscratch linked go nptl; do : >"$work/$b.out"; done
 for r in $(seq "$ROUNDS"); do # A B C D A B C D
-  for b in weft plugin noscratch go; do "$work/$b" "$N" | awk '{print $2}' >>"$work/$b.out"; done
+  for b in weft plugin noscratch linked go; do "$work/$b" "$N" | awk '{print $2}' >>"$work/$b.out"; done
   "$work/nptl" "$NPTL_N" | awk '{print $2}' >>"$work/nptl.out"
 done
-for b in weft plugin noscratch go nptl; do eval "m_$b=$(median <"$work/$b.out")"; done
+for b in weft plugin noscratch linked go nptl; do eval "m_$b=$(median <"$work/$b.out")"; done
 
 # Knot built with -fplugin (the transform on) and with no-scratch: what the
 # transform and the runtime's scratch memory cost a server's throughput.
@@ -68,6 +70,7 @@ k_scratch=$(median <"$work/knot-scratch.out"); k_noscratch=$(median <"$work/knot
   echo "| weft, no plugin | $N | $m_weft | 1.00 | $(ratio "$m_weft" "$m_go") |"
   echo "| weft, \`-fplugin\` | $N | $m_plugin | $(ratio "$m_plugin" "$m_weft") | $(ratio "$m_plugin" "$m_go") |"
   echo "| weft, \`-fplugin\` with \`no-scratch\` | $N | $m_noscratch | $(ratio "$m_noscratch" "$m_weft") | $(ratio "$m_noscratch" "$m_go") |"
+  echo "| weft, \`-fplugin\` with \`linked-stacks\` | $N | $m_linked | $(ratio "$m_linked" "$m_weft") | $(ratio "$m_linked" "$m_go") |"
   echo "| Go goroutines | $N | $m_go | $(ratio "$m_go" "$m_weft") | 1.00 |"
   echo "| native pthreads (NPTL) | $NPTL_N | $m_nptl | $(ratio "$m_nptl" "$m_weft") | $(ratio "$m_nptl" "$m_go") |"
   echo
