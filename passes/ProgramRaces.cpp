@@ -23,7 +23,10 @@
 //   - two accesses to overlapping bytes of one global, one a write, not
 //     both atomic and not both in atomic sections, from two entries or one
 //     that runs more than once, with no lock in common (two readers of an
-//     rwlock do not protect a writer), race.
+//     rwlock do not protect a writer), race; unless every thread of one
+//     entry was joined before the other access's function was reached: its
+//     starts keep their handles in globals that a call which runs before,
+//     on every way there, joins (itself or through its direct calls).
 //
 // Only the races one unit cannot see are kept: those whose two accesses,
 // and the starts of the entries they run in, are not all in one unit; each
@@ -71,7 +74,15 @@ struct Reach {
   std::map<const ProgramFunction *, std::vector<const CallSummary *>> Into;
   /// The call that first reached each function, and its caller.
   std::map<const ProgramFunction *, std::pair<const ProgramFunction *, const CallSummary *>> Via;
+  /// The thread handles joined on every way in (by calls that run before
+  /// the one that leads there).
+  std::map<const ProgramFunction *, LockSet> Joined;
 };
+
+using JoinMap = std::map<const ProgramFunction *, LockSet>;
+
+void joinedBy(const ProgramFunction *F, const std::vector<unsigned> &After,
+              const JoinMap &JoinsOf, LockSet &Joined);
 
 LockSet withoutArgs(const std::vector<std::string> &L) {
   LockSet S;
@@ -81,10 +92,12 @@ LockSet withoutArgs(const std::vector<std::string> &L) {
   return S;
 }
 
-Reach reach(const ProgramEntry &E, const std::set<const ProgramFunction *> &EntryFunctions) {
+Reach reach(const ProgramEntry &E, const std::set<const ProgramFunction *> &EntryFunctions,
+            const JoinMap &JoinsOf) {
   Reach R;
   std::vector<const ProgramFunction *> Work{E.F};
   R.Held[E.F] = {};
+  R.Joined[E.F] = {};
   bool IsMain = E.Starts.empty();
   while (!Work.empty()) {
     const ProgramFunction *F = Work.back();
@@ -100,6 +113,8 @@ Reach reach(const ProgramEntry &E, const std::set<const ProgramFunction *> &Entr
       LockSet Held = In;
       LockSet Own = withoutArgs(C.Locks);
       Held.insert(Own.begin(), Own.end());
+      LockSet Joined = R.Joined[F];
+      joinedBy(F, C.After, JoinsOf, Joined);
       for (const ProgramFunction *Callee : F->Calls[I].Callees) {
         // What a panic path touches on its way to abort is not worth a
         // race warning, and a crash report reaches most of a program.
@@ -117,17 +132,22 @@ Reach reach(const ProgramEntry &E, const std::set<const ProgramFunction *> &Entr
         auto [It, New] = R.Held.try_emplace(Callee, Held);
         if (New) {
           R.Via[Callee] = {F, &C};
+          R.Joined[Callee] = Joined;
           Work.push_back(Callee);
           continue;
         }
-        LockSet Both;
-        for (const std::string &L : It->second)
-          if (Held.count(L))
-            Both.insert(L);
-        if (Both != It->second) {
-          It->second = std::move(Both);
+        auto Meet = [](LockSet &Into, const LockSet &With) {
+          LockSet Both;
+          for (const std::string &L : Into)
+            if (With.count(L))
+              Both.insert(L);
+          bool Changed = Both != Into;
+          Into = std::move(Both);
+          return Changed;
+        };
+        bool HeldChanged = Meet(It->second, Held);
+        if (Meet(R.Joined[Callee], Joined) || HeldChanged)
           Work.push_back(Callee);
-        }
       }
     }
   }
@@ -173,7 +193,23 @@ struct Reached {
   const ProgramFunction *F;
   const AccessSummary *A;
   LockSet Locks;
+  LockSet Joined; // handles joined before it, on every way there
 };
+
+/// The handles joined before the call or access whose dominating calls
+/// (indexes into F's calls) are `After`.
+void joinedBy(const ProgramFunction *F, const std::vector<unsigned> &After,
+              const JoinMap &JoinsOf, LockSet &Joined) {
+  const std::vector<CallSummary> &Calls = F->Summary->Calls;
+  for (unsigned D : After)
+    if (D < F->Calls.size() && D < Calls.size()) {
+      if (!Calls[D].Joins.empty())
+        Joined.insert(Calls[D].Joins); // a join in F itself
+      for (const ProgramFunction *Before : F->Calls[D].Callees)
+        if (auto J = JoinsOf.find(Before); J != JoinsOf.end())
+          Joined.insert(J->second.begin(), J->second.end());
+    }
+}
 
 /// The calls from the entry down to F, outermost first.
 std::vector<ProgramStep> chainTo(const Reach &R, const ProgramFunction *Entry,
@@ -227,9 +263,27 @@ const std::vector<ProgramRace> &WholeProgram::races() const {
     std::set<const ProgramFunction *> EntryFunctions;
     for (const ProgramEntry &E : Entries)
       EntryFunctions.insert(E.F);
+    // What each function may join, itself or through its direct calls.
+    JoinMap JoinsOf;
+    for (const auto &N : Nodes)
+      if (N->Summary->Defined && !N->Summary->Joins.empty())
+        JoinsOf[N.get()].insert(N->Summary->Joins.begin(), N->Summary->Joins.end());
+    for (bool Changed = true; Changed;) {
+      Changed = false;
+      for (const auto &N : Nodes)
+        for (const ProgramCall &C : N->Calls)
+          if (!C.Indirect)
+            for (const ProgramFunction *Callee : C.Callees)
+              if (auto J = JoinsOf.find(Callee); J != JoinsOf.end() && Callee != N.get()) {
+                LockSet &Mine = JoinsOf[N.get()];
+                size_t Before = Mine.size();
+                Mine.insert(J->second.begin(), J->second.end());
+                Changed |= Mine.size() != Before;
+              }
+    }
     std::vector<Reach> Reaches;
     for (const ProgramEntry &E : Entries)
-      Reaches.push_back(reach(E, EntryFunctions));
+      Reaches.push_back(reach(E, EntryFunctions, JoinsOf));
     // An entry started from code that runs more than once, or in two
     // entries, runs more than once.
     for (bool Changed = true; Changed;) {
@@ -253,8 +307,11 @@ const std::vector<ProgramRace> &WholeProgram::races() const {
     for (size_t I = 0; I < Entries.size(); ++I)
       for (const auto &[F, Held] : Reaches[I].Held)
         for (const AccessSummary &A : F->Summary->Accesses)
-          if (!A.Alone)
-            ByObject[A.Object].push_back({I, F, &A, locksAt(Reaches[I], F, A)});
+          if (!A.Alone) {
+            LockSet Joined = Reaches[I].Joined.at(F);
+            joinedBy(F, A.After, JoinsOf, Joined);
+            ByObject[A.Object].push_back({I, F, &A, locksAt(Reaches[I], F, A), std::move(Joined)});
+          }
     // The units an access depends on: its own, and its entry's starts'.
     auto UnitsOf = [&](const Reached &X, std::set<unsigned> &Out) {
       Out.insert(X.F->Unit);
@@ -262,6 +319,18 @@ const std::vector<ProgramRace> &WholeProgram::races() const {
         Out.insert(Starter->Unit);
       if (Entries[X.Entry].Starts.empty())
         Out.insert(Entries[X.Entry].F->Unit);
+    };
+    // Whether every thread of Y's entry was joined before X's function was
+    // reached (each start stores its handle in a global some earlier call
+    // joins).
+    auto joinedBefore = [&](const Reached &X, const Reached &Y) {
+      const ProgramEntry &EY = Entries[Y.Entry];
+      if (EY.Starts.empty() || X.Entry == Y.Entry)
+        return false;
+      for (const auto &[Starter, S] : EY.Starts)
+        if (S->Handle.empty() || !X.Joined.count(S->Handle))
+          return false;
+      return true;
     };
     // One race per global, as one unit's check reports: two writes when
     // there are, else a write and a read.
@@ -279,6 +348,8 @@ const std::vector<ProgramRace> &WholeProgram::races() const {
             if (X.Entry == Y.Entry && !Entries[X.Entry].Multi)
               continue;
             if (locksProtect(X.Locks, Y.Locks))
+              continue;
+            if (joinedBefore(X, Y) || joinedBefore(Y, X))
               continue;
             std::set<unsigned> Units;
             UnitsOf(X, Units);

@@ -14,6 +14,7 @@
 #include "llvm/ADT/Statistic.h"
 #include "llvm/Analysis/ValueTracking.h"
 #include "llvm/IR/CFG.h"
+#include "llvm/IR/Dominators.h"
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/IntrinsicInst.h"
@@ -280,11 +281,48 @@ public:
           Out.push_back(N);
       return Out;
     };
+    auto HandleName = [&](const Value *Obj) -> std::string {
+      const auto *GV = dyn_cast_or_null<GlobalVariable>(Obj);
+      if (!GV)
+        return "";
+      return "global:" + GV->getName().str() + (GV->hasLocalLinkage() ? "@" + U.Unit : "");
+    };
     for (const Function &F : M) {
       auto It = BySymbol.find(F.getName().str());
       if (F.isDeclaration() || It == BySymbol.end())
         continue;
       FunctionSummary &FS = *It->second;
+      // Which calls run before which on every path (joins in callees end
+      // threads for what follows); not for functions with very many calls.
+      std::vector<const CallBase *> Calls;
+      for (const Instruction &I : instructions(F))
+        if (const auto *CB = dyn_cast<CallBase>(&I); CB && !isIgnoredCall(*CB))
+          Calls.push_back(CB);
+      std::optional<DominatorTree> DT;
+      if (!Calls.empty() && Calls.size() <= 256 && Calls.size() == FS.Calls.size()) {
+        DT.emplace(const_cast<Function &>(F));
+        for (size_t K = 0; K < Calls.size(); ++K)
+          for (size_t J = 0; J < Calls.size(); ++J)
+            if (J != K && DT->dominates(Calls[J], Calls[K]))
+              FS.Calls[K].After.push_back(static_cast<unsigned>(J));
+      }
+      // The same for an access, only after a call that joins (itself or
+      // through its calls): the only use the program makes of it.
+      auto AfterCalls = [&](const Instruction &I) {
+        std::vector<unsigned> Out;
+        if (DT)
+          for (size_t J = 0; J < Calls.size(); ++J)
+            if (DT->dominates(Calls[J], &I) && !isa<IntrinsicInst>(Calls[J]))
+              Out.push_back(static_cast<unsigned>(J));
+        return Out;
+      };
+      for (size_t K = 0; K < Calls.size(); ++K)
+        if (isJoin(*Calls[K]))
+          if (std::string H = HandleName(handleOf(*Calls[K])); !H.empty()) {
+            FS.Joins.push_back(H);
+            if (K < FS.Calls.size())
+              FS.Calls[K].Joins = H;
+          }
       size_t Call = 0;
       for (const Instruction &I : instructions(F)) {
         if (const auto *CB = dyn_cast<CallBase>(&I)) {
@@ -321,6 +359,7 @@ public:
         A.InSection = InSection.count(&I) != 0;
         A.Alone = runsAlone(I);
         A.Locks = Locks(HeldBefore.lookup(&I));
+        A.After = AfterCalls(I);
         A.Loc = userLocationOf(I);
         FS.Accesses.push_back(std::move(A));
       }
@@ -340,8 +379,8 @@ public:
         DenseSet<const Instruction *> After = reachableFrom(CB, [&](const Instruction &J) {
           return isJoin(J) && H && handleOf(cast<CallBase>(J)) == H;
         });
-        It->second->Starts.push_back(
-            {E->getName().str(), userLocationOf(*CB), After.count(CB) != 0});
+        It->second->Starts.push_back({E->getName().str(), userLocationOf(*CB),
+                                      After.count(CB) != 0, HandleName(H)});
       }
     }
   }

@@ -192,6 +192,14 @@ json::Value callJSON(const CallSummary &C) {
     O["alone"] = true;
   if (C.NoReturn)
     O["noreturn"] = true;
+  if (!C.Joins.empty())
+    O["joins"] = C.Joins;
+  if (!C.After.empty()) {
+    json::Array A;
+    for (unsigned I : C.After)
+      A.push_back(static_cast<int64_t>(I));
+    O["after"] = std::move(A);
+  }
   return O;
 }
 
@@ -211,6 +219,12 @@ json::Value accessJSON(const AccessSummary &A) {
     O["alone"] = true;
   if (!A.Locks.empty())
     O["locks"] = strings(A.Locks);
+  if (!A.After.empty()) {
+    json::Array After;
+    for (unsigned I : A.After)
+      After.push_back(static_cast<int64_t>(I));
+    O["after"] = std::move(After);
+  }
   return O;
 }
 
@@ -303,7 +317,15 @@ struct Reader {
       } else if (!str(*C, "indirect", CS.Signature, Where)) {
         return false;
       }
-      if (!strs(*C, "locks", CS.Locks, Where) || !strs(*C, "arg_locks", CS.ArgLocks, Where) ||
+      if (const json::Array *A = C->getArray("after"))
+        for (const json::Value &I : *A) {
+          std::optional<int64_t> N = I.getAsInteger();
+          if (!N || *N < 0)
+            return fail(Where, "\"after\" holds a non-index");
+          CS.After.push_back(static_cast<unsigned>(*N));
+        }
+      if (!str(*C, "joins", CS.Joins, Where, /*Optional=*/true) ||
+          !strs(*C, "locks", CS.Locks, Where) || !strs(*C, "arg_locks", CS.ArgLocks, Where) ||
           !flag(*C, "alone", CS.Alone, Where) || !flag(*C, "noreturn", CS.NoReturn, Where))
         return false;
       Out.push_back(std::move(CS));
@@ -332,6 +354,13 @@ struct Reader {
         return false;
       if (Off.has_value() != Size.has_value())
         return fail(Where, "an access has an offset without a size, or the reverse");
+      if (const json::Array *After = X->getArray("after"))
+        for (const json::Value &I : *After) {
+          std::optional<int64_t> N = I.getAsInteger();
+          if (!N || *N < 0)
+            return fail(Where, "\"after\" holds a non-index");
+          S.After.push_back(static_cast<unsigned>(*N));
+        }
       if (Off) {
         S.Known = true;
         S.Offset = static_cast<int64_t>(*Off);
@@ -354,7 +383,8 @@ struct Reader {
         return fail(Where, "a start is not an object");
       StartSummary S;
       if (!str(*X, "entry", S.Entry, Where) || !loc(*X, "at", S.Loc, Where) ||
-          !flag(*X, "multi", S.Multi, Where))
+          !flag(*X, "multi", S.Multi, Where) ||
+          !str(*X, "handle", S.Handle, Where, /*Optional=*/true))
         return false;
       Out.push_back(std::move(S));
     }
@@ -447,10 +477,14 @@ json::Value toJSON(const UnitSummary &U) {
           json::Object X{{"entry", S.Entry}, {"at", locJSON(S.Loc)}};
           if (S.Multi)
             X["multi"] = true;
+          if (!S.Handle.empty())
+            X["handle"] = S.Handle;
           Starts.push_back(std::move(X));
         }
         O["starts"] = std::move(Starts);
       }
+      if (!F.Joins.empty())
+        O["joins"] = strings(F.Joins);
     }
     Functions.push_back(std::move(O));
   }
@@ -506,7 +540,7 @@ bool fromJSON(const json::Value &V, UnitSummary &U, std::string &Error) {
         !R.str(*O, "class", Class, Where, /*Optional=*/true) || !R.calls(*O, F.Calls, Where) ||
         !R.strs(*O, "reads", F.Reads, Where) || !R.strs(*O, "writes", F.Writes, Where) ||
         !R.strs(*O, "spawns", F.Spawns, Where) || !R.accesses(*O, F.Accesses, Where) ||
-        !R.starts(*O, F.Starts, Where) ||
+        !R.starts(*O, F.Starts, Where) || !R.strs(*O, "joins", F.Joins, Where) ||
         !R.size(*O, "frame_bytes", F.FrameBytes, Where) ||
         !R.size(*O, "stack_bound", F.StackBound, Where) ||
         !R.strs(*O, "locations", F.Locations, Where) ||

@@ -58,6 +58,11 @@ struct CallSummary {
   /// after joining them all).
   std::vector<std::string> Locks, ArgLocks;
   bool Alone = false;
+  /// The calls of the same function (indexes into its Calls) that run
+  /// before this one on every path: they dominate it.
+  std::vector<unsigned> After;
+  /// A join: the handle it joins (as StartSummary::Handle), if known.
+  std::string Joins;
   /// The call does not return (its callee is noreturn, or `unreachable`
   /// follows it: a panic).
   bool NoReturn = false;
@@ -76,6 +81,8 @@ struct AccessSummary {
   bool Alone = false;     // no thread can run beside it
   /// Locks held there in its function; "arg:<n>" names a parameter's.
   std::vector<std::string> Locks;
+  /// The calls of its function that run before it on every path.
+  std::vector<unsigned> After;
   SourceLoc Loc;
 };
 
@@ -85,6 +92,9 @@ struct StartSummary {
   std::string Entry;
   SourceLoc Loc;
   bool Multi = false;
+  /// The global the thread's handle is stored in ("global:tid", with
+  /// "@<unit>" for a static one), if it is one.
+  std::string Handle;
 };
 
 /// How runtime/blocking_calls.def and the annotation-free tables classify
@@ -118,6 +128,9 @@ struct FunctionSummary {
   /// Race facts, with the race check on (Races.h, summarizeThreads).
   std::vector<AccessSummary> Accesses;
   std::vector<StartSummary> Starts;
+  /// The thread handles it joins (pthread_join of a handle read from a
+  /// global), by the same names as StartSummary::Handle.
+  std::vector<std::string> Joins;
   /// Defined functions: the abstract locations (Locations.h) it touches
   /// itself, and why they cannot be bounded if they cannot ("" if they can).
   /// Calls add their callees' in the whole program.

@@ -29,3 +29,16 @@ void count_hit(int hit) {
   else
     misses++;
 }
+static pthread_t flusher_tid;
+long flushed, flush_state;
+static void *flusher(void *arg) {
+  flushed++;
+  flush_state = 1;
+  return arg;
+}
+void start_flusher(void) {
+  pthread_create(&flusher_tid, NULL, flusher, NULL);
+}
+void stop_flusher(void) {
+  pthread_join(flusher_tid, NULL);
+}
