@@ -19,7 +19,8 @@
 //     way, intersected; main's calls made while it runs alone lead nowhere);
 //   - an access is held under its own locks plus those, a parameter's lock
 //     resolved when every call into the function passes the same global
-//     lock;
+//     lock, and the locks of other units' wrappers (a `my_lock()` another
+//     file defines) called before it on every path, in order;
 //   - two accesses to overlapping bytes of one global, one a write, not
 //     both atomic and not both in atomic sections, from two entries or one
 //     that runs more than once, with no lock in common (two readers of an
@@ -84,6 +85,28 @@ using JoinMap = std::map<const ProgramFunction *, LockSet>;
 void joinedBy(const ProgramFunction *F, const std::vector<unsigned> &After,
               const JoinMap &JoinsOf, LockSet &Joined);
 
+/// Lock wrappers another unit defines, which F's own unit could not see
+/// into: of the calls that run before (`After`, in order), those that
+/// acquire a lock add it, those that release one take it away.
+void throughWrappers(const ProgramFunction *F, const std::vector<unsigned> &After,
+                     LockSet &Held) {
+  std::vector<unsigned> Order(After.begin(), After.end());
+  std::sort(Order.begin(), Order.end());
+  for (unsigned D : Order) {
+    if (D >= F->Calls.size() || F->Calls[D].Indirect)
+      continue;
+    for (const ProgramFunction *W : F->Calls[D].Callees) {
+      if (!W->Summary->Defined || W->Unit == F->Unit)
+        continue; // F's unit saw its own wrappers
+      for (const std::string &L : W->Summary->Releases) {
+        Held.erase(L);
+        Held.erase(L + ":r");
+      }
+      Held.insert(W->Summary->Acquires.begin(), W->Summary->Acquires.end());
+    }
+  }
+}
+
 LockSet withoutArgs(const std::vector<std::string> &L) {
   LockSet S;
   for (const std::string &N : L)
@@ -113,6 +136,7 @@ Reach reach(const ProgramEntry &E, const std::set<const ProgramFunction *> &Entr
       LockSet Held = In;
       LockSet Own = withoutArgs(C.Locks);
       Held.insert(Own.begin(), Own.end());
+      throughWrappers(F, C.After, Held);
       LockSet Joined = R.Joined[F];
       joinedBy(F, C.After, JoinsOf, Joined);
       for (const ProgramFunction *Callee : F->Calls[I].Callees) {
@@ -157,6 +181,7 @@ Reach reach(const ProgramEntry &E, const std::set<const ProgramFunction *> &Entr
 /// The locks held at access A of F when reached as `R` says.
 LockSet locksAt(const Reach &R, const ProgramFunction *F, const AccessSummary &A) {
   LockSet Held = R.Held.at(F);
+  throughWrappers(F, A.After, Held);
   for (const std::string &L : A.Locks) {
     if (!StringRef(L).starts_with(ArgLock)) {
       Held.insert(L);

@@ -306,8 +306,8 @@ public:
             if (J != K && DT->dominates(Calls[J], Calls[K]))
               FS.Calls[K].After.push_back(static_cast<unsigned>(J));
       }
-      // The same for an access, only after a call that joins (itself or
-      // through its calls): the only use the program makes of it.
+      // The same for an access: the program follows joins and other
+      // units' lock wrappers through them.
       auto AfterCalls = [&](const Instruction &I) {
         std::vector<unsigned> Out;
         if (DT)
@@ -316,6 +316,15 @@ public:
               Out.push_back(static_cast<unsigned>(J));
         return Out;
       };
+      // As a lock wrapper other units may call.
+      if (auto Sum = Summaries.find(&F); Sum != Summaries.end()) {
+        for (const std::string &L : Sum->second.Acquired)
+          if (StringRef(L).starts_with("global:"))
+            FS.Acquires.push_back(L);
+        for (const std::string &L : Sum->second.Released)
+          if (StringRef(L).starts_with("global:"))
+            FS.Releases.push_back(L);
+      }
       for (size_t K = 0; K < Calls.size(); ++K)
         if (isJoin(*Calls[K]))
           if (std::string H = HandleName(handleOf(*Calls[K])); !H.empty()) {

@@ -485,6 +485,10 @@ json::Value toJSON(const UnitSummary &U) {
       }
       if (!F.Joins.empty())
         O["joins"] = strings(F.Joins);
+      if (!F.Acquires.empty())
+        O["acquires"] = strings(F.Acquires);
+      if (!F.Releases.empty())
+        O["releases"] = strings(F.Releases);
     }
     Functions.push_back(std::move(O));
   }
@@ -541,6 +545,8 @@ bool fromJSON(const json::Value &V, UnitSummary &U, std::string &Error) {
         !R.strs(*O, "reads", F.Reads, Where) || !R.strs(*O, "writes", F.Writes, Where) ||
         !R.strs(*O, "spawns", F.Spawns, Where) || !R.accesses(*O, F.Accesses, Where) ||
         !R.starts(*O, F.Starts, Where) || !R.strs(*O, "joins", F.Joins, Where) ||
+        !R.strs(*O, "acquires", F.Acquires, Where) ||
+        !R.strs(*O, "releases", F.Releases, Where) ||
         !R.size(*O, "frame_bytes", F.FrameBytes, Where) ||
         !R.size(*O, "stack_bound", F.StackBound, Where) ||
         !R.strs(*O, "locations", F.Locations, Where) ||

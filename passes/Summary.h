@@ -131,6 +131,9 @@ struct FunctionSummary {
   /// The thread handles it joins (pthread_join of a handle read from a
   /// global), by the same names as StartSummary::Handle.
   std::vector<std::string> Joins;
+  /// A lock wrapper: the global locks it leaves held at every return, and
+  /// those it may release (the race analysis's lock summary).
+  std::vector<std::string> Acquires, Releases;
   /// Defined functions: the abstract locations (Locations.h) it touches
   /// itself, and why they cannot be bounded if they cannot ("" if they can).
   /// Calls add their callees' in the whole program.

@@ -10,3 +10,6 @@ void start_flusher(void);
 void stop_flusher(void);
 void shutdown_all(void);
 void shutdown_early(void);
+void lock_tally(void);
+void unlock_tally(void);
+extern long tally;

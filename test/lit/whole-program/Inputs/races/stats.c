@@ -42,3 +42,11 @@ void start_flusher(void) {
 void stop_flusher(void) {
   pthread_join(flusher_tid, NULL);
 }
+static pthread_mutex_t tally_lock = PTHREAD_MUTEX_INITIALIZER;
+long tally;
+void lock_tally(void) {
+  pthread_mutex_lock(&tally_lock);
+}
+void unlock_tally(void) {
+  pthread_mutex_unlock(&tally_lock);
+}

@@ -9,6 +9,9 @@ void *worker(void *arg) {
     pthread_mutex_unlock(&stats_lock);
     add_bytes(10);
     count_hit(i & 1);
+    lock_tally();
+    tally++;
+    unlock_tally();
   }
   return arg;
 }
