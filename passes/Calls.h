@@ -33,10 +33,12 @@ inline bool isIgnoredCall(const llvm::CallBase &CB) {
 
 /// pthread_create(&t, attr, routine, arg) and weft_spawn(&t, attr, routine,
 /// arg): the calls that start a thread, one source for every pass.
+inline bool isThreadStartName(llvm::StringRef Name) {
+  return Name == "pthread_create" || Name == "weft_spawn";
+}
 inline bool isThreadStart(const llvm::CallBase &CB) {
   const llvm::Function *C = directCallee(CB);
-  return C && (C->getName() == "pthread_create" || C->getName() == "weft_spawn") &&
-         CB.arg_size() >= 4;
+  return C && isThreadStartName(C->getName()) && CB.arg_size() >= 4;
 }
 
 /// The function a thread start runs, when it is named directly.

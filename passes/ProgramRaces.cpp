@@ -82,21 +82,25 @@ struct Reach {
 
 using JoinMap = std::map<const ProgramFunction *, LockSet>;
 
-void joinedBy(const ProgramFunction *F, const std::vector<unsigned> &After,
-              const JoinMap &JoinsOf, LockSet &Joined);
-
-/// Lock wrappers another unit defines, which F's own unit could not see
-/// into: of the calls that run before (`After`, in order), those that
-/// acquire a lock add it, those that release one take it away.
-void throughWrappers(const ProgramFunction *F, const std::vector<unsigned> &After,
-                     LockSet &Held) {
+/// What the calls that run before a call or an access of F (`After`, on
+/// every path) do for it: the thread handles they join (in F itself, or
+/// through a callee's joins, JoinsOf), and the locks of lock wrappers
+/// another unit defines, which F's own unit could not see into (in order:
+/// one that acquires a lock adds it, one that releases it takes it away).
+void callsBefore(const ProgramFunction *F, const std::vector<unsigned> &After,
+                 const JoinMap &JoinsOf, LockSet &Held, LockSet &Joined) {
+  const std::vector<CallSummary> &Calls = F->Summary->Calls;
   std::vector<unsigned> Order(After.begin(), After.end());
   std::sort(Order.begin(), Order.end());
   for (unsigned D : Order) {
-    if (D >= F->Calls.size() || F->Calls[D].Indirect)
+    if (D >= F->Calls.size() || D >= Calls.size())
       continue;
+    if (!Calls[D].Joins.empty())
+      Joined.insert(Calls[D].Joins); // a join in F itself
     for (const ProgramFunction *W : F->Calls[D].Callees) {
-      if (!W->Summary->Defined || W->Unit == F->Unit)
+      if (auto J = JoinsOf.find(W); J != JoinsOf.end())
+        Joined.insert(J->second.begin(), J->second.end());
+      if (F->Calls[D].Indirect || !W->Summary->Defined || W->Unit == F->Unit)
         continue; // F's unit saw its own wrappers
       for (const std::string &L : W->Summary->Releases) {
         Held.erase(L);
@@ -136,9 +140,8 @@ Reach reach(const ProgramEntry &E, const std::set<const ProgramFunction *> &Entr
       LockSet Held = In;
       LockSet Own = withoutArgs(C.Locks);
       Held.insert(Own.begin(), Own.end());
-      throughWrappers(F, C.After, Held);
       LockSet Joined = R.Joined[F];
-      joinedBy(F, C.After, JoinsOf, Joined);
+      callsBefore(F, C.After, JoinsOf, Held, Joined);
       for (const ProgramFunction *Callee : F->Calls[I].Callees) {
         // What a panic path touches on its way to abort is not worth a
         // race warning, and a crash report reaches most of a program.
@@ -160,17 +163,8 @@ Reach reach(const ProgramEntry &E, const std::set<const ProgramFunction *> &Entr
           Work.push_back(Callee);
           continue;
         }
-        auto Meet = [](LockSet &Into, const LockSet &With) {
-          LockSet Both;
-          for (const std::string &L : Into)
-            if (With.count(L))
-              Both.insert(L);
-          bool Changed = Both != Into;
-          Into = std::move(Both);
-          return Changed;
-        };
-        bool HeldChanged = Meet(It->second, Held);
-        if (Meet(R.Joined[Callee], Joined) || HeldChanged)
+        bool HeldChanged = meetLocks(It->second, Held);
+        if (meetLocks(R.Joined[Callee], Joined) || HeldChanged)
           Work.push_back(Callee);
       }
     }
@@ -178,10 +172,13 @@ Reach reach(const ProgramEntry &E, const std::set<const ProgramFunction *> &Entr
   return R;
 }
 
-/// The locks held at access A of F when reached as `R` says.
-LockSet locksAt(const Reach &R, const ProgramFunction *F, const AccessSummary &A) {
+/// The locks held at access A of F when reached as `R` says, and into
+/// `Joined` the thread handles joined before it.
+LockSet locksAt(const Reach &R, const ProgramFunction *F, const AccessSummary &A,
+                const JoinMap &JoinsOf, LockSet &Joined) {
   LockSet Held = R.Held.at(F);
-  throughWrappers(F, A.After, Held);
+  Joined = R.Joined.at(F);
+  callsBefore(F, A.After, JoinsOf, Held, Joined);
   for (const std::string &L : A.Locks) {
     if (!StringRef(L).starts_with(ArgLock)) {
       Held.insert(L);
@@ -220,21 +217,6 @@ struct Reached {
   LockSet Locks;
   LockSet Joined; // handles joined before it, on every way there
 };
-
-/// The handles joined before the call or access whose dominating calls
-/// (indexes into F's calls) are `After`.
-void joinedBy(const ProgramFunction *F, const std::vector<unsigned> &After,
-              const JoinMap &JoinsOf, LockSet &Joined) {
-  const std::vector<CallSummary> &Calls = F->Summary->Calls;
-  for (unsigned D : After)
-    if (D < F->Calls.size() && D < Calls.size()) {
-      if (!Calls[D].Joins.empty())
-        Joined.insert(Calls[D].Joins); // a join in F itself
-      for (const ProgramFunction *Before : F->Calls[D].Callees)
-        if (auto J = JoinsOf.find(Before); J != JoinsOf.end())
-          Joined.insert(J->second.begin(), J->second.end());
-    }
-}
 
 /// The calls from the entry down to F, outermost first.
 std::vector<ProgramStep> chainTo(const Reach &R, const ProgramFunction *Entry,
@@ -333,9 +315,9 @@ const std::vector<ProgramRace> &WholeProgram::races() const {
       for (const auto &[F, Held] : Reaches[I].Held)
         for (const AccessSummary &A : F->Summary->Accesses)
           if (!A.Alone) {
-            LockSet Joined = Reaches[I].Joined.at(F);
-            joinedBy(F, A.After, JoinsOf, Joined);
-            ByObject[A.Object].push_back({I, F, &A, locksAt(Reaches[I], F, A), std::move(Joined)});
+            LockSet Joined;
+            LockSet Locks = locksAt(Reaches[I], F, A, JoinsOf, Joined);
+            ByObject[A.Object].push_back({I, F, &A, std::move(Locks), std::move(Joined)});
           }
     // The units an access depends on: its own, and its entry's starts'.
     auto UnitsOf = [&](const Reached &X, std::set<unsigned> &Out) {

@@ -281,7 +281,9 @@ public:
           Out.push_back(N);
       return Out;
     };
-    auto HandleName = [&](const Value *Obj) -> std::string {
+    // A global by name for the whole program: "global:<symbol>", with
+    // "@<unit>" after a static one's (objects and thread handles alike).
+    auto GlobalName = [&](const Value *Obj) -> std::string {
       const auto *GV = dyn_cast_or_null<GlobalVariable>(Obj);
       if (!GV)
         return "";
@@ -327,7 +329,7 @@ public:
       }
       for (size_t K = 0; K < Calls.size(); ++K)
         if (isJoin(*Calls[K]))
-          if (std::string H = HandleName(handleOf(*Calls[K])); !H.empty()) {
+          if (std::string H = GlobalName(handleOf(*Calls[K])); !H.empty()) {
             FS.Joins.push_back(H);
             if (K < FS.Calls.size())
               FS.Calls[K].Joins = H;
@@ -357,9 +359,7 @@ public:
           continue;
         const auto *GV = cast<GlobalVariable>(P.Obj);
         AccessSummary A;
-        A.Object = "global:" + GV->getName().str();
-        if (GV->hasLocalLinkage())
-          A.Object += "@" + U.Unit;
+        A.Object = GlobalName(GV);
         A.Known = P.Known;
         A.Offset = P.Off;
         A.Size = P.Size;
@@ -389,7 +389,7 @@ public:
           return isJoin(J) && H && handleOf(cast<CallBase>(J)) == H;
         });
         It->second->Starts.push_back({E->getName().str(), userLocationOf(*CB),
-                                      After.count(CB) != 0, HandleName(H)});
+                                      After.count(CB) != 0, GlobalName(H)});
       }
     }
   }
@@ -424,14 +424,7 @@ private:
             Changed = true;
             continue;
           }
-          LockSet Meet;
-          for (const std::string &L : *Next)
-            if (Edge.count(L))
-              Meet.insert(L);
-          if (Meet != *Next) {
-            Next = std::move(Meet);
-            Changed = true;
-          }
+          Changed |= meetLocks(*Next, Edge);
         }
       }
     }
@@ -670,15 +663,10 @@ private:
           // A caller's parameter is not the callee's.
           for (auto L = At.begin(); L != At.end();)
             L = isArgLock(*L) ? At.erase(L) : std::next(L);
-          if (!Meet) {
+          if (!Meet)
             Meet = At;
-            continue;
-          }
-          LockSet Both;
-          for (const std::string &L : *Meet)
-            if (At.count(L))
-              Both.insert(L);
-          Meet = std::move(Both);
+          else
+            meetLocks(*Meet, At);
         }
         LockSet New = Meet.value_or(LockSet());
         if (New != Entry[F]) {
@@ -715,15 +703,10 @@ private:
       for (const Instruction &I : instructions(*F)) {
         if (isa<ReturnInst>(I)) {
           const LockSet &Here = HeldBefore[&I];
-          if (!AtReturn) {
+          if (!AtReturn)
             AtReturn = Here;
-          } else {
-            LockSet Both;
-            for (const std::string &L : *AtReturn)
-              if (Here.count(L))
-                Both.insert(L);
-            AtReturn = std::move(Both);
-          }
+          else
+            meetLocks(*AtReturn, Here);
           continue;
         }
         const auto *CB = dyn_cast<CallBase>(&I);
@@ -1024,8 +1007,7 @@ private:
 
   void findEntries() {
     std::map<const Function *, std::vector<const CallBase *>> &Sites = SitesOf;
-    DenseSet<const Function *> Starters = callersOf(
-        [](StringRef N) { return N == "pthread_create" || N == "weft_spawn"; });
+    DenseSet<const Function *> Starters = callersOf(isThreadStartName);
     for (const Function &F : M)
       for (const Instruction &I : instructions(F)) {
         if (!Starters.count(&F))
@@ -1394,7 +1376,7 @@ private:
     if (isAllocation(Obj) && cast<Instruction>(Obj)->getFunction() == CB.getFunction() &&
         !reachableFrom(&CB, [&](const Instruction &I) { return &I == Obj; }).count(&CB))
       return true;
-    if (perIterationElement(CB, CB.getArgOperand(3)))
+    if (perIterationElement(CB))
       return true;
     return CB.getFunction()->getName() == "main" && !reachableFrom(&CB, NoStop).count(&CB);
   }
@@ -1490,8 +1472,12 @@ private:
   /// Whether each thread the start `CB` makes gets its own element of a
   /// local array: `&slots[i]` in `for (i = 0; ...; i++)`, the counter
   /// moved on before every start again and never reset after one.
-  bool perIterationElement(const CallBase &CB, const Value *Ptr) {
-    std::optional<IterationIndex> X = iterationIndex(Ptr);
+  /// Computed once per start: every access to the array asks again.
+  bool perIterationElement(const CallBase &CB) {
+    auto [It, New] = PerIteration.try_emplace(&CB, false);
+    if (!New)
+      return It->second;
+    std::optional<IterationIndex> X = iterationIndex(CB.getArgOperand(3));
     if (!X)
       return false;
     DenseSet<const Instruction *> After =
@@ -1499,7 +1485,7 @@ private:
     for (const Instruction *R : X->Resets)
       if (After.count(R))
         return false; // the numbering starts over after a start
-    return !sameIteration(&CB, *X).count(&CB);
+    return PerIteration[&CB] = !sameIteration(&CB, *X).count(&CB);
   }
 
   /// Whether the access I, to `&array[i]` in the function that passes
@@ -1515,7 +1501,7 @@ private:
           continue;
         std::optional<IterationIndex> Theirs = iterationIndex(CB->getArgOperand(3));
         if (!Theirs || Theirs->Array != Mine->Array || Theirs->Phi != Mine->Phi ||
-            Theirs->Slot != Mine->Slot || !perIterationElement(*CB, CB->getArgOperand(3)))
+            Theirs->Slot != Mine->Slot || !perIterationElement(*CB))
           continue;
         if (sameIteration(&I, *Mine).count(CB) && !sameIteration(CB, *Mine).count(&I))
           return true;
@@ -1671,6 +1657,7 @@ private:
   std::map<size_t, DenseMap<const Function *, const CallBase *>> Reach;
   DenseSet<const Instruction *> SpawnCalls; // where main starts threads
   std::vector<const CallBase *> ExternalStarts; // of entries other units define
+  DenseMap<const CallBase *, bool> PerIteration; // perIterationElement
   DenseSet<const Function *> Spawning;
   DenseSet<const Function *> EntryFunctions;
   /// Functions only main calls while it runs alone.
@@ -1693,6 +1680,19 @@ bool locksProtect(const LockSet &A, const LockSet &B, bool SameThreadArg) {
       return true;
   }
   return false;
+}
+
+bool meetLocks(LockSet &Into, const LockSet &With) {
+  bool Changed = false;
+  for (auto L = Into.begin(); L != Into.end();) {
+    if (With.count(*L)) {
+      ++L;
+      continue;
+    }
+    L = Into.erase(L);
+    Changed = true;
+  }
+  return Changed;
 }
 
 std::string describeLocks(const LockSet &L) {

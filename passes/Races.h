@@ -85,6 +85,9 @@ using LockSet = std::set<std::string>;
 bool locksProtect(const LockSet &A, const LockSet &B, bool SameThreadArg = false);
 /// "with no lock held", "holding 'global:m', 'global:n'".
 std::string describeLocks(const LockSet &L);
+/// Keeps in `Into` only what `With` holds too (the meet of must-held
+/// sets); returns whether `Into` changed.
+bool meetLocks(LockSet &Into, const LockSet &With);
 
 /// Adds to `U` (the summary of the module `G` describes) what races across
 /// units need: per defined function its accesses to shared globals with the

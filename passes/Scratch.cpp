@@ -109,36 +109,27 @@ Helpers helpers(Module &M) {
     B.CreateCall(Free, {HeapFree->getArg(0)});
     B.CreateRetVoid();
   }
-  // ptr enter(i64 n): libweft's push if it is linked, else the heap.
-  H.Enter = helper(M, EnterName, EnterTy);
-  {
-    BasicBlock *Entry = BasicBlock::Create(C, "entry", H.Enter);
-    BasicBlock *Runtime = BasicBlock::Create(C, "runtime", H.Enter);
-    BasicBlock *NoRuntime = BasicBlock::Create(C, "heap", H.Enter);
+  // enter(n) and leave(p): libweft's push or pop if it is linked, else the
+  // heap's.
+  auto Dispatch = [&](const char *Name, FunctionType *Ty, Function *Runtime, Function *NoRuntime) {
+    Function *F = helper(M, Name, Ty);
+    BasicBlock *Entry = BasicBlock::Create(C, "entry", F);
+    BasicBlock *LinkedBB = BasicBlock::Create(C, "runtime", F);
+    BasicBlock *HeapBB = BasicBlock::Create(C, "heap", F);
     IRBuilder<> B(Entry);
-    Value *N = H.Enter->getArg(0);
-    B.CreateCondBr(B.CreateIsNotNull(Push), Runtime, NoRuntime);
-    B.SetInsertPoint(Runtime);
-    B.CreateRet(B.CreateCall(Push, {N}));
-    B.SetInsertPoint(NoRuntime);
-    B.CreateRet(B.CreateCall(Heap, {N}));
-  }
-  // void leave(ptr p)
-  H.Leave = helper(M, LeaveName, LeaveTy);
-  {
-    BasicBlock *Entry = BasicBlock::Create(C, "entry", H.Leave);
-    BasicBlock *Runtime = BasicBlock::Create(C, "runtime", H.Leave);
-    BasicBlock *NoRuntime = BasicBlock::Create(C, "heap", H.Leave);
-    IRBuilder<> B(Entry);
-    Value *P = H.Leave->getArg(0);
-    B.CreateCondBr(B.CreateIsNotNull(Pop), Runtime, NoRuntime);
-    B.SetInsertPoint(Runtime);
-    B.CreateCall(Pop, {P});
-    B.CreateRetVoid();
-    B.SetInsertPoint(NoRuntime);
-    B.CreateCall(HeapFree, {P});
-    B.CreateRetVoid();
-  }
+    B.CreateCondBr(B.CreateIsNotNull(Runtime), LinkedBB, HeapBB);
+    for (auto [BB, Callee] : {std::pair{LinkedBB, Runtime}, std::pair{HeapBB, NoRuntime}}) {
+      B.SetInsertPoint(BB);
+      CallInst *R = B.CreateCall(Callee, {F->getArg(0)});
+      if (Ty->getReturnType()->isVoidTy())
+        B.CreateRetVoid();
+      else
+        B.CreateRet(R);
+    }
+    return F;
+  };
+  H.Enter = Dispatch(EnterName, EnterTy, Push, Heap);
+  H.Leave = Dispatch(LeaveName, LeaveTy, Pop, HeapFree);
   return H;
 }
 

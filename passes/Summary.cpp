@@ -178,6 +178,13 @@ json::Array strings(const std::vector<std::string> &V) {
   return A;
 }
 
+json::Array indexes(const std::vector<unsigned> &V) {
+  json::Array A;
+  for (unsigned I : V)
+    A.push_back(static_cast<int64_t>(I));
+  return A;
+}
+
 json::Value callJSON(const CallSummary &C) {
   json::Object O{{"at", locJSON(C.Loc)}};
   if (C.indirect())
@@ -194,12 +201,8 @@ json::Value callJSON(const CallSummary &C) {
     O["noreturn"] = true;
   if (!C.Joins.empty())
     O["joins"] = C.Joins;
-  if (!C.After.empty()) {
-    json::Array A;
-    for (unsigned I : C.After)
-      A.push_back(static_cast<int64_t>(I));
-    O["after"] = std::move(A);
-  }
+  if (!C.After.empty())
+    O["after"] = indexes(C.After);
   return O;
 }
 
@@ -219,12 +222,8 @@ json::Value accessJSON(const AccessSummary &A) {
     O["alone"] = true;
   if (!A.Locks.empty())
     O["locks"] = strings(A.Locks);
-  if (!A.After.empty()) {
-    json::Array After;
-    for (unsigned I : A.After)
-      After.push_back(static_cast<int64_t>(I));
-    O["after"] = std::move(After);
-  }
+  if (!A.After.empty())
+    O["after"] = indexes(A.After);
   return O;
 }
 
@@ -297,6 +296,22 @@ struct Reader {
     }
     return true;
   }
+  bool indexes(const json::Object &O, StringRef Key, std::vector<unsigned> &Out,
+               const std::string &Where) {
+    const json::Value *V = O.get(Key);
+    if (!V)
+      return true;
+    const json::Array *A = V->getAsArray();
+    if (!A)
+      return fail(Where, "\"" + Key.str() + "\" is not an array");
+    for (const json::Value &E : *A) {
+      std::optional<int64_t> N = E.getAsInteger();
+      if (!N || *N < 0)
+        return fail(Where, "\"" + Key.str() + "\" holds a non-index");
+      Out.push_back(static_cast<unsigned>(*N));
+    }
+    return true;
+  }
   bool calls(const json::Object &O, std::vector<CallSummary> &Out, const std::string &Where) {
     const json::Value *V = O.get("calls");
     if (!V)
@@ -317,14 +332,8 @@ struct Reader {
       } else if (!str(*C, "indirect", CS.Signature, Where)) {
         return false;
       }
-      if (const json::Array *A = C->getArray("after"))
-        for (const json::Value &I : *A) {
-          std::optional<int64_t> N = I.getAsInteger();
-          if (!N || *N < 0)
-            return fail(Where, "\"after\" holds a non-index");
-          CS.After.push_back(static_cast<unsigned>(*N));
-        }
-      if (!str(*C, "joins", CS.Joins, Where, /*Optional=*/true) ||
+      if (!indexes(*C, "after", CS.After, Where) ||
+          !str(*C, "joins", CS.Joins, Where, /*Optional=*/true) ||
           !strs(*C, "locks", CS.Locks, Where) || !strs(*C, "arg_locks", CS.ArgLocks, Where) ||
           !flag(*C, "alone", CS.Alone, Where) || !flag(*C, "noreturn", CS.NoReturn, Where))
         return false;
@@ -354,13 +363,8 @@ struct Reader {
         return false;
       if (Off.has_value() != Size.has_value())
         return fail(Where, "an access has an offset without a size, or the reverse");
-      if (const json::Array *After = X->getArray("after"))
-        for (const json::Value &I : *After) {
-          std::optional<int64_t> N = I.getAsInteger();
-          if (!N || *N < 0)
-            return fail(Where, "\"after\" holds a non-index");
-          S.After.push_back(static_cast<unsigned>(*N));
-        }
+      if (!indexes(*X, "after", S.After, Where))
+        return false;
       if (Off) {
         S.Known = true;
         S.Offset = static_cast<int64_t>(*Off);
