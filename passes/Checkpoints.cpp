@@ -3,6 +3,7 @@
 
 #include "Calls.h"
 #include "Diagnostics.h"
+#include "ObjectNeeds.h"
 #include "StackBounds.h"
 
 #include "llvm/ADT/SetVector.h"
@@ -103,7 +104,11 @@ Function *callOnNewSegment(Module &M) {
 /// all bounded or checked: {function, stack above the limit, reserve below
 /// it or ~0 for the unwinder's}. A constructor registers it with the
 /// runtime, through a weak reference so that the code runs without libweft.
-void emitStackNeeds(Module &M, const StackBounds &Final) {
+/// Fields gives an entry's two numbers: constants, or symbols the object
+/// gets the values of (ObjectNeeds.h).
+using NeedFields = function_ref<std::pair<Constant *, Constant *>(Function &, const StackFacts &)>;
+
+void emitStackNeeds(Module &M, const StackBounds &Final, NeedFields Fields) {
   LLVMContext &C = M.getContext();
   auto *Ptr = PointerType::getUnqual(C);
   auto *I32 = Type::getInt32Ty(C);
@@ -114,12 +119,8 @@ void emitStackNeeds(Module &M, const StackBounds &Final) {
     const StackFacts *SF = Final.facts(F);
     if (!SF || !hasFirstSegmentNeed(F, *SF))
       continue;
-    uint64_t Reserve = SF->Unwinds ? StackNeedUnwinds : SF->ReserveBytes;
-    assert(SF->FirstSegmentBytes < UINT32_MAX && Reserve <= StackNeedUnwinds &&
-           "a first-segment need fits the table's 32-bit fields");
-    Entries.push_back(ConstantStruct::get(
-        EntryTy,
-        {&F, ConstantInt::get(I32, SF->FirstSegmentBytes), ConstantInt::get(I32, Reserve)}));
+    auto [Above, Below] = Fields(F, *SF);
+    Entries.push_back(ConstantStruct::get(EntryTy, {&F, Above, Below}));
   }
   NumStackNeeds += Entries.size();
   if (Entries.empty())
@@ -151,6 +152,15 @@ void emitStackNeeds(Module &M, const StackBounds &Final) {
   };
   appendToGlobalCtors(M, Caller(StackNeedsRegisterName, ".ctor"), 65535);
   appendToGlobalDtors(M, Caller(StackNeedsUnregisterName, ".dtor"), 65535);
+}
+
+/// A table entry's two numbers: the stack above the limit, and the reserve
+/// below it or ~0 for the unwinder's.
+std::pair<uint64_t, uint64_t> stackNeedOf(const StackFacts &SF) {
+  uint64_t Reserve = SF.Unwinds ? StackNeedUnwinds : SF.ReserveBytes;
+  assert(SF.FirstSegmentBytes < UINT32_MAX && Reserve <= StackNeedUnwinds &&
+         "a first-segment need fits the table's 32-bit fields");
+  return {SF.FirstSegmentBytes, Reserve};
 }
 
 /// A call to be made on a new segment: at a call site, the call as
@@ -418,7 +428,9 @@ Site instrumentCall(CallBase &CB, uint64_t Need, SlowPaths &Paths) {
 bool canCheckEntry(const Function &F, const StackFacts &SF) {
   if (F.isVarArg() || F.hasFnAttribute(SlowPathAttr) || F.getName().starts_with("__weft_thunk."))
     return false;
-  if (!SF.FrameBytes || *SF.FrameBytes > MaxEntryFrameBytes)
+  // A bound, not a typical frame: the reserve must hold the frame.
+  std::optional<uint64_t> Frame = SF.Exact ? SF.FrameBytes : frameBound(F);
+  if (!Frame || *Frame > MaxEntryFrameBytes)
     return false;
   for (const Argument &A : F.args())
     if (A.hasInAllocaAttr() || A.hasPreallocatedAttr() || A.hasSwiftErrorAttr())
@@ -589,18 +601,159 @@ void unrollRecursion(Function &F, unsigned K, std::vector<Site> &Sites) {
 
 } // namespace
 
+/// A site's two constants on the frames of Final: the bytes its check
+/// subtracts from the stack pointer, and the size of the segment its slow
+/// path asks for.
+struct SiteNeeds {
+  uint64_t Room, Segment;
+};
+
+SiteNeeds needsOf(const Site &S, const StackBounds &Final) {
+  uint64_t Need;
+  Function *Callee; // the function the new segment starts with
+  if (S.Entry) {
+    Need = Final.facts(*S.Entry)->PathBytes;
+    Callee = S.Entry;
+  } else {
+    const StackFacts *SF = Final.facts(*S.Call->getFunction());
+    assert(SF && "an instrumented call is in a defined function");
+    auto CP =
+        llvm::find_if(SF->Checkpoints, [&](const Checkpoint &C) { return C.Call == S.Call; });
+    Need = CP != SF->Checkpoints.end() && CP->NeedBytes ? CP->NeedBytes : LargeSegmentBytes;
+    Callee = directCallee(*S.Call);
+  }
+  // The new segment holds the thunk's frame and the callee's path; an
+  // entry-checked callee may push its frame before its own check.
+  assert(Final.facts(*S.Thunk) && "every site has its thunk");
+  uint64_t Segment = Need + Final.callCost(*Final.facts(*S.Thunk));
+  if (Callee && Callee->hasFnAttribute(EntryCheckAttr))
+    if (const StackFacts *CF = Final.facts(*Callee))
+      Segment += Final.callCost(*CF);
+  LLVM_DEBUG(dbgs() << "weft-checkpoints: "
+                    << (S.Entry ? S.Entry : S.Call->getFunction())->getName() << ": need " << Need
+                    << ", checked " << checkedBytes(Need) << ", segment " << Segment << "\n");
+  return {checkedBytes(Need), Segment};
+}
+
+/// Leaves every constant that depends on frames to the object the backend
+/// writes (ObjectNeeds.h): each becomes an absolute symbol known to lie in
+/// the range its field holds, and Out.Resolve computes their values on the
+/// object's frames.
+void deferConstants(Module &M, std::vector<Site> Sites, uint64_t MaxPath, uint64_t MinChunk,
+                    DeferredNeeds &Out) {
+  LLVMContext &C = M.getContext();
+  Type *I32 = Type::getInt32Ty(C);
+  Type *I64 = Type::getInt64Ty(C);
+  unsigned Next = 0;
+  auto Symbol = [&](int64_t Lo, int64_t Hi, std::string &Name) -> Constant * {
+    Name = NeedSymbolPrefix + std::to_string(Next++);
+    assert(!M.getNamedValue(Name) && "one module is instrumented once");
+    auto *GV = new GlobalVariable(M, Type::getInt8Ty(C), /*isConstant=*/true,
+                                  GlobalValue::ExternalLinkage, nullptr, Name);
+    // Hidden: left undefined (the object was never patched), the link fails.
+    GV->setVisibility(GlobalValue::HiddenVisibility);
+    GV->setDSOLocal(true);
+    GV->setMetadata(LLVMContext::MD_absolute_symbol,
+                    MDNode::get(C, {ConstantAsMetadata::get(ConstantInt::get(I64, Lo)),
+                                    ConstantAsMetadata::get(ConstantInt::get(I64, Hi))}));
+    return ConstantExpr::getPtrToInt(GV, I64);
+  };
+  struct Pending {
+    Site S;
+    std::string Room, Segment;
+  };
+  std::vector<Pending> Pendings;
+  for (Site &S : Sites) {
+    Pending P{S, "", ""};
+    // sp + -(need - slack): one lea with a 32-bit displacement.
+    auto *Room = BinaryOperator::CreateAdd(S.Room->getOperand(0), Symbol(INT32_MIN, 1, P.Room),
+                                           "weft.room", S.Room->getIterator());
+    S.Room->replaceAllUsesWith(Room);
+    S.Room->eraseFromParent();
+    P.S.Room = Room;
+    S.SlowCall->setArgOperand(S.SlowCall->arg_size() - 1, Symbol(0, INT32_MAX, P.Segment));
+    Pendings.push_back(std::move(P));
+  }
+  // Which functions have an entry in the table depends on the code's shape
+  // (what is checked), not on frames.
+  struct Entry {
+    Function *F;
+    std::string Above, Below;
+  };
+  std::vector<Entry> Entries;
+  StackBounds Shape(M, MaxPath, MinChunk, nullptr, /*Typical=*/true);
+  emitStackNeeds(M, Shape, [&](Function &F, const StackFacts &) {
+    Entry E{&F, "", ""};
+    Constant *Above = ConstantExpr::getTrunc(Symbol(0, int64_t(1) << 32, E.Above), I32);
+    Constant *Below = ConstantExpr::getTrunc(Symbol(0, int64_t(1) << 32, E.Below), I32);
+    Entries.push_back(std::move(E));
+    return std::pair<Constant *, Constant *>(Above, Below);
+  });
+  // The values are computed on the IR as it is now: the backend's own IR
+  // passes change the module as they go (at -O0 they delete unreachable
+  // blocks, calls in them included), so they get a copy of it.
+  ValueToValueMapTy VMap;
+  std::shared_ptr<Module> Copy = CloneModule(M, VMap);
+  for (Pending &P : Pendings) {
+    if (P.S.Call)
+      P.S.Call = cast<CallBase>(VMap[P.S.Call]);
+    if (P.S.Entry)
+      P.S.Entry = cast<Function>(VMap[P.S.Entry]);
+    P.S.Thunk = cast<Function>(VMap[P.S.Thunk]);
+    P.S.Room = nullptr;
+    P.S.SlowCall = nullptr;
+  }
+  for (Entry &E : Entries)
+    E.F = cast<Function>(VMap[E.F]);
+  Out.Resolve = [Copy, Pendings = std::move(Pendings), Entries = std::move(Entries), MaxPath,
+                 MinChunk](const StringMap<uint64_t> &Frames, StringMap<int64_t> &Values,
+                           std::string &Err) {
+    StackBounds Final(*Copy, MaxPath, MinChunk, &Frames);
+    for (const Function &F : *Copy)
+      if (F.hasFnAttribute(EntryCheckAttr))
+        if (uint64_t Frame = Frames.lookup(F.getName()); Frame > MaxEntryFrameBytes) {
+          // Its check runs after its prologue, on the reserve below the limit.
+          Err = "the frame of " + F.getName().str() + ", checked at its entry, is " +
+                std::to_string(Frame) + " bytes, over the " +
+                std::to_string(MaxEntryFrameBytes) + " the reserve holds";
+          return false;
+        }
+    for (const Pending &P : Pendings) {
+      SiteNeeds N = needsOf(P.S, Final);
+      Values[P.Room] = -int64_t(N.Room);
+      Values[P.Segment] = int64_t(N.Segment);
+    }
+    for (const Entry &E : Entries) {
+      const StackFacts *SF = Final.facts(*E.F);
+      if (!SF) {
+        Err = "no stack facts for " + E.F->getName().str();
+        return false;
+      }
+      auto [Above, Below] = stackNeedOf(*SF);
+      Values[E.Above] = int64_t(Above);
+      Values[E.Below] = int64_t(Below);
+    }
+    return true;
+  };
+}
+
 PreservedAnalyses CheckpointsPass::run(Module &M, ModuleAnalysisManager &) {
   // The check reads %fs:0x70 and the runtime's trampoline is x86-64 SysV.
   if (Triple(M.getTargetTriple()).getArch() != Triple::x86_64 ||
       M.getNamedMetadata(LinkedStacksMD))
     return PreservedAnalyses::all();
   // Frames as the backend makes them, if it can say.
+  // When the object will give the constants (ObjectNeeds.h), placement
+  // needs no exact frames: typical ones place the checks about where
+  // measured ones would, at no cost.
   const char *Fallback = "checkpoints use the estimate from the IR";
   StringMap<uint64_t> Before;
-  const StringMap<uint64_t> *Exact = measureFrames(M, Codegen.get(), Before, Sink.get(), Fallback);
+  const StringMap<uint64_t> *Exact =
+      Deferred ? nullptr : measureFrames(M, Codegen.get(), Before, Sink.get(), Fallback);
+  bool Typical = Deferred != nullptr;
   std::vector<Site> Sites;
   {
-    StackBounds Stack(M, MaxPath, MinChunk, Exact);
+    StackBounds Stack(M, MaxPath, MinChunk, Exact, Typical);
     // Functions re-entered around a cycle get an entry check when they can
     // (canCheckEntry); the calls into them then need none.
     SetVector<Function *> Entries;
@@ -657,6 +810,11 @@ PreservedAnalyses CheckpointsPass::run(Module &M, ModuleAnalysisManager &) {
     }
   }
   M.getOrInsertNamedMetadata(LinkedStacksMD);
+  if (Deferred) {
+    // The object the backend writes says the rest (ObjectNeeds.h).
+    deferConstants(M, std::move(Sites), MaxPath, MinChunk, *Deferred);
+    return PreservedAnalyses::none();
+  }
 
   // What each checkpoint needs, on the frames of the instrumented code.
   StringMap<uint64_t> After;
@@ -665,35 +823,18 @@ PreservedAnalyses CheckpointsPass::run(Module &M, ModuleAnalysisManager &) {
   else if (Exact)
     After = Before; // nothing was inserted
   StackBounds Final(M, MaxPath, MinChunk, Exact);
+  Type *I32 = Type::getInt32Ty(M.getContext());
   Type *I64 = Type::getInt64Ty(M.getContext());
   for (const Site &S : Sites) {
-    uint64_t Need;
-    Function *Callee; // the function the new segment starts with
-    if (S.Entry) {
-      Need = Final.facts(*S.Entry)->PathBytes;
-      Callee = S.Entry;
-    } else {
-      const StackFacts *SF = Final.facts(*S.Call->getFunction());
-      assert(SF && "an instrumented call is in a defined function");
-      auto CP =
-          llvm::find_if(SF->Checkpoints, [&](const Checkpoint &C) { return C.Call == S.Call; });
-      Need = CP != SF->Checkpoints.end() && CP->NeedBytes ? CP->NeedBytes : LargeSegmentBytes;
-      Callee = directCallee(*S.Call);
-    }
-    // The new segment holds the thunk's frame and the callee's path; an
-    // entry-checked callee may push its frame before its own check.
-    assert(Final.facts(*S.Thunk) && "every site has its thunk");
-    uint64_t Segment = Need + Final.callCost(*Final.facts(*S.Thunk));
-    if (Callee && Callee->hasFnAttribute(EntryCheckAttr))
-      if (const StackFacts *CF = Final.facts(*Callee))
-        Segment += Final.callCost(*CF);
-    LLVM_DEBUG(dbgs() << "weft-checkpoints: "
-                      << (S.Entry ? S.Entry : S.Call->getFunction())->getName() << ": need " << Need
-                      << ", checked " << checkedBytes(Need) << ", segment " << Segment << "\n");
-    S.Room->setOperand(1, ConstantInt::get(I64, checkedBytes(Need)));
-    S.SlowCall->setArgOperand(S.SlowCall->arg_size() - 1, ConstantInt::get(I64, Segment));
+    SiteNeeds N = needsOf(S, Final);
+    S.Room->setOperand(1, ConstantInt::get(I64, N.Room));
+    S.SlowCall->setArgOperand(S.SlowCall->arg_size() - 1, ConstantInt::get(I64, N.Segment));
   }
-  emitStackNeeds(M, Final);
+  emitStackNeeds(M, Final, [&](Function &, const StackFacts &SF) {
+    auto [Above, Below] = stackNeedOf(SF);
+    return std::pair<Constant *, Constant *>(ConstantInt::get(I32, Above),
+                                             ConstantInt::get(I32, Below));
+  });
   if (Exact && this->Final) {
     this->Final->Sizes = std::move(After);
     this->Final->Known = true;

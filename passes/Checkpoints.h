@@ -59,6 +59,7 @@ inline constexpr uint32_t StackNeedUnwinds = WEFT_STACK_NEED_UNWINDS;
 inline constexpr uint64_t LargeSegmentBytes = 256 * 1024;
 
 class DiagnosticSink;
+struct DeferredNeeds;
 
 /// Places and inserts the checkpoints. With a CodegenConfig the frames are
 /// the backend's own: placement uses those of the module as it comes, and,
@@ -71,9 +72,10 @@ public:
   CheckpointsPass(uint64_t MaxPath, uint64_t MinChunk,
                   std::shared_ptr<const CodegenConfig> Codegen = nullptr,
                   std::shared_ptr<FrameSizes> Final = nullptr,
-                  std::shared_ptr<DiagnosticSink> Sink = nullptr)
+                  std::shared_ptr<DiagnosticSink> Sink = nullptr,
+                  std::shared_ptr<DeferredNeeds> Deferred = nullptr)
       : MaxPath(MaxPath), MinChunk(MinChunk), Codegen(std::move(Codegen)),
-        Final(std::move(Final)), Sink(std::move(Sink)) {}
+        Final(std::move(Final)), Sink(std::move(Sink)), Deferred(std::move(Deferred)) {}
   llvm::PreservedAnalyses run(llvm::Module &M, llvm::ModuleAnalysisManager &MAM);
   static bool isRequired() { return true; }
 
@@ -82,6 +84,9 @@ private:
   std::shared_ptr<const CodegenConfig> Codegen;
   std::shared_ptr<FrameSizes> Final;
   std::shared_ptr<DiagnosticSink> Sink;
+  /// Set: leave the constants that depend on frames to the object the
+  /// backend writes (ObjectNeeds.h) instead of measuring a clone again.
+  std::shared_ptr<DeferredNeeds> Deferred;
 };
 
 } // namespace weft

@@ -52,9 +52,8 @@ CodeGenOptLevel optLevel(unsigned Level) {
 
 std::string message(Error E) { return toString(std::move(E)); }
 
-/// Reads the stack-sizes sections of an ELF relocatable object: each entry
-/// is an address (0 here, with a relocation against the function's symbol
-/// or its section) and a ULEB128 size.
+} // namespace
+
 bool readStackSizes(StringRef Object, StringMap<uint64_t> &Sizes, std::string &Err) {
   Expected<std::unique_ptr<ObjectFile>> Obj =
       ObjectFile::createObjectFile(MemoryBufferRef(Object, "weft-frames"));
@@ -125,6 +124,8 @@ bool readStackSizes(StringRef Object, StringMap<uint64_t> &Sizes, std::string &E
   }
   return true;
 }
+
+namespace {
 
 /// Errors of the measuring run's backend, kept instead of ending the
 /// process (what an LLVMContext without a handler does on an error).

@@ -48,6 +48,11 @@ struct FrameSizes {
 
 /// Frame sizes by function name. On failure (no target for the triple, the
 /// backend cannot emit an object) returns false and sets Error.
+/// Reads the stack-sizes sections of an ELF relocatable object: each entry
+/// is an address (0 here, with a relocation against the function's symbol
+/// or its section) and a ULEB128 size. Frames by function name.
+bool readStackSizes(llvm::StringRef Object, llvm::StringMap<uint64_t> &Sizes, std::string &Error);
+
 bool codegenFrameSizes(const llvm::Module &M, const CodegenConfig &Config,
                        llvm::StringMap<uint64_t> &Sizes, std::string &Error);
 

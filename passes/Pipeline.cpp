@@ -82,7 +82,7 @@ PipelineSetup PipelineSetup::forHost(PipelineHost Host, Options Opts) {
 
 void addWeftPasses(ModulePassManager &MPM, PipelinePoint Point, const PipelineSetup &S) {
   assert(S.Sink && "weft's passes report through a sink");
-  assert((S.Host == PipelineHost::ClangFrontend || (!S.Pending && !S.Final && !S.Codegen &&
+  assert((S.Host == PipelineHost::ClangFrontend || (!S.Pending && !S.Final && !S.Codegen && !S.Deferred &&
                                                     !S.StripLocations)) &&
          "only the frontend's pipeline has two ends and knows the backend");
   switch (Point) {
@@ -104,7 +104,8 @@ void addWeftPasses(ModulePassManager &MPM, PipelinePoint Point, const PipelineSe
     // Stack bounds need the final IR: checkpoints go in last, and the
     // report, completed after them, describes the code that is emitted.
     if (S.Opts.LinkedStacks && S.Opts.Stack)
-      MPM.addPass(CheckpointsPass(S.Opts.MaxPath, S.Opts.MinChunk, S.Codegen, S.Final, S.Sink));
+      MPM.addPass(CheckpointsPass(S.Opts.MaxPath, S.Opts.MinChunk, S.Codegen, S.Final, S.Sink,
+                                    S.Deferred));
     MPM.addPass(WeftFinishPass(S.Opts, S.Sink, S.Pending, S.Codegen, S.Final));
     return;
   }

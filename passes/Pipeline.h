@@ -18,6 +18,7 @@
 #define WEFT_PASSES_PIPELINE_H
 
 #include "CodegenFrames.h"
+#include "ObjectNeeds.h"
 #include "Diagnostics.h"
 #include "Options.h"
 
@@ -86,6 +87,10 @@ struct PipelineSetup {
   /// CheckpointsPass measured. Null for the other hosts.
   std::shared_ptr<PendingReport> Pending;
   std::shared_ptr<FrameSizes> Final;
+  /// Set by the frontend when Clang writes an ELF object it can patch:
+  /// CheckpointsPass leaves its frame-dependent constants to that object
+  /// (ObjectNeeds.h). Null: they are measured on a clone.
+  std::shared_ptr<DeferredNeeds> Deferred;
 
   /// The setup of `Host` with the given options: a stderr sink, no AST
   /// annotations, no codegen settings, and the shared state the host's

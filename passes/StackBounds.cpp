@@ -20,6 +20,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cassert>
+#include <cmath>
 
 using namespace llvm;
 
@@ -139,8 +140,39 @@ std::optional<uint64_t> frameBound(const Function &F) {
   return alignTo(Total, 16);
 }
 
+std::optional<uint64_t> typicalFrame(const Function &F) {
+  if (F.isDeclaration())
+    return std::nullopt;
+  const DataLayout &DL = F.getParent()->getDataLayout();
+  uint64_t Objects = 0, Values = 0;
+  bool Calls = false;
+  for (const Instruction &I : instructions(F)) {
+    if (const auto *AI = dyn_cast<AllocaInst>(&I)) {
+      if (!AI->isStaticAlloca())
+        return std::nullopt;
+      std::optional<TypeSize> S = AI->getAllocationSize(DL);
+      if (!S || S->isScalable())
+        return std::nullopt;
+      Objects += alignTo(S->getFixedValue(), 16);
+      continue;
+    }
+    if (isa<DbgInfoIntrinsic>(&I))
+      continue;
+    if (const auto *CB = dyn_cast<CallBase>(&I); CB && !isa<IntrinsicInst>(CB))
+      Calls = true;
+    if (!I.getType()->isVoidTy())
+      ++Values;
+  }
+  // Callee-saved registers and spill slots: a function that calls keeps
+  // values across its calls, about 8 * sqrt(values) bytes of them on
+  // SQLite; a leaf rarely needs more than a few slots.
+  uint64_t Registers = Calls ? uint64_t(8 * std::sqrt(double(Values)))
+                             : 8 * std::min<uint64_t>(4, Values / 20);
+  return alignTo(Objects + Registers, 8);
+}
+
 StackBounds::StackBounds(Module &M, uint64_t MaxPath, uint64_t MinChunk,
-                         const StringMap<uint64_t> *Exact)
+                         const StringMap<uint64_t> *Exact, bool Typical)
     : M(M), MaxPath(MaxPath), MinChunk(MinChunk),
       Instrumented(M.getNamedMetadata(LinkedStacksMD) != nullptr) {
   for (Function &F : M) {
@@ -152,7 +184,7 @@ StackBounds::StackBounds(Module &M, uint64_t MaxPath, uint64_t MinChunk,
       SF.FrameBytes = It->second;
       SF.Exact = true;
     } else {
-      SF.FrameBytes = frameBound(F);
+      SF.FrameBytes = Typical ? typicalFrame(F) : frameBound(F);
     }
   }
 

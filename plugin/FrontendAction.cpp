@@ -15,6 +15,7 @@
 #include "Annotations.h"
 #include "Diagnostics.h"
 #include "LocalScopes.h"
+#include "ObjectNeeds.h"
 #include "Options.h"
 #include "Pipeline.h"
 
@@ -29,9 +30,14 @@
 #include "clang/Frontend/FrontendPluginRegistry.h"
 #include "clang/Frontend/MultiplexConsumer.h"
 #include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/TargetParser/Triple.h"
 
 #include <cstdlib>
+#include <map>
 #include <optional>
 
 using namespace clang;
@@ -312,6 +318,120 @@ private:
   std::map<const FunctionDecl *, struct Seen> ByDecl;
 };
 
+/// An object whose checkpoint constants CheckpointsPass left to it
+/// (passes/ObjectNeeds.h), by the compiler instance that writes it.
+struct ObjectToPatch {
+  std::shared_ptr<weft::DeferredNeeds> Needs;
+  std::string OutputFile;
+  bool KeepStackSizes = false;
+};
+
+std::map<const CompilerInstance *, ObjectToPatch> &objectsToPatch() {
+  static std::map<const CompilerInstance *, ObjectToPatch> Objects;
+  return Objects;
+}
+
+/// Whether Clang will write this unit's code as an ELF x86-64 object into a
+/// named file, which weft can patch once the backend has written it.
+bool writesPatchableObject(const CompilerInstance &CI) {
+  const FrontendOptions &FO = CI.getFrontendOpts();
+  const CodeGenOptions &CG = CI.getCodeGenOpts();
+  const llvm::Triple &T = CI.getTarget().getTriple();
+  // A device (-o /dev/null) keeps nothing to patch.
+  return FO.ProgramAction == frontend::EmitObj && !CG.PrepareForLTO && !CG.PrepareForThinLTO &&
+         !FO.OutputFile.empty() && FO.OutputFile != "-" && T.getArch() == llvm::Triple::x86_64 &&
+         T.isOSBinFormatELF() &&
+         (!llvm::sys::fs::exists(FO.OutputFile) || llvm::sys::fs::is_regular_file(FO.OutputFile));
+}
+
+/// Where the object Clang is writing can be read and written now: Clang
+/// writes into a temporary next to the output (`<stem>-XXXXXXXX<ext>.tmp`),
+/// still open, and renames it once the unit is done; or, when it does not
+/// use one, into the output itself.
+std::optional<std::string> objectBeingWritten(StringRef OutputFile) {
+  llvm::SmallString<256> Out(OutputFile);
+  if (llvm::sys::fs::make_absolute(Out))
+    return std::nullopt;
+  llvm::SmallString<256> Dir;
+  if (llvm::sys::fs::real_path(llvm::sys::path::parent_path(Out), Dir))
+    return std::nullopt;
+  StringRef Ext = llvm::sys::path::extension(Out);
+  std::string Stem = llvm::sys::path::stem(Out).str() + "-";
+  std::string Tail = Ext.str() + ".tmp";
+  std::error_code EC;
+  for (llvm::sys::fs::directory_iterator It("/proc/self/fd", EC), End; It != End && !EC;
+       It.increment(EC)) {
+    llvm::SmallString<256> Target;
+    if (llvm::sys::fs::real_path(It->path(), Target))
+      continue;
+    StringRef Name = llvm::sys::path::filename(Target);
+    if (llvm::sys::path::parent_path(Target) == Dir && Name.size() == Stem.size() + 8 + Tail.size() &&
+        Name.starts_with(Stem) && Name.ends_with(Tail))
+      return It->path();
+  }
+  if (llvm::sys::fs::is_regular_file(Out))
+    return std::string(Out);
+  return std::nullopt;
+}
+
+/// Runs after Clang's own consumer, which has generated the code by then:
+/// fills the checkpoint constants into the object (passes/ObjectNeeds.h).
+class PatchObjectConsumer : public ASTConsumer {
+public:
+  explicit PatchObjectConsumer(CompilerInstance &CI) : CI(CI) {}
+
+  void HandleTranslationUnit(ASTContext &) override {
+    auto It = objectsToPatch().find(&CI);
+    if (It == objectsToPatch().end())
+      return;
+    ObjectToPatch Object = std::move(It->second);
+    objectsToPatch().erase(It);
+    DiagnosticsEngine &D = CI.getDiagnostics();
+    if (!Object.Needs->pending() || D.hasErrorOccurred())
+      return;
+    std::string Err = patch(Object);
+    if (!Err.empty())
+      emit(D, SourceLocation(), DiagnosticsEngine::Error,
+           "weft: cannot fill the linked-stack checks' constants into '" + Object.OutputFile +
+               "': " + Err);
+  }
+
+private:
+  static std::string patch(const ObjectToPatch &Object) {
+    std::optional<std::string> Path = objectBeingWritten(Object.OutputFile);
+    if (!Path)
+      return "the object being written is not found";
+    llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> Read =
+        llvm::MemoryBuffer::getFile(*Path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+    if (!Read)
+      return Read.getError().message();
+    std::vector<char> Bytes((*Read)->getBufferStart(), (*Read)->getBufferEnd());
+    std::string Err;
+    if (!weft::patchObjectNeeds(Bytes, *Object.Needs, Object.KeepStackSizes, Err))
+      return Err;
+    std::error_code EC;
+    llvm::raw_fd_ostream Out(*Path, EC, llvm::sys::fs::OF_None);
+    if (EC)
+      return EC.message();
+    Out.write(Bytes.data(), Bytes.size());
+    Out.close();
+    return Out.has_error() ? Out.error().message() : std::string();
+  }
+
+  CompilerInstance &CI;
+};
+
+class PatchObjectAction : public PluginASTAction {
+protected:
+  bool ParseArgs(const CompilerInstance &, const std::vector<std::string> &) override {
+    return true;
+  }
+  ActionType getActionType() override { return AddAfterMainAction; }
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI, StringRef) override {
+    return std::make_unique<PatchObjectConsumer>(CI);
+  }
+};
+
 class WeftAction : public PluginASTAction {
 protected:
   bool ParseArgs(const CompilerInstance &CI, const std::vector<std::string> &Args) override {
@@ -356,6 +476,14 @@ protected:
       Config.OptLevel = CG.OptimizationLevel;
       Setup.Codegen = std::make_shared<const weft::CodegenConfig>(std::move(Config));
     }
+    // With linked stacks, the constants of the checks come from the object
+    // the backend writes, when Clang writes one (passes/ObjectNeeds.h).
+    if (Opts.LinkedStacks && Opts.Stack && Opts.FramesFromCodegen && writesPatchableObject(CI)) {
+      Setup.Deferred = std::make_shared<weft::DeferredNeeds>();
+      objectsToPatch()[&CI] = {Setup.Deferred, CI.getFrontendOpts().OutputFile,
+                               CG.StackSizeSection != 0};
+      CG.StackSizeSection = true;
+    }
     CG.PassBuilderCallbacks.push_back(
         [Setup](llvm::PassBuilder &PB) { weft::registerWeftPipeline(PB, Setup); });
     auto Collector = std::make_unique<AnnotationCollector>(CI, Facts, Opts.Atomic);
@@ -375,3 +503,7 @@ private:
 
 static FrontendPluginRegistry::Add<WeftAction>
     X("weft", "weft: blocking graph, atomic sections, stack bounds");
+// Registered after "weft", so Clang makes its consumer after weft's. Its
+// name has a dot so that no -fplugin-arg-weft-* option is meant for it.
+static FrontendPluginRegistry::Add<PatchObjectAction>
+    Y("weft.object", "weft: fills the linked-stack checks' constants into the object");

@@ -11,7 +11,7 @@
 // SYMS: w __weft_call_on_new_segment
 // SLOW: t __weft_slow.{{[0-9]+}}
 // ASM-LABEL: <sum>:
-// ASM: cmpq %fs:0x70, %rsp
+// ASM: cmpq %fs:0x70, %r{{[a-z0-9]+}}
 // CHECK: limit 0: sum 500500, 500500 in a pthread
 // CHECK: limit high: sum 500500
 #include <pthread.h>
