@@ -265,7 +265,21 @@ Function *makeSlowPath(const CallShape &S, StructType *Ctx, Function *Thunk, uns
   unsigned N = S.Operands.size();
   for (unsigned Field = 0; Field < N; ++Field)
     B.CreateStore(Slow->getArg(Field), B.CreateStructGEP(Ctx, Ctxp, Field));
-  B.CreateCall(callOnNewSegment(M), {Thunk, Ctxp, Slow->getArg(N)});
+  // Without libweft (the limit was set by something else, see
+  // withoutRuntime), the call is made in place. Here, not at each site: the
+  // sites' code stays a compare and a branch.
+  Function *OnNewSegment = callOnNewSegment(M);
+  BasicBlock *InPlace = BasicBlock::Create(C, "in.place", Slow);
+  BasicBlock *Linked = BasicBlock::Create(C, "linked", Slow);
+  BasicBlock *Done = BasicBlock::Create(C, "done", Slow);
+  B.CreateCondBr(B.CreateIsNull(OnNewSegment), InPlace, Linked);
+  B.SetInsertPoint(InPlace);
+  B.CreateCall(Thunk, {Ctxp});
+  B.CreateBr(Done);
+  B.SetInsertPoint(Linked);
+  B.CreateCall(OnNewSegment, {Thunk, Ctxp, Slow->getArg(N)});
+  B.CreateBr(Done);
+  B.SetInsertPoint(Done);
   if (S.result()->isVoidTy())
     B.CreateRetVoid();
   else
@@ -382,8 +396,7 @@ Site instrumentCall(CallBase &CB, uint64_t Need, SlowPaths &Paths) {
   SplitBlockAndInsertIfThenElse(Low, &CB, &SlowTerm, &FastTerm, Unlikely);
   BasicBlock *Tail = CB.getParent();
   BasicBlock *Fast = FastTerm->getParent();
-  BasicBlock *CheckBB = Fast->getSinglePredecessor();
-  BasicBlock *SlowBB = withoutRuntime(SlowTerm->getParent(), CheckBB, Fast);
+  BasicBlock *SlowBB = SlowTerm->getParent(); // the slow path tests for libweft itself
   CB.moveBefore(FastTerm);
   CallBase *SlowCall;
   if (auto *Invoke = dyn_cast<InvokeInst>(&CB)) {

@@ -41,8 +41,9 @@ const KeyInfo Keys[] = {
     {"no-section-locks", nullptr,
      "do not infer atomic sections' locks: every section takes the coarse lock"},
     {"no-stack", nullptr, "turn off stack bounds and checkpoints [weft-stack]"},
-    {"linked-stacks", nullptr,
-     "insert stack checkpoints that link new segments (needs libweft at link time)"},
+    {"no-linked-stacks", nullptr,
+     "insert no stack checkpoints: threads keep the first segment they start on"},
+    {"linked-stacks", nullptr, "insert stack checkpoints that link new segments (the default)"},
     {"frames", "<codegen|ir>",
      "stack frames: measured by generating code for a clone of the module (default), "
      "or estimated from the IR (faster, looser)"},
@@ -184,6 +185,8 @@ bool Options::parse(const std::string &Arg, std::string &Error) {
     Stats = true;
   else if (Key == "linked-stacks")
     LinkedStacks = true;
+  else if (Key == "no-linked-stacks")
+    LinkedStacks = false;
   else if (Key == "frames") {
     if (Value != "codegen" && Value != "ir") {
       Error = "weft: " + Where + ": expected 'codegen' or 'ir'";

@@ -41,7 +41,9 @@ struct Options {
   /// runtime (SectionLocks.h); off: every section takes the coarse lock.
   bool SectionLocks = true;
   bool Stats = false;
-  bool LinkedStacks = false;
+  /// Stack checkpoints that link new segments (CheckpointsPass); off with
+  /// no-linked-stacks.
+  bool LinkedStacks = true;
   /// Stack frames from generating code for a clone (true) or estimated
   /// from the IR (`frames=ir`).
   bool FramesFromCodegen = true;

@@ -337,11 +337,16 @@ bool writesPatchableObject(const CompilerInstance &CI) {
   const FrontendOptions &FO = CI.getFrontendOpts();
   const CodeGenOptions &CG = CI.getCodeGenOpts();
   const llvm::Triple &T = CI.getTarget().getTriple();
-  // A device (-o /dev/null) keeps nothing to patch.
   return FO.ProgramAction == frontend::EmitObj && !CG.PrepareForLTO && !CG.PrepareForThinLTO &&
          !FO.OutputFile.empty() && FO.OutputFile != "-" && T.getArch() == llvm::Triple::x86_64 &&
-         T.isOSBinFormatELF() &&
-         (!llvm::sys::fs::exists(FO.OutputFile) || llvm::sys::fs::is_regular_file(FO.OutputFile));
+         T.isOSBinFormatELF();
+}
+
+/// An object written to a device (-o /dev/null) is thrown away: there is
+/// nothing to patch, and nothing to measure either.
+bool discardsObject(const CompilerInstance &CI) {
+  StringRef Out = CI.getFrontendOpts().OutputFile;
+  return llvm::sys::fs::exists(Out) && !llvm::sys::fs::is_regular_file(Out);
 }
 
 /// Where the object Clang is writing can be read and written now: Clang
@@ -387,7 +392,7 @@ public:
     ObjectToPatch Object = std::move(It->second);
     objectsToPatch().erase(It);
     DiagnosticsEngine &D = CI.getDiagnostics();
-    if (!Object.Needs->pending() || D.hasErrorOccurred())
+    if (!Object.Needs->pending() || D.hasErrorOccurred() || discardsObject(CI))
       return;
     std::string Err = patch(Object);
     if (!Err.empty())

@@ -1,6 +1,6 @@
 // Linked stacks: recursion 50 MiB deep in a pthread with default
 // attributes. Built with the weft plugin's checkpoints
-// (-fplugin-arg-weft-linked-stacks) and linked with libweft, the thread's
+// (on with -fplugin alone) and linked with libweft, the thread's
 // small first segment grows by linked segments as the recursion needs them;
 // without the checkpoints (or with native pthreads) it crashes.
 #include <pthread.h>

@@ -26,21 +26,18 @@ lp:
 ; CHECK-LABEL: define i32 @rec(
 ; CHECK: br i1 %{{.*}}, label %[[SLOW:.*]], label %[[FAST:.*]], !prof
 ; CHECK: [[SLOW]]:
-; CHECK-NEXT: [[NORT:%.*]] = icmp eq ptr @__weft_call_on_new_segment, null
-; CHECK-NEXT: br i1 [[NORT]], label %[[FAST]], label %[[LINKED:.*]]
-; CHECK: [[LINKED]]:
 ; CHECK-NEXT: [[SLOWR:%.*]] = invoke i32 @__weft_slow.0(i32 %m, i64 {{[0-9]+}})
 ; CHECK-NEXT: to label %[[MERGE:.*]] unwind label %lp
 ; CHECK: [[FAST]]:
 ; CHECK: %r = invoke i32 @may_throw(i32 %m)
 ; CHECK-NEXT: to label %[[MERGE]] unwind label %lp
 ; CHECK: [[MERGE]]:
-; CHECK-NEXT: %weft.result = phi i32 [ [[SLOWR]], %[[LINKED]] ], [ %r, %[[FAST]] ]
+; CHECK-NEXT: %weft.result = phi i32 [ [[SLOWR]], %[[SLOW]] ], [ %r, %[[FAST]] ]
 ; CHECK-NEXT: br label %ok
 ; CHECK: ok:
 ; CHECK-NEXT: %s = add i32 %weft.result, 1
 ; CHECK: lp:
-; CHECK-NEXT: %v = phi i32 [ %m, %[[FAST]] ], [ %m, %[[LINKED]] ]
+; CHECK-NEXT: %v = phi i32 [ %m, %[[FAST]] ], [ %m, %[[SLOW]] ]
 ; CHECK-LABEL: define internal i32 @__weft_slow.0(i32 %0, i64 %1)
 ; CHECK-NOT: nounwind
 ; CHECK: call void @__weft_call_on_new_segment(ptr @__weft_thunk.0, ptr %weft.ctx, i64 %1)
