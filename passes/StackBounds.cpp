@@ -164,7 +164,7 @@ std::optional<uint64_t> typicalFrame(const Function &F) {
       ++Values;
   }
   // Callee-saved registers and spill slots: a function that calls keeps
-  // values across its calls, about 8 * sqrt(values) bytes of them on
+  // values across its calls, about 6 * sqrt(values) bytes of them on
   // SQLite; a leaf rarely needs more than a few slots.
   uint64_t Registers = Calls ? uint64_t(6 * std::sqrt(double(Values)))
                              : 8 * std::min<uint64_t>(4, Values / 20);

@@ -466,6 +466,11 @@ protected:
     bool OwnLocations = CG.getDebugInfo() == llvm::codegenoptions::NoDebugInfo;
     if (OwnLocations)
       CG.setDebugInfo(llvm::codegenoptions::LocTrackingOnly);
+    // Bitcode for a link-time optimiser gets no checks: their constants
+    // must describe the code finally generated, after inlining across
+    // units, which this compiler never sees.
+    if (CG.PrepareForLTO || CG.PrepareForThinLTO)
+      Opts.LinkedStacks = false;
     auto Facts = std::make_shared<weft::AnnotationFacts>();
     weft::PipelineSetup Setup =
         weft::PipelineSetup::forHost(weft::PipelineHost::ClangFrontend, Opts);

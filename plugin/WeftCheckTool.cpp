@@ -307,8 +307,11 @@ void analyse(const CompilationDatabase &DB, const std::string &File,
   // -ferror-limit=0: a project built with -Werror turns every finding into
   // an error, and Clang's limit of 20 would stop the unit as if it did not
   // compile.
+  // No linked stacks: weft-check emits no code, and their constants would
+  // be measured on a clone for nothing.
   std::vector<std::string> Extra = {"-O0", "-fno-caret-diagnostics", "-ferror-limit=0",
-                                    "-resource-dir=" WEFT_CLANG_RESOURCE_DIR};
+                                    "-resource-dir=" WEFT_CLANG_RESOURCE_DIR, "-Xclang",
+                                    "-plugin-arg-weft", "-Xclang", "no-linked-stacks"};
   for (const std::string &A : WeftArgs) {
     Extra.push_back("-Xclang");
     Extra.push_back("-plugin-arg-weft");

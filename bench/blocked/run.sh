@@ -12,7 +12,7 @@ ROUNDS=${ROUNDS:-3}
 SIZES=${SIZES:-"10000 100000 1000000"}
 NPTL_N=${NPTL_N:-10000}
 clang-19 -O2 "$here/blocked_pthread.c" $(weft_libs) -o "$work/blocked_weft"
-clang-19 -O2 -fplugin="$("$WEFT_BUILD/bin/weft-config" --plugin)" -fplugin-arg-weft-linked-stacks \
+clang-19 -O2 -fplugin="$("$WEFT_BUILD/bin/weft-config" --plugin)" \
   "$here/blocked_pthread.c" $(weft_libs) -o "$work/blocked_plugin"
 clang-19 -O2 "$here/blocked_pthread.c" -lpthread -o "$work/blocked_nptl"
 clang-19 -O2 $(weft_cflags) "$here/blocked_tiny.c" $(weft_libs) -Wl,-z,now -o "$work/blocked_tiny"
@@ -43,7 +43,7 @@ if [ "${TEN_M:-0}" = 1 ]; then tenm=$("$work/blocked_tiny" 10000000 | awk '{prin
   echo
   echo "pthread_create with default attributes. Built without the plugin, weft's"
   echo "default first segment is 256 KiB of address space, touched lazily. Built"
-  echo "with the plugin's linked stacks (\`-fplugin-arg-weft-linked-stacks\`), the"
+  echo "with the plugin (\`-fplugin\` alone: linked stacks are on by default), the"
   echo "object file's table gives the thread function's need (its frame and the"
   echo "bounds of pthread_mutex_lock/pthread_cond_wait: 544 bytes, no reserve), and"
   echo "the first segment is sized to it (a 1.5 KiB class, descriptor included)."

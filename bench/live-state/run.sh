@@ -2,9 +2,11 @@
 # live-state: resident memory per blocked thread when each thread filled a
 # 32 KiB local buffer that is dead before it waits on a condition variable
 # (blocked_buffer.c). Built against libweft without the plugin, with
-# `-fplugin` alone (the buffer moves to scratch memory), and with
+# `-fplugin` alone (the buffer moves to scratch memory; linked stacks), with
 # `-fplugin -fplugin-arg-weft-no-scratch` (the same analyses, the buffer
-# left in the frame); against Go and native pthreads, in the same run.
+# left in the frame) and with `-fplugin -fplugin-arg-weft-no-linked-stacks`
+# (scratch memory, a fixed first segment); against Go and native pthreads,
+# in the same run.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/../lib.sh"
@@ -18,16 +20,16 @@ clang-19 -O2 "$here/blocked_buffer.c" $(weft_libs) -o "$work/weft"
 clang-19 -O2 "$plugin" "$here/blocked_buffer.c" $(weft_libs) -o "$work/plugin"
 clang-19 -O2 "$plugin" -fplugin-arg-weft-no-scratch "$here/blocked_buffer.c" $(weft_libs) \
   -o "$work/noscratch"
-clang-19 -O2 "$plugin" -fplugin-arg-weft-linked-stacks "$here/blocked_buffer.c" $(weft_libs) \
-  -o "$work/linked"
+clang-19 -O2 "$plugin" -fplugin-arg-weft-no-linked-stacks "$here/blocked_buffer.c" $(weft_libs) \
+  -o "$work/fixed"
 clang-19 -O2 "$here/blocked_buffer.c" -lpthread -o "$work/nptl"
 go build -o "$work/go" "$here/blocked_buffer_go.go"
-for b in weft plugin noscratch linked go nptl; do : >"$work/$b.out"; done
+for b in weft plugin noscratch fixed go nptl; do : >"$work/$b.out"; done
 for r in $(seq "$ROUNDS"); do # A B C D A B C D
-  for b in weft plugin noscratch linked go; do "$work/$b" "$N" | awk '{print $2}' >>"$work/$b.out"; done
+  for b in weft plugin noscratch fixed go; do "$work/$b" "$N" | awk '{print $2}' >>"$work/$b.out"; done
   "$work/nptl" "$NPTL_N" | awk '{print $2}' >>"$work/nptl.out"
 done
-for b in weft plugin noscratch linked go nptl; do eval "m_$b=$(median <"$work/$b.out")"; done
+for b in weft plugin noscratch fixed go nptl; do eval "m_$b=$(median <"$work/$b.out")"; done
 
 # Knot built with -fplugin (the transform on) and with no-scratch: what the
 # transform and the runtime's scratch memory cost a server's throughput.
@@ -63,14 +65,15 @@ k_scratch=$(median <"$work/knot-scratch.out"); k_noscratch=$(median <"$work/knot
   echo "a checksum, and waits on a condition variable; VmRSS after all have"
   echo "arrived minus before, over N; median of $ROUNDS runs, alternating."
   echo "\`-fplugin\` alone moves the buffer to the worker's scratch memory"
-  echo "(docs/plugin.md, \"Scratch memory\"): no blocking call lies in its lifetime."
+  echo "(docs/plugin.md, \"Scratch memory\"): no blocking call lies in its lifetime;"
+  echo "its linked stacks give the thread a first segment sized to what it needs."
   echo
   echo "| build | N | bytes/thread | vs weft without the plugin | vs Go |"
   echo "|---|---|---|---|---|"
   echo "| weft, no plugin | $N | $m_weft | 1.00 | $(ratio "$m_weft" "$m_go") |"
   echo "| weft, \`-fplugin\` | $N | $m_plugin | $(ratio "$m_plugin" "$m_weft") | $(ratio "$m_plugin" "$m_go") |"
   echo "| weft, \`-fplugin\` with \`no-scratch\` | $N | $m_noscratch | $(ratio "$m_noscratch" "$m_weft") | $(ratio "$m_noscratch" "$m_go") |"
-  echo "| weft, \`-fplugin\` with \`linked-stacks\` | $N | $m_linked | $(ratio "$m_linked" "$m_weft") | $(ratio "$m_linked" "$m_go") |"
+  echo "| weft, \`-fplugin\` with \`no-linked-stacks\` | $N | $m_fixed | $(ratio "$m_fixed" "$m_weft") | $(ratio "$m_fixed" "$m_go") |"
   echo "| Go goroutines | $N | $m_go | $(ratio "$m_go" "$m_weft") | 1.00 |"
   echo "| native pthreads (NPTL) | $NPTL_N | $m_nptl | $(ratio "$m_nptl" "$m_weft") | $(ratio "$m_nptl" "$m_go") |"
   echo
