@@ -36,6 +36,7 @@ using namespace llvm;
 // Shown by opt -stats, clang -mllvm -stats or -Xclang -stats-file=<f>.
 ALWAYS_ENABLED_STATISTIC(NumCallChecks, "Checkpoints inserted before calls");
 ALWAYS_ENABLED_STATISTIC(NumEntryChecks, "Checkpoints inserted at function entries");
+ALWAYS_ENABLED_STATISTIC(NumTrampolines, "Checking trampolines shared by calls of one kind");
 ALWAYS_ENABLED_STATISTIC(NumUncheckable, "Checkpoints left out: calls no thunk can make");
 ALWAYS_ENABLED_STATISTIC(NumStackNeeds, "Functions in the table of first-segment needs");
 
@@ -294,6 +295,8 @@ struct Site {
   Instruction *Room = nullptr;  ///< sp - (need - slack)
   CallBase *SlowCall = nullptr; ///< calls the slow path; the last operand is the segment size
   Function *Thunk = nullptr;
+  /// Call is the call a checking trampoline makes (instrumentThroughTrampoline).
+  bool InTrampoline = false;
 };
 
 /// Thunks and slow paths, shared by every check that makes the same kind of
@@ -429,6 +432,121 @@ Site instrumentCall(CallBase &CB, uint64_t Need, SlowPaths &Paths) {
   S.Room = Room;
   S.SlowCall = SlowCall;
   return S;
+}
+
+/// Whether a call can go through a checking trampoline shared by every call
+/// of its kind: the C calling convention, no varargs, and nothing the
+/// call's frame must hold for it (byval, sret, inalloca, preallocated,
+/// swifterror, nest), so that the trampoline's call can be a tail call
+/// that leaves the callee exactly where the call as written would have.
+bool canUseTrampoline(const CallBase &CB) {
+  if (CB.getFunctionType()->isVarArg() || CB.getCallingConv() != CallingConv::C)
+    return false;
+  for (unsigned A = 0; A < CB.arg_size(); ++A)
+    for (Attribute::AttrKind K : {Attribute::ByVal, Attribute::StructRet, Attribute::InAlloca,
+                                  Attribute::Preallocated, Attribute::SwiftError, Attribute::Nest})
+      if (CB.paramHasAttr(A, K))
+        return false;
+  return true;
+}
+
+/// The attributes that say how a value is passed, of a call's result and
+/// parameters (the trampoline's own parameters must agree with them).
+AttributeList passingAttrs(LLVMContext &C, const AttributeList &A, unsigned Params) {
+  auto Keep = [&](AttributeSet S) {
+    AttrBuilder B(C);
+    for (Attribute::AttrKind K : {Attribute::ZExt, Attribute::SExt, Attribute::InReg})
+      if (S.hasAttribute(K))
+        B.addAttribute(K);
+    return AttributeSet::get(C, B);
+  };
+  SmallVector<AttributeSet, 8> P;
+  for (unsigned I = 0; I < Params; ++I)
+    P.push_back(Keep(A.getParamAttrs(I)));
+  return AttributeList::get(C, AttributeSet(), Keep(A.getRetAttrs()), P);
+}
+
+/// A checking trampoline, `__weft_check.N(operands...)`: the check, then a
+/// tail call of the callee with the operands (a jump: the callee runs on
+/// the caller's stack as if called directly), or the slow path. Every call
+/// of one kind calls it instead of carrying a check and a slow path of its
+/// own, which keeps the callers' code as it was written.
+Site makeTrampoline(const CallShape &Shape, uint64_t Need, SlowPaths &Paths, unsigned Id,
+                    Function *&Trampoline) {
+  Module &M = *Shape.Caller->getParent();
+  LLVMContext &C = M.getContext();
+  Site Out;
+  SmallVector<Value *, 8> SlowOperands;
+  Function *Slow = slowPathFor(Shape, Need, Paths, Out, SlowOperands);
+  SmallVector<Type *, 8> Params;
+  for (Value *V : Shape.Operands)
+    Params.push_back(V->getType());
+  Trampoline = Function::Create(FunctionType::get(Shape.result(), Params, false),
+                                GlobalValue::InternalLinkage, "__weft_check." + std::to_string(Id),
+                                M);
+  Trampoline->setAttributes(passingAttrs(C, Shape.Attrs, Params.size()));
+  Trampoline->addFnAttr(Attribute::NoInline);
+  Trampoline->addFnAttr(TrampolineAttr);
+  if (Shape.NoThrow)
+    Trampoline->addFnAttr(Attribute::NoUnwind);
+  copyCodegenAttrs(*Shape.Caller, *Trampoline);
+  SmallVector<Value *, 8> Args;
+  for (Argument &A : Trampoline->args())
+    Args.push_back(&A);
+  BasicBlock *Entry = BasicBlock::Create(C, "entry", Trampoline);
+  BasicBlock *Fast = BasicBlock::Create(C, "fast", Trampoline);
+  BasicBlock *SlowBB = BasicBlock::Create(C, "slow", Trampoline);
+  IRBuilder<> B(Entry);
+  Value *Low;
+  Out.Room = emitCheck(B, Need, Low);
+  B.CreateCondBr(Low, SlowBB, Fast, MDBuilder(C).createBranchWeights(1, 1 << 20));
+  B.SetInsertPoint(Fast);
+  Value *Callee = Shape.Callee;
+  SmallVector<Value *, 8> CallArgs(Args.begin(), Args.end());
+  if (!Callee)
+    Callee = CallArgs.pop_back_val();
+  CallInst *Call = B.CreateCall(Shape.FnType, Callee, CallArgs);
+  Call->setCallingConv(Shape.CC);
+  Call->setAttributes(Shape.Attrs);
+  Call->setTailCall();
+  Call->setMetadata(CheckpointMD, MDNode::get(C, {}));
+  if (Shape.result()->isVoidTy())
+    B.CreateRetVoid();
+  else
+    B.CreateRet(Call);
+  B.SetInsertPoint(SlowBB);
+  SlowOperands.assign(Args.begin(), Args.end());
+  SlowOperands.push_back(ConstantInt::get(Type::getInt64Ty(C), Need));
+  CallInst *SlowCall = B.CreateCall(Slow, SlowOperands);
+  SlowCall->setTailCall();
+  if (Shape.result()->isVoidTy())
+    B.CreateRetVoid();
+  else
+    B.CreateRet(SlowCall);
+  Out.Call = Call;
+  Out.SlowCall = SlowCall;
+  Out.InTrampoline = true;
+  return Out;
+}
+
+/// Makes CB call Trampoline with its operands (an indirect callee last).
+void callThrough(CallBase &CB, Function *Trampoline) {
+  SmallVector<Value *, 8> Args(CB.args());
+  if (!directCallee(CB))
+    Args.push_back(CB.getCalledOperand());
+  CallBase *New;
+  if (auto *II = dyn_cast<InvokeInst>(&CB))
+    New = InvokeInst::Create(Trampoline, II->getNormalDest(), II->getUnwindDest(), Args, "",
+                             CB.getIterator());
+  else
+    New = CallInst::Create(Trampoline, Args, "", CB.getIterator());
+  // The call's attributes hold for the trampoline's call too (its behaviour
+  // is the callee's); an indirect callee's operand has none.
+  New->setAttributes(CB.getAttributes());
+  New->copyMetadata(CB);
+  New->takeName(&CB);
+  CB.replaceAllUsesWith(New);
+  CB.eraseFromParent();
 }
 
 /// Recursion is checked at the entry of the function it re-enters, like a
@@ -638,6 +756,11 @@ SiteNeeds needsOf(const Site &S, const StackBounds &Final) {
   // The new segment holds the thunk's frame and the callee's path; an
   // entry-checked callee may push its frame before its own check.
   assert(Final.facts(*S.Thunk) && "every site has its thunk");
+  // A trampoline's check runs at its entry: if its call is not a jump, the
+  // callee runs below its frame too.
+  if (S.InTrampoline)
+    if (const StackFacts *TF = Final.facts(*S.Call->getFunction()); TF && TF->FrameBytes)
+      Need += *TF->FrameBytes;
   uint64_t Segment = Need + Final.callCost(*Final.facts(*S.Thunk));
   if (Callee && Callee->hasFnAttribute(EntryCheckAttr))
     if (const StackFacts *CF = Final.facts(*Callee))
@@ -782,7 +905,12 @@ PreservedAnalyses CheckpointsPass::run(Module &M, ModuleAnalysisManager &) {
               Entries.insert(G);
           }
     }
-    std::vector<std::pair<CallBase *, uint64_t>> Calls;
+    struct CheckedCall {
+      CallBase *Call;
+      uint64_t Need;
+      bool Trampoline;
+    };
+    std::vector<CheckedCall> Calls;
     for (Function &F : M) {
       const StackFacts *SF = Stack.facts(F);
       if (!SF)
@@ -797,7 +925,8 @@ PreservedAnalyses CheckpointsPass::run(Module &M, ModuleAnalysisManager &) {
             Entries.count(&F))
           continue;
         if (canInstrument(*CP.Call)) {
-          Calls.push_back({CP.Call, CP.NeedBytes ? CP.NeedBytes : LargeSegmentBytes});
+          Calls.push_back({CP.Call, CP.NeedBytes ? CP.NeedBytes : LargeSegmentBytes,
+                           CP.Why != Checkpoint::Recursion && canUseTrampoline(*CP.Call)});
           LLVM_DEBUG(dbgs() << "weft-checkpoints: " << F.getName() << ": check before a call to "
                             << (directCallee(*CP.Call) ? directCallee(*CP.Call)->getName()
                                                        : StringRef("<indirect>"))
@@ -810,8 +939,23 @@ PreservedAnalyses CheckpointsPass::run(Module &M, ModuleAnalysisManager &) {
       }
     }
     SlowPaths Paths;
-    for (auto [CB, Need] : Calls)
-      Sites.push_back(instrumentCall(*CB, Need, Paths));
+    // Calls of one kind share a trampoline (the key of their slow path).
+    std::map<Function *, Function *> Trampolines;
+    unsigned NextTrampoline = 0;
+    for (auto [CB, Need, ThroughTrampoline] : Calls) {
+      if (!ThroughTrampoline) {
+        Sites.push_back(instrumentCall(*CB, Need, Paths));
+        continue;
+      }
+      CallShape Shape = CallShape::of(*CB);
+      Function *Slow = Paths.get(Shape).Slow;
+      Function *&T = Trampolines[Slow];
+      if (!T) {
+        Sites.push_back(makeTrampoline(Shape, Need, Paths, NextTrampoline++, T));
+        ++NumTrampolines;
+      }
+      callThrough(*CB, T);
+    }
     NumCallChecks += Calls.size();
     NumEntryChecks += Entries.size();
     for (Function *F : Entries)

@@ -302,9 +302,17 @@ std::string writeStackGraph(const std::string &Dir, const std::string &Base,
   const Module &M = Stack.module();
   return writeAtomically(Dir, Base + ".stack.dot", [&](raw_ostream &OS) {
     OS << "digraph \"stack: " << dotEscape(Base) << "\" {\n  node [shape=box];\n";
+    // A call through a checking trampoline is drawn as the checked call it
+    // stands for; the trampolines themselves are left out.
+    auto Checkpointed = [](const Function &T) -> const CallBase * {
+      for (const Instruction &I : instructions(T))
+        if (const auto *CB = dyn_cast<CallBase>(&I); CB && CB->hasMetadata(CheckpointMD))
+          return CB;
+      return nullptr;
+    };
     for (const Function &F : M) {
       const StackFacts *SF = Stack.facts(F);
-      if (!SF)
+      if (!SF || F.hasFnAttribute(TrampolineAttr))
         continue;
       OS << "  \"" << dotEscape(F.getName()) << "\" [label=\"" << dotEscape(displayName(F.getName()))
          << "\\nframe " << (SF->FrameBytes ? std::to_string(*SF->FrameBytes) : "dynamic")
@@ -317,9 +325,13 @@ std::string writeStackGraph(const std::string &Dir, const std::string &Base,
         if (!CB || isIgnoredCall(*CB))
           continue;
         const Function *G = directCallee(*CB);
+        bool Through = G && G->hasFnAttribute(TrampolineAttr);
+        if (Through)
+          if (const CallBase *Inner = Checkpointed(*G))
+            G = directCallee(*Inner);
         std::string To = G ? G->getName().str() : "<indirect>";
         OS << "  \"" << dotEscape(F.getName()) << "\" -> \"" << dotEscape(To) << "\"";
-        if (Checked.count(CB))
+        if (Through || Checked.count(CB))
           OS << " [color=red, style=bold, label=\"checkpoint\"]";
         OS << ";\n";
       }

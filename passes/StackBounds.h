@@ -148,6 +148,10 @@ inline constexpr const char *SlowPathAttr = "weft-slow-path";
 /// helpers' heap fallback, Scratch.cpp): then no stack limit is set and no
 /// check can fail, so paths do not count it.
 inline constexpr const char *WithoutRuntimeAttr = "weft-without-runtime";
+/// On a checking trampoline CheckpointsPass makes for calls of one kind: a
+/// check, then a tail call of the callee (the call marked !weft.checkpoint)
+/// or the slow path.
+inline constexpr const char *TrampolineAttr = "weft-trampoline";
 /// On a function CheckpointsPass checks at its entry: calls into it from its
 /// own cycle are checkpoints.
 inline constexpr const char *EntryCheckAttr = "weft-entry-check";

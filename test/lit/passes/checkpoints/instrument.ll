@@ -1,8 +1,9 @@
 ; RUN: %opt_weft -passes='weft-checkpoints' -S %s | FileCheck %s
 ; RUN: %opt_weft -passes='weft-checkpoints' -S %s | FileCheck %s --check-prefix=JMP
-; Each checkpointed call gets the check (the limit at %fs:0x70) and an
-; out-of-line slow path through the runtime;
-; the thunk makes the call exactly as written.
+; RUN: %opt_weft -passes='weft-checkpoints' -S %s | FileCheck %s --check-prefix=TRAMP
+; Each checkpointed call gets the check (the limit at %fs:0x70), in a
+; trampoline shared by calls of its kind or at the call, and an out-of-line
+; slow path through the runtime; the thunk makes the call exactly as written.
 target datalayout = "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128"
 target triple = "x86_64-pc-linux-gnu"
 
@@ -44,8 +45,26 @@ define void @kinds(ptr %fmt, ptr %b) {
   ret void
 }
 
+; A call of a kind a trampoline can make (C convention, no varargs, byval
+; or sret) calls a checking trampoline shared by every call of its kind; the
+; caller keeps its code as written.
 ; CHECK-LABEL: define i32 @rec(i32 %n)
-; CHECK-NOT: alloca
+; CHECK-NOT: stacksave
+; CHECK: %r = call i32 @__weft_check.0(i32 %m)
+; CHECK-NEXT: ret i32 %r
+
+; An indirect call: the callee travels to the trampoline last.
+; CHECK-LABEL: define i32 @indirect(
+; CHECK: call i32 @__weft_check.1(i64 %x, ptr %f)
+
+; Calls of the same kind share one trampoline and slow path: here every call
+; through a pointer of type i32(i64).
+; CHECK-LABEL: define i32 @indirect_twice(
+; CHECK: call i32 @__weft_check.1(i64 %x, ptr %g)
+; CHECK: call i32 @__weft_check.1(i64 %x, ptr %h)
+
+; Other calls carry the check where they are: a varargs call here.
+; CHECK-LABEL: define void @kinds(
 ; CHECK: [[SP:%.*]] = call ptr @llvm.stacksave.p0()
 ; CHECK: [[SPI:%.*]] = ptrtoint ptr [[SP]] to i64
 ; A call of unknown stack use asks for a large segment (256 KiB); the
@@ -55,21 +74,27 @@ define void @kinds(ptr %fmt, ptr %b) {
 ; CHECK: [[LOW:%.*]] = icmp ult i64 [[ROOM]], [[LIM]]
 ; CHECK: br i1 [[LOW]], label %[[SLOW:.*]], label %[[FAST:.*]], !prof
 ; CHECK: [[SLOW]]:
-; CHECK-NEXT: [[SLOWR:%.*]] = call i32 @__weft_slow.0(i32 %m, i64 {{26[0-9]+}})
+; CHECK-NEXT: [[SLOWR:%.*]] = call i32 @__weft_slow.2(ptr %fmt, i32 1, double 2.000000e+00, i64 {{26[0-9]+}})
 ; CHECK: [[FAST]]:
-; CHECK: [[FASTR:%.*]] = call i32 @work(i32 %m), !weft.checkpoint
+; CHECK: [[FASTR:%.*]] = call i32 (ptr, ...) @printf(ptr %fmt, i32 1, double 2.000000e+00), !weft.checkpoint
 ; CHECK: %weft.result = phi i32 [ [[SLOWR]], %[[SLOW]] ], [ [[FASTR]], %[[FAST]] ]
-; CHECK: ret i32 %weft.result
 
-; An indirect call: the callee travels to the slow path too.
-; CHECK-LABEL: define i32 @indirect(
-; CHECK: call i32 @__weft_slow.1(i64 %x, ptr %f, i64 {{[0-9]+}})
-
-; Calls of the same kind share one thunk and slow path: here every call
-; through a pointer of type i32(i64).
-; CHECK-LABEL: define i32 @indirect_twice(
-; CHECK: call i32 @__weft_slow.1(i64 %x, ptr %g, i64 {{[0-9]+}})
-; CHECK: call i32 @__weft_slow.1(i64 %x, ptr %h, i64 {{[0-9]+}})
+; The trampoline: the check at its entry, then a tail call of the callee
+; (the checkpoint: a jump, so the callee runs where the call as written
+; would have run it) or of the slow path.
+; TRAMP-LABEL: define internal i32 @__weft_check.0(i32 %0)
+; TRAMP: [[TSP:%.*]] = call ptr @llvm.stacksave.p0()
+; TRAMP: [[TROOM:%.*]] = sub i64 %{{.*}}, {{26[0-9]+}}
+; TRAMP: [[TLOW:%.*]] = icmp ult i64 [[TROOM]], %weft.limit
+; TRAMP: br i1 [[TLOW]], label %slow, label %fast, !prof
+; TRAMP: fast:
+; TRAMP-NEXT: [[TR:%.*]] = tail call i32 @work(i32 %0), !weft.checkpoint
+; TRAMP-NEXT: ret i32 [[TR]]
+; TRAMP: slow:
+; TRAMP-NEXT: [[TS:%.*]] = tail call i32 @__weft_slow.0(i32 %0, i64 {{26[0-9]+}})
+; TRAMP-NEXT: ret i32 [[TS]]
+; TRAMP-LABEL: define internal i32 @__weft_check.1(i64 %0, ptr %1)
+; TRAMP: tail call i32 %1(i64 %0), !weft.checkpoint
 
 ; Varargs, byval and sret calls keep their types and attributes in the thunk.
 ; CHECK-LABEL: define internal void @__weft_thunk.0(ptr %0)

@@ -1,6 +1,6 @@
 // Which large stack objects move to scratch memory, through the plugin
 // flag, optimising (Clang's lifetime markers give each variable's scope).
-// RUN: %clang_weft -O2 -S -emit-llvm %s -o - | FileCheck %s
+// RUN: %clang_weft -fplugin-arg-weft-no-linked-stacks -O2 -S -emit-llvm %s -o - | FileCheck %s
 // RUN: %clang_weft -O2 -S -emit-llvm %s -o - | FileCheck %s --check-prefix=HANDLER
 // RUN: %clang_weft -O2 -S -emit-llvm -fplugin-arg-weft-no-scratch %s -o - | FileCheck %s --check-prefix=OFF
 // RUN: %clang_weft -O2 -S -emit-llvm -fplugin-arg-weft-scratch-threshold=100000 %s -o - | FileCheck %s --check-prefix=OFF

@@ -2,8 +2,8 @@
 // lock count and the ids, ascending; a section weft cannot bound gets
 // WEFT_SECTION_COARSE (0xffffffff, -1 as i32). no-section-locks leaves
 // every section undescribed (the runtime's coarse lock).
-// RUN: %clang_weft -O2 -S -emit-llvm %s -o - | FileCheck %s
-// RUN: %clang_weft -O2 -S -emit-llvm -fplugin-arg-weft-no-section-locks %s -o - | FileCheck %s --check-prefix=OFF
+// RUN: %clang_weft -fplugin-arg-weft-no-linked-stacks -O2 -S -emit-llvm %s -o - | FileCheck %s
+// RUN: %clang_weft -fplugin-arg-weft-no-linked-stacks -O2 -S -emit-llvm -fplugin-arg-weft-no-section-locks %s -o - | FileCheck %s --check-prefix=OFF
 #include <weft/weft.h>
 int a, b;
 void one(void) { WEFT_ATOMIC { a++; } }
