@@ -295,8 +295,6 @@ struct Site {
   Instruction *Room = nullptr;  ///< sp - (need - slack)
   CallBase *SlowCall = nullptr; ///< calls the slow path; the last operand is the segment size
   Function *Thunk = nullptr;
-  /// Call is the call a checking trampoline makes (instrumentThroughTrampoline).
-  bool InTrampoline = false;
 };
 
 /// Thunks and slow paths, shared by every check that makes the same kind of
@@ -434,6 +432,17 @@ Site instrumentCall(CallBase &CB, uint64_t Need, SlowPaths &Paths) {
   return S;
 }
 
+/// Ends B's block with a tail call of Slow and a return of what it returns.
+CallInst *returnTailCall(IRBuilder<> &B, Function *Slow, ArrayRef<Value *> Operands) {
+  CallInst *Call = B.CreateCall(Slow, Operands);
+  Call->setTailCall();
+  if (Slow->getReturnType()->isVoidTy())
+    B.CreateRetVoid();
+  else
+    B.CreateRet(Call);
+  return Call;
+}
+
 /// Whether a call can go through a checking trampoline shared by every call
 /// of its kind: the C calling convention, no varargs, and nothing the
 /// call's frame must hold for it (byval, sret, inalloca, preallocated,
@@ -476,8 +485,8 @@ Site makeTrampoline(const CallShape &Shape, uint64_t Need, SlowPaths &Paths, uns
   Module &M = *Shape.Caller->getParent();
   LLVMContext &C = M.getContext();
   Site Out;
-  SmallVector<Value *, 8> SlowOperands;
-  Function *Slow = slowPathFor(Shape, Need, Paths, Out, SlowOperands);
+  auto [Thunk, Slow] = Paths.get(Shape);
+  Out.Thunk = Thunk;
   SmallVector<Type *, 8> Params;
   for (Value *V : Shape.Operands)
     Params.push_back(V->getType());
@@ -515,17 +524,11 @@ Site makeTrampoline(const CallShape &Shape, uint64_t Need, SlowPaths &Paths, uns
   else
     B.CreateRet(Call);
   B.SetInsertPoint(SlowBB);
-  SlowOperands.assign(Args.begin(), Args.end());
+  SmallVector<Value *, 8> SlowOperands(Args.begin(), Args.end());
   SlowOperands.push_back(ConstantInt::get(Type::getInt64Ty(C), Need));
-  CallInst *SlowCall = B.CreateCall(Slow, SlowOperands);
-  SlowCall->setTailCall();
-  if (Shape.result()->isVoidTy())
-    B.CreateRetVoid();
-  else
-    B.CreateRet(SlowCall);
+  CallInst *SlowCall = returnTailCall(B, Slow, SlowOperands);
   Out.Call = Call;
   Out.SlowCall = SlowCall;
-  Out.InTrampoline = true;
   return Out;
 }
 
@@ -655,12 +658,7 @@ Site instrumentEntry(Function &F, uint64_t Need, SlowPaths &Paths) {
   B.CreateCondBr(Low, SlowBB, Fast, MDBuilder(C).createBranchWeights(1, 1 << 20));
   SlowBB = withoutRuntime(SlowBB, Check, Fast);
   IRBuilder<> S(SlowBB);
-  CallInst *Again = S.CreateCall(Slow, Operands);
-  Again->setTailCall();
-  if (F.getReturnType()->isVoidTy())
-    S.CreateRetVoid();
-  else
-    S.CreateRet(Again);
+  CallInst *Again = returnTailCall(S, Slow, Operands);
   F.addFnAttr(EntryCheckAttr);
   Out.Entry = &F;
   Out.Room = Room;
@@ -758,7 +756,7 @@ SiteNeeds needsOf(const Site &S, const StackBounds &Final) {
   assert(Final.facts(*S.Thunk) && "every site has its thunk");
   // A trampoline's check runs at its entry: if its call is not a jump, the
   // callee runs below its frame too.
-  if (S.InTrampoline)
+  if (S.Call && S.Call->getFunction()->hasFnAttribute(TrampolineAttr))
     if (const StackFacts *TF = Final.facts(*S.Call->getFunction()); TF && TF->FrameBytes)
       Need += *TF->FrameBytes;
   uint64_t Segment = Need + Final.callCost(*Final.facts(*S.Thunk));

@@ -66,6 +66,17 @@ uint64_t slotBytes(const DataLayout &DL, Type *T) {
   return alignTo(std::max<uint64_t>(Bytes, 1), Align);
 }
 
+/// The bytes of a fixed-size alloca; none for a dynamic or scalable one,
+/// which leaves its function's frame without a static size.
+std::optional<uint64_t> staticAllocaBytes(const AllocaInst &AI, const DataLayout &DL) {
+  if (!AI.isStaticAlloca())
+    return std::nullopt;
+  std::optional<TypeSize> S = AI.getAllocationSize(DL);
+  if (!S || S->isScalable())
+    return std::nullopt;
+  return S->getFixedValue();
+}
+
 } // namespace
 
 std::optional<uint64_t> externalBound(const Function &F) {
@@ -91,13 +102,11 @@ std::optional<uint64_t> frameBound(const Function &F) {
     Spills += slotBytes(DL, A.getType());
   for (const Instruction &I : instructions(F)) {
     if (const auto *AI = dyn_cast<AllocaInst>(&I)) {
-      if (!AI->isStaticAlloca())
-        return std::nullopt;
-      std::optional<TypeSize> S = AI->getAllocationSize(DL);
-      if (!S || S->isScalable())
+      std::optional<uint64_t> Size = staticAllocaBytes(*AI, DL);
+      if (!Size)
         return std::nullopt;
       uint64_t Align = AI->getAlign().value();
-      Objects += alignTo(S->getFixedValue(), std::min<uint64_t>(Align, 16)) +
+      Objects += alignTo(*Size, std::min<uint64_t>(Align, 16)) +
                  (Align > 16 ? Align : 0);
       continue;
     }
@@ -148,12 +157,10 @@ std::optional<uint64_t> typicalFrame(const Function &F) {
   bool Calls = false;
   for (const Instruction &I : instructions(F)) {
     if (const auto *AI = dyn_cast<AllocaInst>(&I)) {
-      if (!AI->isStaticAlloca())
+      std::optional<uint64_t> Size = staticAllocaBytes(*AI, DL);
+      if (!Size)
         return std::nullopt;
-      std::optional<TypeSize> S = AI->getAllocationSize(DL);
-      if (!S || S->isScalable())
-        return std::nullopt;
-      Objects += alignTo(S->getFixedValue(), 16);
+      Objects += alignTo(*Size, 16);
       continue;
     }
     if (isa<DbgInfoIntrinsic>(&I))

@@ -280,8 +280,11 @@ struct Reader {
     Out = static_cast<uint64_t>(*N);
     return true;
   }
-  bool strs(const json::Object &O, StringRef Key, std::vector<std::string> &Out,
-            const std::string &Where) {
+  /// The array under Key (none: nothing), each element read by Elem; a
+  /// bad element is "a <What>".
+  template <typename T, typename ElemFn>
+  bool list(const json::Object &O, StringRef Key, std::vector<T> &Out, const std::string &Where,
+            const char *What, ElemFn Elem) {
     const json::Value *V = O.get(Key);
     if (!V)
       return true;
@@ -289,28 +292,31 @@ struct Reader {
     if (!A)
       return fail(Where, "\"" + Key.str() + "\" is not an array");
     for (const json::Value &E : *A) {
-      std::optional<StringRef> S = E.getAsString();
-      if (!S)
-        return fail(Where, "\"" + Key.str() + "\" holds a non-string");
-      Out.push_back(S->str());
+      std::optional<T> X = Elem(E);
+      if (!X)
+        return fail(Where, "\"" + Key.str() + "\" holds a " + What);
+      Out.push_back(std::move(*X));
     }
     return true;
   }
+  bool strs(const json::Object &O, StringRef Key, std::vector<std::string> &Out,
+            const std::string &Where) {
+    return list(O, Key, Out, Where, "non-string",
+                [](const json::Value &E) -> std::optional<std::string> {
+                  if (std::optional<StringRef> S = E.getAsString())
+                    return S->str();
+                  return std::nullopt;
+                });
+  }
   bool indexes(const json::Object &O, StringRef Key, std::vector<unsigned> &Out,
                const std::string &Where) {
-    const json::Value *V = O.get(Key);
-    if (!V)
-      return true;
-    const json::Array *A = V->getAsArray();
-    if (!A)
-      return fail(Where, "\"" + Key.str() + "\" is not an array");
-    for (const json::Value &E : *A) {
-      std::optional<int64_t> N = E.getAsInteger();
-      if (!N || *N < 0)
-        return fail(Where, "\"" + Key.str() + "\" holds a non-index");
-      Out.push_back(static_cast<unsigned>(*N));
-    }
-    return true;
+    return list(O, Key, Out, Where, "non-index",
+                [](const json::Value &E) -> std::optional<unsigned> {
+                  std::optional<int64_t> N = E.getAsInteger();
+                  if (!N || *N < 0)
+                    return std::nullopt;
+                  return static_cast<unsigned>(*N);
+                });
   }
   bool calls(const json::Object &O, std::vector<CallSummary> &Out, const std::string &Where) {
     const json::Value *V = O.get("calls");
