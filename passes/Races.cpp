@@ -7,6 +7,7 @@
 #include "BlockingGraph.h"
 #include "Calls.h"
 #include "Locations.h"
+#include "MemoryEffects.h"
 #include "Summary.h"
 
 #include "llvm/ADT/DenseSet.h"
@@ -19,12 +20,14 @@
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Module.h"
+#include "llvm/IR/Operator.h"
 #include "llvm/Support/Debug.h"
 
 #include <cstring>
 #include <map>
 #include <optional>
 #include <set>
+#include <tuple>
 
 using namespace llvm;
 
@@ -138,19 +141,71 @@ struct Place {
   bool Atomic = false;
 };
 
-Place placeOf(const Value *Ptr, Type *Accessed, const DataLayout &DL) {
+/// The size of an access whose start is known and whose end is not: it
+/// covers the rest of the object.
+constexpr int64_t ToTheEnd = int64_t(1) << 40;
+
+/// An element at a variable index of an array inside `Obj` (`q.items[i]`):
+/// the bytes of the whole array, when everything else is constant.
+std::optional<std::pair<int64_t, int64_t>> arrayField(const Value *Ptr, const Value *Obj,
+                                                      const DataLayout &DL) {
+  const auto *GEP = dyn_cast<GEPOperator>(Ptr->stripPointerCasts());
+  if (!GEP || GEP->getNumIndices() < 2)
+    return std::nullopt;
+  APInt Base(DL.getIndexTypeSizeInBits(GEP->getType()), 0);
+  if (GEP->getPointerOperand()->stripAndAccumulateConstantOffsets(
+          DL, Base, /*AllowNonInbounds=*/true) != Obj)
+    return std::nullopt;
+  const auto *First = dyn_cast<ConstantInt>(*GEP->idx_begin());
+  Type *Ty = GEP->getSourceElementType();
+  if (!First || !Ty->isSized())
+    return std::nullopt;
+  int64_t Off = Base.getSExtValue() +
+                First->getSExtValue() * static_cast<int64_t>(DL.getTypeAllocSize(Ty));
+  for (auto Idx = std::next(GEP->idx_begin()); Idx != GEP->idx_end(); ++Idx) {
+    const auto *C = dyn_cast<ConstantInt>(*Idx);
+    if (auto *ST = dyn_cast<StructType>(Ty)) {
+      if (!C)
+        return std::nullopt;
+      Off += static_cast<int64_t>(DL.getStructLayout(ST)->getElementOffset(C->getZExtValue()));
+      Ty = ST->getElementType(C->getZExtValue());
+      continue;
+    }
+    auto *AT = dyn_cast<ArrayType>(Ty);
+    if (!AT)
+      return std::nullopt;
+    if (!C) // the rest lies within this array
+      return std::pair(Off, static_cast<int64_t>(DL.getTypeAllocSize(AT)));
+    Off += C->getSExtValue() * static_cast<int64_t>(DL.getTypeAllocSize(AT->getElementType()));
+    Ty = AT->getElementType();
+  }
+  return std::nullopt;
+}
+
+/// The place `Size` bytes at `Ptr` take in a shared global (-1: as far as
+/// the object goes), or none.
+Place placeOf(const Value *Ptr, int64_t Size, const DataLayout &DL) {
   Place P;
   P.Obj = sharedGlobal(Ptr);
   if (!P.Obj)
     return P;
   APInt Off(DL.getIndexTypeSizeInBits(Ptr->getType()), 0);
   const Value *Base = Ptr->stripAndAccumulateConstantOffsets(DL, Off, /*AllowNonInbounds=*/true);
-  if (Base == P.Obj && Accessed->isSized()) {
+  if (Base == P.Obj) {
     P.Known = true;
     P.Off = Off.getSExtValue();
-    P.Size = static_cast<int64_t>(DL.getTypeStoreSize(Accessed).getFixedValue());
+    P.Size = Size >= 0 ? Size : ToTheEnd;
+  } else if (std::optional<std::pair<int64_t, int64_t>> Sub = arrayField(Ptr, P.Obj, DL)) {
+    P.Known = true;
+    std::tie(P.Off, P.Size) = *Sub;
   }
   return P;
+}
+
+int64_t storeSize(Type *Accessed, const DataLayout &DL) {
+  return Accessed->isSized()
+             ? static_cast<int64_t>(DL.getTypeStoreSize(Accessed).getFixedValue())
+             : -1;
 }
 
 /// The pointer a memory access goes through, what it accesses, and whether
@@ -178,7 +233,8 @@ Place placeOf(const Instruction &I) {
   bool Atomic = false;
   if (!accessOf(I, Ptr, Ty, Atomic))
     return Place();
-  Place P = placeOf(Ptr, Ty, I.getModule()->getDataLayout());
+  const DataLayout &DL = I.getModule()->getDataLayout();
+  Place P = placeOf(Ptr, storeSize(Ty, DL), DL);
   P.Atomic = Atomic;
   return P;
 }
@@ -214,7 +270,7 @@ bool isAllocation(const Value *V) {
     return false;
   StringRef N = F->getName();
   return N == "malloc" || N == "calloc" || N == "realloc" || N == "aligned_alloc" ||
-         N == "_Znwm" || N == "_Znam";
+         N == "_Znwm" || N == "_Znam" || N == "mmap" || N == "mmap64";
 }
 
 
@@ -334,9 +390,31 @@ public:
             if (K < FS.Calls.size())
               FS.Calls[K].Joins = H;
           }
+      auto Record = [&](const Instruction &I, const Place &P, bool Write) {
+        if (!P.Obj || P.Deref)
+          return;
+        AccessSummary A;
+        A.Object = GlobalName(cast<GlobalVariable>(P.Obj));
+        A.Known = P.Known;
+        A.Offset = P.Off;
+        A.Size = P.Size;
+        A.Write = Write;
+        A.Atomic = P.Atomic;
+        A.InSection = InSection.count(&I) != 0;
+        A.Alone = runsAlone(I);
+        A.Locks = Locks(HeldBefore.lookup(&I));
+        A.After = AfterCalls(I);
+        A.Loc = userLocationOf(I);
+        FS.Accesses.push_back(std::move(A));
+      };
       size_t Call = 0;
       for (const Instruction &I : instructions(F)) {
         if (const auto *CB = dyn_cast<CallBase>(&I)) {
+          for (const CallAccess &CA : callAccesses(*CB)) {
+            Place P = placeOf(CA.Ptr, CA.Size, M.getDataLayout());
+            P.Atomic = CA.Atomic;
+            Record(I, P, CA.Write);
+          }
           if (isIgnoredCall(*CB))
             continue;
           assert(Call < FS.Calls.size() && "the summary lists every call, in order");
@@ -354,23 +432,7 @@ public:
             CS.ArgLocks.pop_back();
           continue;
         }
-        Place P = placeOf(I);
-        if (!P.Obj || P.Deref)
-          continue;
-        const auto *GV = cast<GlobalVariable>(P.Obj);
-        AccessSummary A;
-        A.Object = GlobalName(GV);
-        A.Known = P.Known;
-        A.Offset = P.Off;
-        A.Size = P.Size;
-        A.Write = isWrite(I);
-        A.Atomic = P.Atomic;
-        A.InSection = InSection.count(&I) != 0;
-        A.Alone = runsAlone(I);
-        A.Locks = Locks(HeldBefore.lookup(&I));
-        A.After = AfterCalls(I);
-        A.Loc = userLocationOf(I);
-        FS.Accesses.push_back(std::move(A));
+        Record(I, placeOf(I), isWrite(I));
       }
     }
     // Starts, of entries defined here or elsewhere; one runs more than
@@ -985,13 +1047,192 @@ private:
     Out.push_back({RaceFinding::LockHeld, *Held.begin(), At, At});
   }
 
+  // ---- order through atomics -----------------------------------------
+  //
+  // Message passing: a thread writes data, then releases a flag (an atomic
+  // store, exchange or compare-exchange with release order or stronger, or
+  // the end of a C++ static's guarded initialisation); another acquires the
+  // flag (an atomic load or read-modify-write with acquire order or
+  // stronger, or the test of the static's guard), branches on what it
+  // read, and uses the data. The two uses are ordered. weft takes them so
+  // when the first is followed on every path to its function's return by
+  // a release of the flag, and the second is dominated by a tested acquire
+  // of it; a call on the chain from the thread's entry counts for
+  // everything under it. It does not check that the branch waits for the
+  // released value (a spin loop, a guard test), nor which of the branch's
+  // ways the second use is on.
+
+  /// The object a synchronising atomic operation is on, when it releases
+  /// (or acquires, when `Acquire`); null otherwise.
+  const Value *syncObject(const Instruction &I, bool Acquire) {
+    const DataLayout &DL = M.getDataLayout();
+    auto Orders = [&](AtomicOrdering O) {
+      return Acquire ? isAcquireOrStronger(O) : isReleaseOrStronger(O);
+    };
+    const Value *Ptr = nullptr;
+    if (const auto *S = dyn_cast<StoreInst>(&I); S && !Acquire && S->isAtomic() &&
+                                                 Orders(S->getOrdering()))
+      Ptr = S->getPointerOperand();
+    else if (const auto *L = dyn_cast<LoadInst>(&I); L && Acquire && L->isAtomic() &&
+                                                      Orders(L->getOrdering()))
+      Ptr = L->getPointerOperand();
+    else if (const auto *RMW = dyn_cast<AtomicRMWInst>(&I); RMW && Orders(RMW->getOrdering()))
+      Ptr = RMW->getPointerOperand();
+    else if (const auto *CX = dyn_cast<AtomicCmpXchgInst>(&I);
+             CX && Orders(CX->getSuccessOrdering()))
+      Ptr = CX->getPointerOperand();
+    else if (const auto *CB = dyn_cast<CallBase>(&I); CB && CB->arg_size() == 1)
+      if (const Function *C = directCallee(*CB))
+        if (C->getName() == (Acquire ? "__cxa_guard_acquire" : "__cxa_guard_release"))
+          Ptr = CB->getArgOperand(0);
+    if (!Ptr)
+      return nullptr;
+    if (Acquire && !isTested(I))
+      return nullptr;
+    return resolve(Ptr, DL).Base;
+  }
+
+  /// Whether a branch depends on what `I` returned (through a few casts,
+  /// compares, extracts and logic, and through a local it is kept in).
+  static bool isTested(const Instruction &I) {
+    SmallVector<std::pair<const Value *, unsigned>, 8> Work{{&I, 0}};
+    while (!Work.empty()) {
+      auto [V, Depth] = Work.pop_back_val();
+      for (const User *U : V->users()) {
+        if (isa<BranchInst, SwitchInst>(U))
+          return true;
+        if (Depth >= 4)
+          continue;
+        if (isa<CmpInst, CastInst, ExtractValueInst, BinaryOperator, SelectInst>(U))
+          Work.push_back({U, Depth + 1});
+        else if (const auto *S = dyn_cast<StoreInst>(U); S && S->getValueOperand() == V)
+          if (const auto *A = dyn_cast<AllocaInst>(S->getPointerOperand()))
+            for (const User *L : A->users())
+              if (isa<LoadInst>(L))
+                Work.push_back({L, Depth + 1});
+      }
+    }
+    return false;
+  }
+
+  /// A direct call of a function that releases (acquires) `Obj` on every
+  /// path through it.
+  bool callSyncs(const Instruction &I, const Value *Obj, bool Acquire, unsigned Depth) {
+    const auto *CB = dyn_cast<CallBase>(&I);
+    const Function *C = CB ? directCallee(*CB) : nullptr;
+    if (!C || C->isDeclaration() || Depth >= 3)
+      return false;
+    auto [It, New] = AlwaysSyncs.try_emplace({C, Obj, Acquire}, false);
+    if (!New)
+      return It->second;
+    bool Every = true;
+    if (Acquire) {
+      for (const Instruction &J : instructions(*C))
+        if (isa<ReturnInst>(J))
+          Every &= acquiredFrom(J, Obj, Depth + 1);
+    } else {
+      const Instruction &First = C->getEntryBlock().front();
+      Every = syncObject(First, false) == Obj || publishedBy(First, Obj, Depth + 1);
+    }
+    return AlwaysSyncs[{C, Obj, Acquire}] = Every;
+  }
+
+  /// Whether every path from `I` to its function's return releases `Obj`.
+  bool publishedBy(const Instruction &I, const Value *Obj, unsigned Depth = 0) {
+    auto [It, New] = Published.try_emplace({&I, Obj}, false);
+    if (!New)
+      return It->second;
+    DenseSet<const Instruction *> Seen = reachableFrom(&I, [&](const Instruction &J) {
+      return syncObject(J, /*Acquire=*/false) == Obj || callSyncs(J, Obj, false, Depth);
+    });
+    bool Every = llvm::none_of(Seen, [](const Instruction *J) {
+      return isa<ReturnInst, ResumeInst>(J);
+    });
+    return Published[{&I, Obj}] = Every;
+  }
+
+  /// Whether every path from its function's entry to `I` makes a tested
+  /// acquire of `Obj` (itself, or in a call that does on every path).
+  bool acquiredFrom(const Instruction &I, const Value *Obj, unsigned Depth = 0) {
+    auto [It, New] = Acquired.try_emplace({&I, Obj}, false);
+    if (!New)
+      return It->second;
+    auto Acquires = [&](const Instruction &J) {
+      return syncObject(J, /*Acquire=*/true) == Obj || callSyncs(J, Obj, true, Depth);
+    };
+    bool Every = true;
+    SmallPtrSet<const BasicBlock *, 16> Seen;
+    // Scan backwards from (and including) each instruction on the list.
+    SmallVector<const Instruction *, 8> Work;
+    if (const Instruction *P = I.getPrevNode())
+      Work.push_back(P);
+    else
+      Work.push_back(nullptr);
+    const BasicBlock *Start = I.getParent();
+    while (!Work.empty() && Every) {
+      const Instruction *J = Work.pop_back_val();
+      const BasicBlock *BB = J ? J->getParent() : Start;
+      bool Found = false;
+      for (; J && !Found; J = J->getPrevNode())
+        Found = Acquires(*J);
+      if (Found)
+        continue;
+      if (BB->isEntryBlock()) {
+        Every = false;
+        break;
+      }
+      for (const BasicBlock *P : predecessors(BB))
+        if (Seen.insert(P).second)
+          Work.push_back(P->getTerminator());
+    }
+    return Acquired[{&I, Obj}] = Every;
+  }
+
+  /// The access and the calls that lead to it from entry E, innermost first.
+  std::vector<const Instruction *> chainOf(const Instruction &I, size_t E) {
+    std::vector<const Instruction *> Out{&I};
+    for (const Function *F = I.getFunction(); F != Entries[E].F && Out.size() < 32;) {
+      const CallBase *Via = Reach[E].lookup(F);
+      if (!Via)
+        break;
+      Out.push_back(Via);
+      F = Via->getFunction();
+    }
+    return Out;
+  }
+
+  /// Whether X (run in entry EX) is released to Y (run in EY) through an
+  /// atomic flag, or Y to X.
+  bool orderedByAtomics(const Access &X, size_t EX, const Access &Y, size_t EY) {
+    auto Before = [&](const Access &A, size_t EA, const Access &B, size_t EB) {
+      std::vector<const Instruction *> To = chainOf(*B.I, EB);
+      for (const Instruction *From : chainOf(*A.I, EA))
+        for (const Instruction &R : instructions(*From->getFunction()))
+          if (const Value *Obj = syncObject(R, /*Acquire=*/false))
+            if (publishedBy(*From, Obj) &&
+                llvm::any_of(To, [&](const Instruction *T) { return acquiredFrom(*T, Obj); }))
+              return true;
+      return false;
+    };
+    return Before(X, EX, Y, EY) || Before(Y, EY, X, EX);
+  }
+
   // ---- thread entries and data races ---------------------------------
 
   struct Entry {
     const Function *F = nullptr;
     bool Multi = false;
     const Instruction *StartedAt = nullptr; // a spawn call, or null for main
+    /// A handler atexit, at_quick_exit or on_exit registered (StartedAt):
+    /// it runs in main's thread once main ends, beside the threads still
+    /// running then.
+    bool AtExit = false;
   };
+
+  /// Registrations of exit handlers (the handler is argument 0).
+  static bool isAtExitName(StringRef N) {
+    return N == "atexit" || N == "at_quick_exit" || N == "on_exit";
+  }
 
   /// The functions that call one of the declarations `Match` accepts
   /// (found through their uses, not by reading every instruction).
@@ -1046,8 +1287,23 @@ private:
     for (auto &[E, S] : Sites)
       for (const CallBase *CB : S) {
         const Value *Base = resolve(CB->getArgOperand(3), M.getDataLayout()).Base;
-        if (isa<AllocaInst>(Base) || isAllocation(Base))
+        if (isa<AllocaInst>(Base) || isAllocation(Base) || isa<Argument>(Base))
           PassedObjects.insert(Base);
+        // A thread-local's address is a pointer to the starter's own
+        // copy; a pointer read from memory other than a shared global's
+        // (a result kept in a local) is one object for the threads it is
+        // passed to.
+        else if (const auto *GV = dyn_cast<GlobalVariable>(Base); GV && GV->isThreadLocal())
+          PassedObjects.insert(Base);
+        else if (const auto *L = dyn_cast<LoadInst>(Base)) {
+          // Read from a local: what the local points to, whichever load
+          // reads it (each use at -O0 is a load of its own).
+          const Value *From = resolve(L->getPointerOperand(), M.getDataLayout()).Base;
+          if (isa<AllocaInst>(From))
+            PassedPointees.insert(From);
+          else if (!sharedGlobal(From))
+            PassedObjects.insert(Base);
+        }
       }
     // std::thread: the run function of a state type is an entry, started
     // where the program calls the std::thread constructor that makes that
@@ -1108,6 +1364,25 @@ private:
                 if (Spawning.count(C))
                   SpawnCalls.insert(CB);
     }
+    for (const Function &D : M)
+      if (D.getName() == "pthread_atfork")
+        for (const User *U : D.users())
+          if (const auto *CB = dyn_cast<CallBase>(U); CB && CB->arg_size() >= 2)
+            for (unsigned A : {0u, 1u}) // prepare, parent (child is another process)
+              if (const auto *H =
+                      dyn_cast<Function>(CB->getArgOperand(A)->stripPointerCasts());
+                  H && !H->isDeclaration() && !llvm::is_contained(ForkHandlers, H))
+                ForkHandlers.push_back(H);
+    for (const Function &D : M)
+      if (isAtExitName(D.getName()))
+        for (const User *U : D.users())
+          if (const auto *CB = dyn_cast<CallBase>(U); CB && CB->arg_size() >= 1)
+            if (const auto *H = dyn_cast<Function>(CB->getArgOperand(0)->stripPointerCasts());
+                H && !H->isDeclaration()) {
+              Entry En{H, false, CB};
+              En.AtExit = true;
+              Entries.push_back(En);
+            }
     for (auto &[E, S] : Sites) {
       Entry En{E, S.size() > 1, S.front()};
       for (const CallBase *CB : S) {
@@ -1135,6 +1410,15 @@ private:
       while (!Work.empty()) {
         const Function *F = Work.back();
         Work.pop_back();
+        // fork() runs the handlers pthread_atfork registered for the parent.
+        if (!ForkHandlers.empty())
+          for (const Instruction &J : instructions(*F))
+            if (const auto *CB = dyn_cast<CallBase>(&J);
+                CB && directCallee(*CB) && directCallee(*CB)->getName() == "fork" &&
+                !(Entries[I].F->getName() == "main" && F == Entries[I].F && alone(*CB)))
+              for (const Function *H : ForkHandlers)
+                if (Via.try_emplace(H, CB).second)
+                  Work.push_back(H);
         for (const CallSite &CS : G.callSites(*F)) {
           if (Entries[I].F->getName() == "main" && F == Entries[I].F && alone(*CS.Call))
             continue; // calls main makes while it runs alone
@@ -1157,6 +1441,35 @@ private:
           Starters += 1 + Entries[I].Multi;
       E.Multi |= Starters > 1;
     }
+  }
+
+  /// Whether code of entries A and B may run at the same time: two
+  /// entries, or one started more than once. An exit handler runs after
+  /// main, and after every thread main has joined when it returns alone,
+  /// but beside the threads it starts itself.
+  bool parallel(size_t A, size_t B) {
+    if (A == B)
+      return Entries[A].Multi;
+    for (auto [X, Y] : {std::pair(A, B), std::pair(B, A)}) {
+      if (!Entries[X].AtExit)
+        continue;
+      if (!Entries[Y].StartedAt || Entries[Y].AtExit)
+        return false;
+      if (mainEndsAlone() && !Reach[X].count(Entries[Y].StartedAt->getFunction()))
+        return false;
+    }
+    return true;
+  }
+
+  /// Whether main returns with no thread it started still running.
+  bool mainEndsAlone() {
+    const Function *Main = M.getFunction("main");
+    if (!Main || Main->isDeclaration())
+      return false;
+    for (const Instruction &I : instructions(*Main))
+      if (isa<ReturnInst>(I) && !alone(I))
+        return false;
+    return true;
   }
 
   /// An instruction of main that no thread it started may run beside:
@@ -1265,24 +1578,45 @@ private:
     return Out;
   }
 
+  /// A place an instruction touches, and whether it writes there.
+  struct Touch {
+    Place Where;
+    bool Write;
+  };
+
   /// The places an access may touch: a shared global's; memory a shared
   /// global points to; memory passed to threads (a local or heap block a
   /// start passes), reached in the function that passed it, through the
   /// entry's parameter, or through the parameters of the functions they
-  /// call directly.
-  SmallVector<Place, 2> placesOf(const Instruction &I) {
-    if (Place G = placeOf(I); G.Obj)
-      return {G};
+  /// call directly. A call touches what its arguments point to
+  /// (MemoryEffects.h).
+  SmallVector<Touch, 2> touchesOf(const Instruction &I) {
+    SmallVector<Touch, 2> Out;
+    const DataLayout &DL = M.getDataLayout();
+    auto Add = [&](const Value *Ptr, int64_t Size, bool Write, bool Atomic) {
+      if (Place G = placeOf(Ptr, Size, DL); G.Obj) {
+        G.Atomic = Atomic;
+        Out.push_back({G, Write});
+        return;
+      }
+      Place Proto;
+      Proto.Atomic = Atomic;
+      Proto.Size = Size >= 0 ? Size : ToTheEnd;
+      SmallVector<Place, 2> Places;
+      pointerPlaces(Ptr, 0, true, Proto, &I, 0, Places);
+      for (const Place &P : Places)
+        Out.push_back({P, Write});
+    };
+    if (const auto *CB = dyn_cast<CallBase>(&I)) {
+      for (const CallAccess &A : callAccesses(*CB))
+        Add(A.Ptr, A.Size, A.Write, A.Atomic);
+      return Out;
+    }
     const Value *Ptr = nullptr;
     Type *Ty = nullptr;
     bool Atomic = false;
-    if (!accessOf(I, Ptr, Ty, Atomic) || !Ty->isSized())
-      return {};
-    Place Proto;
-    Proto.Atomic = Atomic;
-    Proto.Size = static_cast<int64_t>(M.getDataLayout().getTypeStoreSize(Ty).getFixedValue());
-    SmallVector<Place, 2> Out;
-    pointerPlaces(Ptr, 0, true, Proto, &I, 0, Out);
+    if (accessOf(I, Ptr, Ty, Atomic) && Ty->isSized())
+      Add(Ptr, storeSize(Ty, DL), isWrite(I), Atomic);
     return Out;
   }
 
@@ -1305,6 +1639,8 @@ private:
     if (const auto *L = dyn_cast<LoadInst>(R.Base)) {
       // The block a shared global points to: the same for every thread.
       Resolved From = resolve(L->getPointerOperand(), DL);
+      if (PassedPointees.count(From.Base) && From.Known)
+        return Add(From.Base, true);
       if (isa<GlobalVariable>(From.Base) && sharedGlobal(From.Base) && From.Known)
         Add(From.Base, true);
       return;
@@ -1516,11 +1852,10 @@ private:
     for (const Function &F : M) {
       if (F.isDeclaration())
         continue;
-      for (const Instruction &I : instructions(F)) {
-        bool Write = isWrite(I);
-        for (const Place &P : placesOf(I))
-          ByGlobal[P.Obj].push_back({&I, P, Write, HeldBefore[&I], InSection.count(&I) != 0});
-      }
+      for (const Instruction &I : instructions(F))
+        for (const Touch &T : touchesOf(I))
+          ByGlobal[T.Where.Obj].push_back(
+              {&I, T.Where, T.Write, HeldBefore[&I], InSection.count(&I) != 0});
     }
     for (auto &[GV, Accesses] : ByGlobal) {
       std::vector<std::vector<size_t>> Where(Accesses.size());
@@ -1548,7 +1883,7 @@ private:
                 if (E1 == E2 && X.Where.Site && X.Where.Site == Y.Where.Site &&
                     X.Where.OneThread)
                   continue;
-                if (E1 != E2 || Entries[E1].Multi) {
+                if (parallel(E1, E2) && !orderedByAtomics(X, E1, Y, E2)) {
                   bool XFirst = X.Write;
                   reportDataRace(*GV, XFirst ? X : Y, XFirst ? Y : X, XFirst ? E1 : E2,
                                  XFirst ? E2 : E1, Out);
@@ -1573,7 +1908,11 @@ private:
     bool StdThread = En.F->getName().starts_with("_ZNSt6thread11_State_implI");
     std::string Name = StdThread ? "a std::thread"
                                  : "thread entry '" + displayName(En.F->getName()) + "'";
-    if (En.StartedAt)
+    if (En.AtExit)
+      Sink.report(Severity::Note, userLocationOf(*En.StartedAt),
+                  "exit handler '" + displayName(En.F->getName()) +
+                      "' is registered here; it runs when main ends");
+    else if (En.StartedAt)
       Sink.report(Severity::Note, userLocationOf(*En.StartedAt),
                   Name + " is started here" + (En.Multi ? ", more than once" : ""));
     else
@@ -1599,23 +1938,36 @@ private:
   /// How a report names an object, and its location in the report.
   static std::string objectDisplay(const Place &P) {
     const Value &Obj = *P.Obj;
+    if (P.Deref && isa<AllocaInst>(Obj))
+      return "the memory a local of '" +
+             displayName(cast<AllocaInst>(Obj).getFunction()->getName()) +
+             "' points to, passed to threads";
     if (P.Deref)
       return "the memory '" + displayName(Obj.getName()) + "' points to";
     if (isa<GlobalVariable>(Obj))
       return "'" + displayName(Obj.getName()) + "'";
+    if (const auto *A = dyn_cast<Argument>(&Obj))
+      return "the memory parameter '" + A->getName().str() + "' of '" +
+             displayName(A->getParent()->getName()) + "' points to, passed to threads";
     std::string Fn = "'" + displayName(cast<Instruction>(Obj).getFunction()->getName()) + "'";
     if (isa<AllocaInst>(Obj))
       return "a local of " + Fn + " passed to threads";
-    return "memory allocated in " + Fn + " and passed to threads";
+    if (isAllocation(&Obj))
+      return "memory allocated in " + Fn + " and passed to threads";
+    return "memory " + Fn + " passes to threads";
   }
   static std::string objectLocation(const Place &P) {
     const Value &Obj = *P.Obj;
+    if (P.Deref && isa<AllocaInst>(Obj))
+      return "pointee:local:" + displayName(cast<AllocaInst>(Obj).getFunction()->getName());
     if (P.Deref)
       return "pointee:" + Obj.getName().str();
     if (isa<GlobalVariable>(Obj))
       return "global:" + Obj.getName().str();
-    return (isa<AllocaInst>(Obj) ? "local:" : "heap:") +
-           displayName(cast<Instruction>(Obj).getFunction()->getName());
+    const Function *F = isa<Argument>(Obj) ? cast<Argument>(Obj).getParent()
+                                            : cast<Instruction>(Obj).getFunction();
+    return (isa<AllocaInst>(Obj) ? "local:" : isAllocation(&Obj) ? "heap:" : "pointer:") +
+           displayName(F->getName());
   }
 
   void reportDataRace(const Value &GV, const Access &X, const Access &Y, size_t EX,
@@ -1648,6 +2000,8 @@ private:
   /// starts pass to their threads.
   std::map<const Function *, std::vector<const CallBase *>> SitesOf;
   DenseSet<const Value *> PassedObjects;
+  /// Locals whose value (a pointer) starts pass to their threads.
+  DenseSet<const Value *> PassedPointees;
   std::map<const Argument *, SmallVector<Place, 2>> ArgPlaces;
   /// The global lock all callers pass for a parameter, if they agree.
   DenseMap<const Argument *, std::optional<std::string>> ArgLockNames;
@@ -1658,8 +2012,12 @@ private:
   DenseSet<const Instruction *> SpawnCalls; // where main starts threads
   std::vector<const CallBase *> ExternalStarts; // of entries other units define
   DenseMap<const CallBase *, bool> PerIteration; // perIterationElement
+  std::map<std::pair<const Instruction *, const Value *>, bool> Published; // publishedBy
+  std::map<std::pair<const Instruction *, const Value *>, bool> Acquired;  // acquiredFrom
+  std::map<std::tuple<const Function *, const Value *, bool>, bool> AlwaysSyncs; // callSyncs
   DenseSet<const Function *> Spawning;
   DenseSet<const Function *> EntryFunctions;
+  std::vector<const Function *> ForkHandlers; // pthread_atfork's, for the parent
   /// Functions only main calls while it runs alone.
   std::optional<DenseSet<const Function *>> OnlyMainAlone;
   /// main's instructions that may run while other threads do.
