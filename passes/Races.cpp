@@ -139,6 +139,12 @@ struct Place {
   int64_t Size = 0;
   bool Known = false;
   bool Atomic = false;
+  /// Made by a call (MemoryEffects.h); Sync: a use of a lock, condition,
+  /// barrier or semaphore there. Plain loads and stores never touch such
+  /// an object's bytes, so a use of one conflicts only with what calls do
+  /// (its init, its destroy, a free), also when offsets are not known.
+  bool Call = false;
+  bool Sync = false;
 };
 
 /// The size of an access whose start is known and whose end is not: it
@@ -1286,14 +1292,20 @@ private:
     // become shared.
     for (auto &[E, S] : Sites)
       for (const CallBase *CB : S) {
-        const Value *Base = resolve(CB->getArgOperand(3), M.getDataLayout()).Base;
-        if (isa<AllocaInst>(Base) || isAllocation(Base) || isa<Argument>(Base))
+        Resolved R = resolve(CB->getArgOperand(3), M.getDataLayout());
+        const Value *Base = R.Base;
+        if (isa<AllocaInst>(Base) || isAllocation(Base))
           PassedObjects.insert(Base);
-        // A thread-local's address is a pointer to the starter's own
-        // copy; a pointer read from memory other than a shared global's
-        // (a result kept in a local) is one object for the threads it is
-        // passed to.
+        // A thread-local's address is a pointer to the starter's own copy.
         else if (const auto *GV = dyn_cast<GlobalVariable>(Base); GV && GV->isThreadLocal())
+          PassedObjects.insert(Base);
+        // A parameter, or a pointer read from memory other than a shared
+        // global's (a result kept in a local): one object for the threads
+        // it is passed to. Not at a variable index (`&p->slots[i]`, each
+        // thread's own element in the usual loop), which is not followed.
+        else if (!R.Known)
+          continue;
+        else if (isa<Argument>(Base))
           PassedObjects.insert(Base);
         else if (const auto *L = dyn_cast<LoadInst>(Base)) {
           // Read from a local: what the local points to, whichever load
@@ -1593,13 +1605,16 @@ private:
   SmallVector<Touch, 2> touchesOf(const Instruction &I) {
     SmallVector<Touch, 2> Out;
     const DataLayout &DL = M.getDataLayout();
+    const bool Call = isa<CallBase>(I);
     auto Add = [&](const Value *Ptr, int64_t Size, bool Write, bool Atomic) {
       if (Place G = placeOf(Ptr, Size, DL); G.Obj) {
         G.Atomic = Atomic;
+        G.Call = Call, G.Sync = Call && Atomic;
         Out.push_back({G, Write});
         return;
       }
       Place Proto;
+      Proto.Call = Call, Proto.Sync = Call && Atomic;
       Proto.Atomic = Atomic;
       Proto.Size = Size >= 0 ? Size : ToTheEnd;
       SmallVector<Place, 2> Places;
@@ -1650,6 +1665,7 @@ private:
       return;
     for (Place P : argumentPlaces(*A, Depth)) {
       P.Atomic = Proto.Atomic, P.Size = Proto.Size;
+      P.Call = Proto.Call, P.Sync = Proto.Sync;
       P.Off += Off + R.Off;
       P.Known = P.Known && Known && R.Known;
       Out.push_back(P);
@@ -1733,7 +1749,9 @@ private:
   /// adds of its own value.
   static std::optional<IterationIndex> iterationIndex(const Value *Ptr) {
     const auto *GEP = dyn_cast<GetElementPtrInst>(Ptr->stripPointerCasts());
-    if (!GEP || !isa<AllocaInst>(getUnderlyingObject(GEP)))
+    // A local array, or one a pointer read from memory or a parameter
+    // points to.
+    if (!GEP || !isa<AllocaInst, LoadInst, Argument>(getUnderlyingObject(GEP)))
       return std::nullopt;
     const Value *Idx = nullptr;
     for (const Use &U : GEP->indices())
@@ -1819,8 +1837,8 @@ private:
     DenseSet<const Instruction *> After =
         reachableFrom(&CB, [](const Instruction &) { return false; });
     for (const Instruction *R : X->Resets)
-      if (After.count(R))
-        return false; // the numbering starts over after a start
+      if (After.count(R) && reachableFrom(R, [](const Instruction &) { return false; }).count(&CB))
+        return false; // the numbering starts over after a start, and reaches it again
     return PerIteration[&CB] = !sameIteration(&CB, *X).count(&CB);
   }
 
@@ -1873,6 +1891,8 @@ private:
             if (BothWrites ? !(X.Write && Y.Write) : !(X.Write || Y.Write))
               continue;
             if (!overlaps(X.Where, Y.Where))
+              continue;
+            if ((X.Where.Sync && !Y.Where.Call) || (Y.Where.Sync && !X.Where.Call))
               continue;
             if ((X.Where.Atomic && Y.Where.Atomic) || (X.InSection && Y.InSection) ||
                 locksProtect(X.Held, Y.Held, X.Where.Site && Y.Where.Site))
