@@ -1060,7 +1060,9 @@ private:
   // the end of a C++ static's guarded initialisation); another acquires the
   // flag (an atomic load or read-modify-write with acquire order or
   // stronger, or the test of the static's guard), branches on what it
-  // read, and uses the data. The two uses are ordered. weft takes them so
+  // read, and uses the data. The two uses are ordered. A semaphore posted
+  // and waited for, and a byte written to a pipe or socket and read at its
+  // other end, order the same way (callSyncObject). weft takes them so
   // when the first is followed on every path to its function's return by
   // a release of the flag, and the second is dominated by a tested acquire
   // of it; a call on the chain from the thread's entry counts for
@@ -1087,15 +1089,37 @@ private:
     else if (const auto *CX = dyn_cast<AtomicCmpXchgInst>(&I);
              CX && Orders(CX->getSuccessOrdering()))
       Ptr = CX->getPointerOperand();
-    else if (const auto *CB = dyn_cast<CallBase>(&I); CB && CB->arg_size() == 1)
-      if (const Function *C = directCallee(*CB))
-        if (C->getName() == (Acquire ? "__cxa_guard_acquire" : "__cxa_guard_release"))
-          Ptr = CB->getArgOperand(0);
+    else if (const auto *CB = dyn_cast<CallBase>(&I))
+      return callSyncObject(*CB, Acquire);
     if (!Ptr)
       return nullptr;
     if (Acquire && !isTested(I))
       return nullptr;
     return resolve(Ptr, DL).Base;
+  }
+
+  /// What a call releases or acquires: a C++ static's guard; a semaphore
+  /// (posted, waited for); a pipe, socket or eventfd, by the memory its
+  /// descriptor is read from (the two ends of `pipe(fds)` are one object):
+  /// a write to it releases, a read from it, which waits for the write,
+  /// acquires.
+  const Value *callSyncObject(const CallBase &CB, bool Acquire) {
+    const Function *C = directCallee(CB);
+    if (!C || CB.arg_size() == 0)
+      return nullptr;
+    StringRef N = C->getName();
+    const DataLayout &DL = M.getDataLayout();
+    const Value *Arg = CB.getArgOperand(0);
+    auto Is = [&](std::initializer_list<StringRef> Names) { return is_contained(Names, N); };
+    if (Acquire ? N == "__cxa_guard_acquire" : N == "__cxa_guard_release")
+      return Acquire && !isTested(CB) ? nullptr : resolve(Arg, DL).Base;
+    if (Acquire ? Is({"sem_wait", "sem_timedwait", "sem_clockwait"}) : N == "sem_post")
+      return resolve(Arg, DL).Base;
+    if (Acquire ? Is({"read", "recv", "recvfrom", "recvmsg", "readv", "eventfd_read"})
+                : Is({"write", "send", "sendto", "sendmsg", "writev", "eventfd_write"}))
+      if (const auto *L = dyn_cast<LoadInst>(Arg); L && Arg->getType()->isIntegerTy())
+        return resolve(L->getPointerOperand(), DL).Base;
+    return nullptr;
   }
 
   /// Whether a branch depends on what `I` returned (through a few casts,
