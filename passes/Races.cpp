@@ -416,7 +416,12 @@ public:
       size_t Call = 0;
       for (const Instruction &I : instructions(F)) {
         if (const auto *CB = dyn_cast<CallBase>(&I)) {
+          // What calls write and read; not the uses of locks (summaries
+          // do not say which accesses are calls, and a use conflicts only
+          // with a call's).
           for (const CallAccess &CA : callAccesses(*CB)) {
+            if (CA.Atomic)
+              continue;
             Place P = placeOf(CA.Ptr, CA.Size, M.getDataLayout());
             P.Atomic = CA.Atomic;
             Record(I, P, CA.Write);

@@ -2,10 +2,21 @@
 //
 // Two warnings about shared memory, within one module: globals (not
 // constant, not thread-local, not WEFT_NORACE), the memory a global
-// pointer points to, and the locals and heap blocks a pthread_create or
-// weft_spawn passes to its thread (followed through the entry's parameter
-// and the parameters of the functions called directly with it). Two
-// atomic accesses do not race; an atomic and a plain one do.
+// pointer points to, and the locals, heap blocks, thread-local copies and
+// pointers a pthread_create or weft_spawn passes to its thread (followed
+// through the entry's parameter and the parameters of the functions
+// called directly with it). Loads, stores and calls touch memory (the
+// calls by MemoryEffects.h's table: memcpy, read, free, a mutex's init).
+// Two atomic accesses do not race; an atomic and a plain one do.
+//
+// Order: an access followed on every path by a release of a flag (a
+// release store or read-modify-write, the end of a C++ static's guarded
+// initialisation, a sem_post, a write to a pipe) comes before one that
+// every path reaches through a tested acquire of it (an acquire load a
+// branch tests, the static's guard test, a sem_wait, a read from the
+// pipe's other end). Exit handlers (atexit, on_exit) run after main,
+// beside the threads still running; pthread_atfork's handlers run in
+// the thread that forks.
 //
 // Data race (several workers, the default): two accesses to one object
 // from code that may run in parallel, at least one a write, with no lock
