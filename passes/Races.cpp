@@ -101,6 +101,17 @@ constexpr StringLiteral ArgLockPrefix = "arg:";
 std::optional<std::string> baseLockName(const Value *Ptr) {
   if (const auto *A = dyn_cast<Argument>(throughLocal(Ptr)->stripPointerCasts()))
     return ArgLockPrefix.str() + std::to_string(A->getArgNo());
+  // A local of main is one object (main runs once), which its threads may
+  // be given (a std::thread's callable capturing a mutex by reference).
+  if (const auto *AI = dyn_cast<AllocaInst>(Ptr->stripPointerCasts());
+      AI && AI->getFunction()->getName() == "main") {
+    unsigned N = 0;
+    for (const Instruction &I : AI->getFunction()->getEntryBlock()) {
+      if (&I == AI)
+        return "local:main#" + std::to_string(N);
+      N += isa<AllocaInst>(I);
+    }
+  }
   return objectName(Ptr);
 }
 
@@ -642,6 +653,13 @@ private:
   /// it passes, when they all pass the same.
   std::optional<std::string> lockName(const Value *Ptr, unsigned Depth = 0) {
     Resolved R = resolve(Ptr, M.getDataLayout());
+    // A mutex a std::thread's callable was given (`[&] { lock_guard g(m);
+    // ... }`): named as the starter names it.
+    if (auto It = CaptureLoads.find(R.Base); It != CaptureLoads.end() && R.Known && R.Off == 0) {
+      SmallVector<const Value *, 4> Objs = capturedAt(*It->second.first, It->second.second);
+      if (Objs.size() == 1)
+        return baseLockName(Objs.front());
+    }
     const auto *A = dyn_cast<Argument>(R.Base);
     if (!A)
       return baseLockName(Ptr);
@@ -1373,8 +1391,10 @@ private:
         StringRef Class = R.drop_back(strlen("6_M_runEv"));
         if (llvm::any_of(States, [&](StringRef S) { return S.starts_with(Class); }))
           for (const User *U : Ctor.users())
-            if (const auto *CB = dyn_cast<CallBase>(U))
+            if (const auto *CB = dyn_cast<CallBase>(U)) {
               Sites[&Run].push_back(CB);
+              followStdThread(Run, *CB);
+            }
       }
     }
     // Functions that start threads, directly or through their calls: a
@@ -1448,6 +1468,13 @@ private:
       std::vector<const Function *> Work{Entries[I].F};
       auto &Via = Reach[I];
       Via[Entries[I].F] = nullptr;
+      // What a std::thread runs with its arguments: its state's run
+      // function calls it (through a pointer the graph cannot tell).
+      if (auto Starts = SitesOf.find(Entries[I].F); Starts != SitesOf.end())
+        for (auto &[Fn, Ctors] : FunctionStarts)
+          if (llvm::any_of(Ctors, [&](const CallBase *C) { return is_contained(Starts->second, C); }) &&
+              Via.try_emplace(Fn, nullptr).second)
+            Work.push_back(Fn);
       while (!Work.empty()) {
         const Function *F = Work.back();
         Work.pop_back();
@@ -1465,7 +1492,8 @@ private:
             continue; // calls main makes while it runs alone
           for (const Function *C : CS.Callees)
             // A thread entry is started, not called through a pointer.
-            if (!C->isDeclaration() && !(CS.Indirect && EntryFunctions.count(C)) &&
+            if (!C->isDeclaration() &&
+                !(CS.Indirect && (EntryFunctions.count(C) || FunctionStarts.count(C))) &&
                 Via.try_emplace(C, CS.Call).second)
               Work.push_back(C);
         }
@@ -1482,6 +1510,124 @@ private:
           Starters += 1 + Entries[I].Multi;
       E.Multi |= Starters > 1;
     }
+  }
+
+  /// What a std::thread's callable is given by pointer: the pointers the
+  /// starter stores into the callable and into the temporaries it passes
+  /// the constructor for its arguments (`[&] { n++; }`, `std::thread(f,
+  /// &x)`) become objects the thread shares with the starter; and the
+  /// loads, in the code the thread runs, of a pointer kept in its state
+  /// (reached from the state's `this` through the library's calls, the
+  /// arguments they pass on and the references they return) read one of
+  /// them. A by-value capture is the thread's own copy: not shared.
+  void followStdThread(const Function &Run, const CallBase &Ctor) {
+    const DataLayout &DL = M.getDataLayout();
+    auto &Objects = Captured[&Ctor];
+    for (unsigned K = 1; K < Ctor.arg_size(); ++K) {
+      const Value *Temp = resolve(Ctor.getArgOperand(K), DL).Base;
+      if (!isa<AllocaInst>(Temp))
+        continue;
+      for (const Instruction &I : instructions(*Ctor.getFunction()))
+        if (const auto *S = dyn_cast<StoreInst>(&I);
+            S && S->getValueOperand()->getType()->isPointerTy()) {
+          Resolved Into = resolve(S->getPointerOperand(), DL);
+          const Value *B = resolve(S->getValueOperand(), DL).Base;
+          if (Into.Base != Temp || !(isa<AllocaInst>(B) || isAllocation(B)))
+            continue;
+          Capture C{K, Into.Known ? Into.Off : -1, B};
+          if (!is_contained(Objects, C))
+            Objects.push_back(C);
+          PassedObjects.insert(B);
+        }
+    }
+    // A function the thread calls with the arguments (`std::thread(f, &x)`):
+    // its parameters get what the temporaries hold.
+    if (const auto *F = dyn_cast<Function>(resolve(Ctor.getArgOperand(1), DL).Base);
+        F && !F->isDeclaration())
+      FunctionStarts[F].push_back(&Ctor);
+    if (Objects.empty() || Run.arg_size() == 0)
+      return;
+    SmallVector<const Value *, 16> Work{Run.getArg(0)};
+    DenseSet<const Value *> Seen;
+    while (!Work.empty() && Seen.size() < 1024) {
+      const Value *V = Work.pop_back_val();
+      if (!Seen.insert(V).second)
+        continue;
+      for (const User *U : V->users()) {
+        if (isa<GetElementPtrInst, BitCastInst>(U)) {
+          Work.push_back(U);
+        } else if (const auto *L = dyn_cast<LoadInst>(U)) {
+          if (L->getType()->isPointerTy()) {
+            Resolved From = resolve(L->getPointerOperand(), DL);
+            CaptureLoads.try_emplace(L, &Ctor, From.Known ? From.Off : -1);
+          }
+        } else if (const auto *S = dyn_cast<StoreInst>(U)) {
+          // Kept in a local and read back (every parameter, before SROA).
+          if (S->getValueOperand() == V)
+            if (const auto *A = dyn_cast<AllocaInst>(S->getPointerOperand()))
+              for (const User *AU : A->users())
+                if (isa<LoadInst>(AU))
+                  Work.push_back(AU);
+        } else if (const auto *CB = dyn_cast<CallBase>(U)) {
+          const Function *C = directCallee(*CB);
+          if (!C || C->isDeclaration())
+            continue;
+          for (unsigned K = 0; K < CB->arg_size() && K < C->arg_size(); ++K) {
+            if (CB->getArgOperand(K) != V)
+              continue;
+            Work.push_back(C->getArg(K));
+            if (returnsArgument(*C, K))
+              Work.push_back(CB);
+          }
+        }
+      }
+    }
+  }
+
+  /// The objects a std::thread start's callable was given at offset Off
+  /// of the callable (or of an argument): those stored there, or, when
+  /// that is not known, all of them.
+  SmallVector<const Value *, 4> capturedAt(const CallBase &Ctor, int64_t Off) {
+    SmallVector<const Value *, 4> At, All;
+    for (const Capture &C : Captured[&Ctor]) {
+      if (!is_contained(All, C.Obj))
+        All.push_back(C.Obj);
+      if (Off >= 0 && C.Off == Off && !is_contained(At, C.Obj))
+        At.push_back(C.Obj);
+    }
+    return At.empty() ? All : At;
+  }
+
+  /// Whether F returns its argument K or a pointer into what it points to
+  /// (std::get, std::forward, a member accessor), also through calls that
+  /// return theirs.
+  bool returnsArgument(const Function &F, unsigned K, unsigned Depth = 0) {
+    if (Depth > 8)
+      return false;
+    bool Any = false;
+    for (const Instruction &I : instructions(F))
+      if (const auto *R = dyn_cast<ReturnInst>(&I)) {
+        const Value *V = R->getReturnValue();
+        if (!V || !V->getType()->isPointerTy())
+          return false;
+        V = resolve(V, M.getDataLayout()).Base;
+        // Through a call that returns one of its arguments.
+        while (const auto *CB = dyn_cast<CallBase>(V)) {
+          const Function *C = directCallee(*CB);
+          unsigned J = 0;
+          while (C && !C->isDeclaration() && J < CB->arg_size() &&
+                 !(CB->getArgOperand(J)->getType()->isPointerTy() &&
+                   returnsArgument(*C, J, Depth + 1)))
+            ++J;
+          if (!C || C->isDeclaration() || J == CB->arg_size())
+            break;
+          V = resolve(CB->getArgOperand(J), M.getDataLayout()).Base;
+        }
+        if (V != F.getArg(K))
+          return false;
+        Any = true;
+      }
+    return Any;
   }
 
   /// Whether code of entries A and B may run at the same time: two
@@ -1675,6 +1821,17 @@ private:
     };
     if (isa<GlobalVariable>(R.Base) && sharedGlobal(R.Base))
       return Add(R.Base, false);
+    if (auto It = CaptureLoads.find(R.Base); It != CaptureLoads.end()) {
+      // A pointer a std::thread's callable was given.
+      const CallBase *Ctor = It->second.first;
+      for (const Value *Obj : capturedAt(*Ctor, It->second.second)) {
+        Place P = Proto;
+        P.Obj = Obj, P.Site = Ctor, P.OneThread = oneThread(*Ctor, Obj);
+        P.Off = Off + R.Off, P.Known = Known && R.Known;
+        Out.push_back(P);
+      }
+      return;
+    }
     if (PassedObjects.count(R.Base)) {
       if (!At || (!notYetShared(*At, R.Base) && !elementNotYetPassed(*At, Ptr)))
         Add(R.Base, false);
@@ -1724,6 +1881,16 @@ private:
           }
       }
     } else {
+      // Run by std::thread(F, args...): what the starter passed for it.
+      if (auto FS = FunctionStarts.find(F); FS != FunctionStarts.end())
+        for (const CallBase *Ctor : FS->second)
+          for (const Capture &C : Captured[Ctor])
+            if (C.Arg == A.getArgNo() + 2 && C.Off == 0) {
+              Place P;
+              P.Obj = C.Obj, P.Site = Ctor, P.OneThread = oneThread(*Ctor, C.Obj);
+              P.Known = true;
+              Out.push_back(P);
+            }
       // A helper: what its direct callers pass.
       for (const User *U : F->users())
         if (const auto *CB = dyn_cast<CallBase>(U))
@@ -1860,6 +2027,8 @@ private:
     auto [It, New] = PerIteration.try_emplace(&CB, false);
     if (!New)
       return It->second;
+    if (!isThreadStart(CB))
+      return false;
     std::optional<IterationIndex> X = iterationIndex(CB.getArgOperand(3));
     if (!X)
       return false;
@@ -2049,6 +2218,20 @@ private:
   /// starts pass to their threads.
   std::map<const Function *, std::vector<const CallBase *>> SitesOf;
   DenseSet<const Value *> PassedObjects;
+  /// std::thread starts: the objects their callables get by pointer, and
+  /// the loads of those pointers in the code the threads run.
+  struct Capture {
+    unsigned Arg;  // the constructor's argument whose temporary holds it
+    int64_t Off;   // where in it (-1: not known)
+    const Value *Obj;
+    bool operator==(const Capture &O) const {
+      return Arg == O.Arg && Off == O.Off && Obj == O.Obj;
+    }
+  };
+  std::map<const CallBase *, SmallVector<Capture, 4>> Captured;
+  /// Functions a std::thread runs with its arguments, and the starts.
+  std::map<const Function *, SmallVector<const CallBase *, 2>> FunctionStarts;
+  DenseMap<const Value *, std::pair<const CallBase *, int64_t>> CaptureLoads;
   /// Locals whose value (a pointer) starts pass to their threads.
   DenseSet<const Value *> PassedPointees;
   std::map<const Argument *, SmallVector<Place, 2>> ArgPlaces;
