@@ -5,7 +5,8 @@
 // pointer points to, and the locals, heap blocks, thread-local copies and
 // pointers a pthread_create or weft_spawn passes to its thread (followed
 // through the entry's parameter and the parameters of the functions
-// called directly with it). Loads, stores and calls touch memory (the
+// called directly with it), and what a std::thread's callable captures by
+// reference or is given by pointer. Loads, stores and calls touch memory (the
 // calls by MemoryEffects.h's table: memcpy, read, free, a mutex's init).
 // Two atomic accesses do not race; an atomic and a plain one do.
 //
