@@ -13,6 +13,7 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/Statistic.h"
+#include "llvm/Analysis/ConstantFolding.h"
 #include "llvm/Analysis/ValueTracking.h"
 #include "llvm/IR/CFG.h"
 #include "llvm/IR/Dominators.h"
@@ -1241,6 +1242,124 @@ private:
     return Acquired[{&I, Obj}] = Every;
   }
 
+  // ---- what a thread's constant argument rules out ----------------------
+  //
+  // A thread every start gives the same constant (`pthread_create(&t,
+  // NULL, reader, NULL)`) does not run code behind a branch that constant
+  // decides against (`if (arg) return g;`), nor in what it calls with
+  // arguments computed from it. Only direct calls carry constants.
+
+  using ArgConstants = DenseMap<const Argument *, const Constant *>;
+
+  /// V's value when the arguments have the values in C, if it is known.
+  const Constant *constantOf(const Value *V, const ArgConstants &C, unsigned Depth = 0) {
+    if (const auto *K = dyn_cast<Constant>(V))
+      return K;
+    if (Depth > 8)
+      return nullptr;
+    const DataLayout &DL = M.getDataLayout();
+    if (const auto *A = dyn_cast<Argument>(V))
+      return C.lookup(A);
+    if (const auto *L = dyn_cast<LoadInst>(V)) {
+      const Value *Held = throughLocal(L);
+      return Held != L ? constantOf(Held, C, Depth + 1) : nullptr;
+    }
+    if (const auto *Cast = dyn_cast<CastInst>(V))
+      if (const Constant *O = constantOf(Cast->getOperand(0), C, Depth + 1))
+        return ConstantFoldCastOperand(Cast->getOpcode(), const_cast<Constant *>(O),
+                                       Cast->getType(), DL);
+    if (const auto *Cmp = dyn_cast<CmpInst>(V))
+      if (const Constant *L = constantOf(Cmp->getOperand(0), C, Depth + 1))
+        if (const Constant *R = constantOf(Cmp->getOperand(1), C, Depth + 1))
+          return ConstantFoldCompareInstOperands(Cmp->getPredicate(), const_cast<Constant *>(L),
+                                                 const_cast<Constant *>(R), DL);
+    return nullptr;
+  }
+
+  /// The blocks of F that can run when its arguments have the values in C.
+  DenseSet<const BasicBlock *> liveBlocks(const Function &F, const ArgConstants &C) {
+    DenseSet<const BasicBlock *> Live;
+    SmallVector<const BasicBlock *, 16> Work{&F.getEntryBlock()};
+    while (!Work.empty()) {
+      const BasicBlock *BB = Work.pop_back_val();
+      if (!Live.insert(BB).second)
+        continue;
+      const Instruction *T = BB->getTerminator();
+      if (const auto *Br = dyn_cast<BranchInst>(T); Br && Br->isConditional())
+        if (const auto *K = dyn_cast_or_null<ConstantInt>(constantOf(Br->getCondition(), C))) {
+          Work.push_back(Br->getSuccessor(K->isZero() ? 1 : 0));
+          continue;
+        }
+      if (const auto *Sw = dyn_cast<SwitchInst>(T))
+        if (const auto *K = dyn_cast_or_null<ConstantInt>(constantOf(Sw->getCondition(), C))) {
+          Work.push_back(Sw->findCaseValue(K)->getCaseSuccessor());
+          continue;
+        }
+      for (const BasicBlock *S : successors(BB))
+        Work.push_back(S);
+    }
+    return Live;
+  }
+
+  /// Whether `Target` (an instruction of F, or of a function the chain of
+  /// functions `Down` leads to from F) can run when F's arguments are C.
+  bool canReach(const Function &F, const ArgConstants &C, ArrayRef<const Function *> Down,
+                const Instruction &Target, unsigned Depth) {
+    if (C.empty() || Depth > 6)
+      return true;
+    DenseSet<const BasicBlock *> Live = liveBlocks(F, C);
+    if (Down.empty())
+      return Live.count(Target.getParent()) != 0;
+    const Function &Next = *Down.front();
+    bool Called = false;
+    for (const Instruction &I : instructions(F)) {
+      const auto *CB = dyn_cast<CallBase>(&I);
+      if (!CB || (directCallee(*CB) && directCallee(*CB) != &Next))
+        continue;
+      if (!directCallee(*CB))
+        return true; // a call through a pointer may lead there with anything
+      Called = true;
+      if (!Live.count(CB->getParent()))
+        continue;
+      ArgConstants Inner;
+      for (unsigned A = 0; A < CB->arg_size() && A < Next.arg_size(); ++A)
+        if (const Constant *K = constantOf(CB->getArgOperand(A), C))
+          Inner[Next.getArg(A)] = K;
+      if (canReach(Next, Inner, Down.drop_front(), Target, Depth + 1))
+        return true;
+    }
+    return !Called; // reached some other way (a table, a handler)
+  }
+
+  /// Whether I can run in entry E, given the constant its starts give it.
+  bool runsIn(const Instruction &I, size_t E) {
+    const Entry &En = Entries[E];
+    auto Sites = SitesOf.find(En.F);
+    if (!En.StartedAt || Sites == SitesOf.end() || En.F->arg_size() == 0)
+      return true;
+    const Constant *Arg = nullptr;
+    for (const CallBase *CB : Sites->second) {
+      const auto *K = isThreadStart(*CB) && CB->getFunction()
+                          ? dyn_cast<Constant>(CB->getArgOperand(3)->stripPointerCasts())
+                          : nullptr;
+      if (!K || (Arg && K != Arg))
+        return true;
+      Arg = K;
+    }
+    auto [It, New] = RunsIn.try_emplace({&I, E}, true);
+    if (!New)
+      return It->second;
+    ArgConstants C;
+    C[En.F->getArg(0)] = Arg;
+    std::vector<const Function *> Down;
+    std::vector<const Instruction *> Chain = chainOf(I, E);
+    for (const Instruction *Step : reverse(Chain))
+      if (Step != &I)
+        Down.push_back(directCallee(*cast<CallBase>(Step)));
+    bool Known = llvm::all_of(Down, [](const Function *F) { return F != nullptr; });
+    return RunsIn[{&I, E}] = !Known || canReach(*En.F, C, Down, I, 0);
+  }
+
   /// The access and the calls that lead to it from entry E, innermost first.
   std::vector<const Instruction *> chainOf(const Instruction &I, size_t E) {
     std::vector<const Instruction *> Out{&I};
@@ -2101,7 +2220,8 @@ private:
                 if (E1 == E2 && X.Where.Site && X.Where.Site == Y.Where.Site &&
                     X.Where.OneThread)
                   continue;
-                if (parallel(E1, E2) && !orderedByAtomics(X, E1, Y, E2)) {
+                if (parallel(E1, E2) && runsIn(*X.I, E1) && runsIn(*Y.I, E2) &&
+                    !orderedByAtomics(X, E1, Y, E2)) {
                   bool XFirst = X.Write;
                   reportDataRace(*GV, XFirst ? X : Y, XFirst ? Y : X, XFirst ? E1 : E2,
                                  XFirst ? E2 : E1, Out);
@@ -2247,6 +2367,7 @@ private:
   std::map<std::pair<const Instruction *, const Value *>, bool> Published; // publishedBy
   std::map<std::pair<const Instruction *, const Value *>, bool> Acquired;  // acquiredFrom
   std::map<std::tuple<const Function *, const Value *, bool>, bool> AlwaysSyncs; // callSyncs
+  std::map<std::pair<const Instruction *, size_t>, bool> RunsIn; // runsIn
   DenseSet<const Function *> Spawning;
   DenseSet<const Function *> EntryFunctions;
   std::vector<const Function *> ForkHandlers; // pthread_atfork's, for the parent
