@@ -26,6 +26,7 @@
 
 #include <cstring>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <tuple>
@@ -882,6 +883,11 @@ private:
   /// which `Stop` is true (which is itself included).
   template <typename StopFn>
   DenseSet<const Instruction *> reachableFrom(const Instruction *From, StopFn Stop) {
+    return reachableFrom(From, Stop, [](const Instruction &, const BasicBlock *) { return true; });
+  }
+  /// The same, following only the edges `Edge` accepts.
+  template <typename StopFn, typename EdgeFn>
+  DenseSet<const Instruction *> reachableFrom(const Instruction *From, StopFn Stop, EdgeFn Edge) {
     DenseSet<const Instruction *> Seen;
     SmallPtrSet<const BasicBlock *, 16> Blocks;
     std::vector<const Instruction *> Work{From->getNextNode()};
@@ -896,7 +902,7 @@ private:
           break;
         if (I->isTerminator()) {
           for (const BasicBlock *S : successors(I->getParent()))
-            if (Blocks.insert(S).second)
+            if (Edge(*I, S) && Blocks.insert(S).second)
               Work.push_back(&S->front());
           break;
         }
@@ -1191,14 +1197,97 @@ private:
     return AlwaysSyncs[{C, Obj, Acquire}] = Every;
   }
 
+  /// A switch's default edge that cannot be taken: the switch is on a
+  /// counter kept in a local (which is only ever set to constants of at
+  /// least 0 or increased by them), after a test of it against a constant
+  /// bound with no store of it between, and its cases are every value from
+  /// 0 below the bound (`for (i = 0; i < 3; i++) switch (i) { case 0: ...
+  /// case 1: ... case 2: ... }`).
+  bool deadDefault(const Instruction &Term, const BasicBlock *Succ) {
+    const auto *Sw = dyn_cast<SwitchInst>(&Term);
+    if (!Sw || Sw->getDefaultDest() != Succ)
+      return false;
+    for (const auto &Case : Sw->cases())
+      if (Case.getCaseSuccessor() == Succ)
+        return false;
+    const Value *V = Sw->getCondition();
+    while (isa<TruncInst, SExtInst, ZExtInst>(V))
+      V = cast<CastInst>(V)->getOperand(0);
+    const auto *L = dyn_cast<LoadInst>(V);
+    const auto *Slot = L ? dyn_cast<AllocaInst>(L->getPointerOperand()) : nullptr;
+    if (!Slot)
+      return false;
+    SmallVector<const StoreInst *, 4> Stores;
+    for (const User *U : Slot->users()) {
+      if (isa<LoadInst>(U) || cast<Instruction>(U)->isLifetimeStartOrEnd())
+        continue;
+      const auto *S = dyn_cast<StoreInst>(U);
+      if (!S || S->getPointerOperand() != Slot)
+        return false;
+      const Value *W = S->getValueOperand();
+      if (const auto *C = dyn_cast<ConstantInt>(W)) {
+        if (C->isNegative())
+          return false;
+      } else {
+        const auto *Add = dyn_cast<BinaryOperator>(W);
+        const auto *Old = Add ? dyn_cast<LoadInst>(Add->getOperand(0)) : nullptr;
+        const auto *Step = Add ? dyn_cast<ConstantInt>(Add->getOperand(1)) : nullptr;
+        if (!Add || Add->getOpcode() != Instruction::Add || !Add->hasNoSignedWrap() || !Old ||
+            Old->getPointerOperand() != Slot || !Step || Step->isNegative())
+          return false;
+      }
+      Stores.push_back(S);
+    }
+    const Function &F = *Sw->getFunction();
+    std::unique_ptr<DominatorTree> &DT = Dominators[&F];
+    if (!DT)
+      DT = std::make_unique<DominatorTree>(const_cast<Function &>(F));
+    for (const User *U : Slot->users()) {
+      const auto *Test = dyn_cast<LoadInst>(U);
+      for (const User *CU : Test ? Test->users() : Slot->users()) {
+        const auto *Cmp = Test ? dyn_cast<ICmpInst>(CU) : nullptr;
+        const auto *N = Cmp ? dyn_cast<ConstantInt>(Cmp->getOperand(1)) : nullptr;
+        if (!N || Cmp->getOperand(0) != Test ||
+            (Cmp->getPredicate() != ICmpInst::ICMP_SLT && Cmp->getPredicate() != ICmpInst::ICMP_ULT))
+          continue;
+        int64_t Bound = N->getSExtValue();
+        if (Bound <= 0 || Bound > 256)
+          continue;
+        for (const User *BU : Cmp->users()) {
+          const auto *Br = dyn_cast<BranchInst>(BU);
+          if (!Br || !Br->isConditional() ||
+              !DT->dominates(BasicBlockEdge(Br->getParent(), Br->getSuccessor(0)),
+                             Sw->getParent()))
+            continue;
+          // No store of the counter on a way from the test to the switch.
+          if (llvm::any_of(Stores, [&](const StoreInst *S) {
+                return reachableFrom(S, [&](const Instruction &J) { return &J == Br; }).count(Sw);
+              }))
+            continue;
+          bool Covered = true;
+          for (int64_t K = 0; K < Bound && Covered; ++K)
+            Covered = Sw->findCaseValue(cast<ConstantInt>(
+                          ConstantInt::get(Sw->getCondition()->getType(), K))) !=
+                      Sw->case_default();
+          if (Covered)
+            return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /// Whether every path from `I` to its function's return releases `Obj`.
   bool publishedBy(const Instruction &I, const Value *Obj, unsigned Depth = 0) {
     auto [It, New] = Published.try_emplace({&I, Obj}, false);
     if (!New)
       return It->second;
-    DenseSet<const Instruction *> Seen = reachableFrom(&I, [&](const Instruction &J) {
-      return syncObject(J, /*Acquire=*/false) == Obj || callSyncs(J, Obj, false, Depth);
-    });
+    DenseSet<const Instruction *> Seen = reachableFrom(
+        &I,
+        [&](const Instruction &J) {
+          return syncObject(J, /*Acquire=*/false) == Obj || callSyncs(J, Obj, false, Depth);
+        },
+        [&](const Instruction &Term, const BasicBlock *Succ) { return !deadDefault(Term, Succ); });
     bool Every = llvm::none_of(Seen, [](const Instruction *J) {
       return isa<ReturnInst, ResumeInst>(J);
     });
@@ -2368,6 +2457,7 @@ private:
   std::map<std::pair<const Instruction *, const Value *>, bool> Acquired;  // acquiredFrom
   std::map<std::tuple<const Function *, const Value *, bool>, bool> AlwaysSyncs; // callSyncs
   std::map<std::pair<const Instruction *, size_t>, bool> RunsIn; // runsIn
+  std::map<const Function *, std::unique_ptr<DominatorTree>> Dominators; // deadDefault
   DenseSet<const Function *> Spawning;
   DenseSet<const Function *> EntryFunctions;
   std::vector<const Function *> ForkHandlers; // pthread_atfork's, for the parent

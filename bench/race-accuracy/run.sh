@@ -54,8 +54,8 @@ for opt in ['-O0', '-O1', '-O2']:
     r = json.load(open(f'{work}/results{opt}.json'))
     runs[opt] = r
     t = r['totals']
-    print(f"| {opt} | {t['found']} of {t['racy']} ({100 * t['found'] / t['racy']:.0f}%) "
-          f"| {t['warned']} of {t['race_free']} ({100 * t['warned'] / t['race_free']:.0f}%) |")
+    print(f"| {opt} | {t['found']} of {t['racy']} ({100 * t['found'] / t['racy']:.1f}%) "
+          f"| {t['warned']} of {t['race_free']} ({100 * t['warned'] / t['race_free']:.1f}%) |")
 print()
 print(f"Labelled: {sum(1 for v in labels.values() if v['label'])} of {len(labels)} programs; left out: " +
       ', '.join(f'{n} ({why})' for why, n in excluded.most_common()) + '.')
