@@ -1333,10 +1333,10 @@ private:
 
   // ---- what a thread's constant argument rules out ----------------------
   //
-  // A thread every start gives the same constant (`pthread_create(&t,
-  // NULL, reader, NULL)`) does not run code behind a branch that constant
-  // decides against (`if (arg) return g;`), nor in what it calls with
-  // arguments computed from it. Only direct calls carry constants.
+  // A thread a start gives a constant (`pthread_create(&t, NULL, reader,
+  // NULL)`, or a role: `(void *)1`) does not run code behind a branch that
+  // constant decides against (`if (arg) return g;`), nor in what it calls
+  // with arguments computed from it. Only direct calls carry constants.
 
   using ArgConstants = DenseMap<const Argument *, const Constant *>;
 
@@ -1420,33 +1420,58 @@ private:
     return !Called; // reached some other way (a table, a handler)
   }
 
-  /// Whether I can run in entry E, given the constant its starts give it.
-  bool runsIn(const Instruction &I, size_t E) {
-    const Entry &En = Entries[E];
-    auto Sites = SitesOf.find(En.F);
-    if (!En.StartedAt || Sites == SitesOf.end() || En.F->arg_size() == 0)
-      return true;
-    const Constant *Arg = nullptr;
-    for (const CallBase *CB : Sites->second) {
-      const auto *K = isThreadStart(*CB) && CB->getFunction()
-                          ? dyn_cast<Constant>(CB->getArgOperand(3)->stripPointerCasts())
-                          : nullptr;
-      if (!K || (Arg && K != Arg))
-        return true;
-      Arg = K;
-    }
-    auto [It, New] = RunsIn.try_emplace({&I, E}, true);
+  /// For each start of entry E, whether I can run in the threads it
+  /// starts, given the constant it passes them (true when it passes none);
+  /// empty for main and exit handlers.
+  const std::vector<bool> &sitesRunning(const Instruction &I, size_t E) {
+    auto [It, New] = RunsIn.try_emplace({&I, E});
     if (!New)
       return It->second;
-    ArgConstants C;
-    C[En.F->getArg(0)] = Arg;
-    std::vector<const Function *> Down;
-    std::vector<const Instruction *> Chain = chainOf(I, E);
-    for (const Instruction *Step : reverse(Chain))
-      if (Step != &I)
-        Down.push_back(directCallee(*cast<CallBase>(Step)));
-    bool Known = llvm::all_of(Down, [](const Function *F) { return F != nullptr; });
-    return RunsIn[{&I, E}] = !Known || canReach(*En.F, C, Down, I, 0);
+    const Entry &En = Entries[E];
+    auto Sites = SitesOf.find(En.F);
+    std::vector<bool> Out;
+    if (En.StartedAt && !En.AtExit && Sites != SitesOf.end()) {
+      Out.assign(Sites->second.size(), true);
+      std::vector<const Function *> Down;
+      std::vector<const Instruction *> Chain = chainOf(I, E);
+      for (const Instruction *Step : reverse(Chain))
+        if (Step != &I)
+          Down.push_back(directCallee(*cast<CallBase>(Step)));
+      bool Known = En.F->arg_size() > 0 &&
+                   llvm::all_of(Down, [](const Function *F) { return F != nullptr; });
+      for (size_t S = 0; S < Sites->second.size() && Known; ++S) {
+        const CallBase &CB = *Sites->second[S];
+        const auto *K = isThreadStart(CB)
+                            ? dyn_cast<Constant>(CB.getArgOperand(3)->stripPointerCasts())
+                            : nullptr;
+        if (!K)
+          continue;
+        ArgConstants C;
+        C[En.F->getArg(0)] = K;
+        Out[S] = canReach(*En.F, C, Down, I, 0);
+      }
+    }
+    return RunsIn[{&I, E}] = std::move(Out);
+  }
+
+  /// Whether X (in entry EX) and Y (in EY) can run in two threads at once,
+  /// given the constants the starts pass: a thread of each entry that can
+  /// run its access, and for one entry, two of its threads (two starts, or
+  /// one that starts more than once).
+  bool twoThreadsRun(const Instruction &X, size_t EX, const Instruction &Y, size_t EY) {
+    std::vector<bool> SX = sitesRunning(X, EX), SY = sitesRunning(Y, EY);
+    auto Any = [](const std::vector<bool> &V) { return V.empty() || is_contained(V, true); };
+    if (!Any(SX) || !Any(SY))
+      return false;
+    if (EX != EY || SX.empty())
+      return true;
+    const Entry &En = Entries[EX];
+    const auto &Sites = SitesOf[En.F];
+    for (size_t A = 0; A < SX.size(); ++A)
+      for (size_t B = 0; B < SY.size(); ++B)
+        if (SX[A] && SY[B] && (A != B || En.StartedMore || RepeatingStarts.count(Sites[A])))
+          return true;
+    return false;
   }
 
   /// The access and the calls that lead to it from entry E, innermost first.
@@ -1488,6 +1513,8 @@ private:
     /// it runs in main's thread once main ends, beside the threads still
     /// running then.
     bool AtExit = false;
+    /// Started by code that itself runs more than once, or from two entries.
+    bool StartedMore = false;
   };
 
   /// Registrations of exit handlers (the handler is argument 0).
@@ -1664,6 +1691,8 @@ private:
           return H && HJ == H;
         });
         En.Multi |= After.count(CB) != 0;
+        if (After.count(CB))
+          RepeatingStarts.insert(CB);
         SpawnCalls.insert(CB);
       }
       Entries.push_back(En);
@@ -1717,6 +1746,7 @@ private:
         if (Reach[I].count(E.StartedAt->getFunction()))
           Starters += 1 + Entries[I].Multi;
       E.Multi |= Starters > 1;
+      E.StartedMore = Starters > 1;
     }
   }
 
@@ -2309,7 +2339,7 @@ private:
                 if (E1 == E2 && X.Where.Site && X.Where.Site == Y.Where.Site &&
                     X.Where.OneThread)
                   continue;
-                if (parallel(E1, E2) && runsIn(*X.I, E1) && runsIn(*Y.I, E2) &&
+                if (parallel(E1, E2) && twoThreadsRun(*X.I, E1, *Y.I, E2) &&
                     !orderedByAtomics(X, E1, Y, E2)) {
                   bool XFirst = X.Write;
                   reportDataRace(*GV, XFirst ? X : Y, XFirst ? Y : X, XFirst ? E1 : E2,
@@ -2456,7 +2486,8 @@ private:
   std::map<std::pair<const Instruction *, const Value *>, bool> Published; // publishedBy
   std::map<std::pair<const Instruction *, const Value *>, bool> Acquired;  // acquiredFrom
   std::map<std::tuple<const Function *, const Value *, bool>, bool> AlwaysSyncs; // callSyncs
-  std::map<std::pair<const Instruction *, size_t>, bool> RunsIn; // runsIn
+  std::map<std::pair<const Instruction *, size_t>, std::vector<bool>> RunsIn; // sitesRunning
+  DenseSet<const CallBase *> RepeatingStarts; // in a loop, with no join of it between
   std::map<const Function *, std::unique_ptr<DominatorTree>> Dominators; // deadDefault
   DenseSet<const Function *> Spawning;
   DenseSet<const Function *> EntryFunctions;
