@@ -74,9 +74,13 @@ std::string typeName(StructType *S) {
   return Rest.empty() ? Name.str() : (Kind + " " + Rest).str();
 }
 
+} // namespace
+
 std::string fieldLocation(StructType *S, unsigned Field) {
   return "type:" + typeName(S) + "." + std::to_string(Field);
 }
+
+namespace {
 
 bool holdsStruct(Type *T) {
   if (auto *A = dyn_cast<ArrayType>(T))
@@ -250,6 +254,10 @@ void locationsOfPointer(const Value *Ptr, LocationSet &Out) { locate(Ptr, Out); 
 std::optional<std::string> objectName(const Value *Ptr) {
   if (const auto *GV = dyn_cast<GlobalVariable>(getUnderlyingObject(Ptr)))
     return "global:" + GV->getName().str();
+  return fieldName(Ptr);
+}
+
+std::optional<std::string> fieldName(const Value *Ptr) {
   const auto *GEP = dyn_cast<GEPOperator>(Ptr->stripPointerCasts());
   if (!GEP)
     return std::nullopt;

@@ -45,6 +45,7 @@ class CallBase;
 class Function;
 class Instruction;
 class Module;
+class StructType;
 class Value;
 } // namespace llvm
 
@@ -77,6 +78,13 @@ void locationsOfPointer(const llvm::Value *Ptr, LocationSet &Out);
 /// The one name of the object at `Ptr`, for a lock: the global it is in,
 /// else the innermost struct field it is, else none.
 std::optional<std::string> objectName(const llvm::Value *Ptr);
+
+/// The innermost struct field the object at `Ptr` is, whatever it is in
+/// (a global, the heap, a parameter's), else none.
+std::optional<std::string> fieldName(const llvm::Value *Ptr);
+
+/// The name of field `Field` of struct `S`, as locations name it.
+std::string fieldLocation(llvm::StructType *S, unsigned Field);
 
 /// Marks the library functions the module declares with what LLVM knows
 /// of their memory (the attributes LLVM's own pipeline infers later).

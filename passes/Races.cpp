@@ -364,6 +364,15 @@ public:
         return "";
       return "global:" + GV->getName().str() + (GV->hasLocalLinkage() ? "@" + U.Unit : "");
     };
+    // A start's or join's thread handle for the whole program: the struct
+    // field it is kept in (`pool->slots[i].tid`, the same field in every
+    // unit, whichever object holds it), else the global it is.
+    auto HandleName = [&](const CallBase &CB) -> std::string {
+      const Value *At = handleAddress(CB);
+      if (std::optional<std::string> Field = At ? handleField(*At) : std::nullopt)
+        return *Field;
+      return GlobalName(handleOf(CB));
+    };
     for (const Function &F : M) {
       auto It = BySymbol.find(F.getName().str());
       if (F.isDeclaration() || It == BySymbol.end())
@@ -404,7 +413,7 @@ public:
       }
       for (size_t K = 0; K < Calls.size(); ++K)
         if (isJoin(*Calls[K]))
-          if (std::string H = GlobalName(handleOf(*Calls[K])); !H.empty()) {
+          if (std::string H = HandleName(*Calls[K]); !H.empty()) {
             FS.Joins.push_back(H);
             if (K < FS.Calls.size())
               FS.Calls[K].Joins = H;
@@ -475,7 +484,7 @@ public:
           return isJoin(J) && H && handleOf(cast<CallBase>(J)) == H;
         });
         It->second->Starts.push_back({E->getName().str(), userLocationOf(*CB),
-                                      After.count(CB) != 0, GlobalName(H)});
+                                      After.count(CB) != 0, HandleName(*CB)});
       }
     }
   }
@@ -1982,6 +1991,41 @@ private:
     if (N == "pthread_join" || N == "weft_join")
       if (const auto *L = dyn_cast<LoadInst>(CB.getArgOperand(0)))
         return resolve(L->getPointerOperand(), DL).Base;
+    return nullptr;
+  }
+
+  /// The struct field a thread handle is kept in: the innermost field the
+  /// address selects, or, where it points at a whole struct (an element
+  /// of an array of them, its first field's GEP folded away), that struct's
+  /// first scalar field.
+  static std::optional<std::string> handleField(const Value &At) {
+    if (std::optional<std::string> F = fieldName(&At))
+      return F;
+    const auto *GEP = dyn_cast<GEPOperator>(At.stripPointerCasts());
+    if (!GEP)
+      return std::nullopt;
+    Type *T = GEP->getSourceElementType();
+    for (auto Idx = GEP->idx_begin() + 1; Idx != GEP->idx_end() && T; ++Idx)
+      T = isa<ArrayType>(T) ? cast<ArrayType>(T)->getElementType() : nullptr;
+    auto *S = dyn_cast_or_null<StructType>(T);
+    while (S && S->getNumElements() > 0 && isa<StructType>(S->getElementType(0)))
+      S = cast<StructType>(S->getElementType(0));
+    if (!S || S->getNumElements() == 0 || !S->getElementType(0)->isIntegerTy())
+      return std::nullopt;
+    return fieldLocation(S, 0);
+  }
+
+  /// Where the handle a start writes, or a join reads, is kept.
+  static const Value *handleAddress(const CallBase &CB) {
+    const Function *C = directCallee(CB);
+    if (!C || CB.arg_size() == 0)
+      return nullptr;
+    StringRef N = C->getName();
+    if (N == "pthread_create" || N == "weft_spawn")
+      return CB.getArgOperand(0);
+    if (N == "pthread_join" || N == "weft_join")
+      if (const auto *L = dyn_cast<LoadInst>(CB.getArgOperand(0)))
+        return L->getPointerOperand();
     return nullptr;
   }
 
