@@ -19,18 +19,8 @@ mkdir -p "$work" "$results"
 # The SQLite source package from Debian, turned into its amalgamation.
 if [ ! -f "$work/sqlite3.c" ]; then
   apt="$work/apt"
-  mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/parts"
-  cat > "$apt/parts/src.sources" <<SRC
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: bookworm
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-  opts=(-o Dir::Etc::SourceList=/dev/null -o "Dir::Etc::SourceParts=$apt/parts"
-        -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache")
-  apt-get "${opts[@]}" update -qq
-  (cd "$apt" && apt-get "${opts[@]}" source --download-only -qq sqlite3)
+  private_apt "$apt"
+  (cd "$apt" && apt-get "${APT_OPTS[@]}" source --download-only -qq sqlite3)
   tar -C "$apt" -xf "$(ls "$apt"/sqlite3_*.orig.tar.xz)"
   src="$(find "$apt" -maxdepth 1 -type d -name 'sqlite*' | head -1)"
   (cd "$src" && ./configure -q >/dev/null && make -s sqlite3.c >/dev/null)

@@ -18,18 +18,8 @@ mkdir -p "$work" "$results"
 suite="$(find "$work" -maxdepth 4 -type d -path '*compiler-rt/test/tsan' 2>/dev/null | head -1)"
 if [ -z "$suite" ]; then
   apt="$work/apt"
-  mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/parts"
-  cat > "$apt/parts/src.sources" <<SRC
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: bookworm
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-  opts=(-o Dir::Etc::SourceList=/dev/null -o "Dir::Etc::SourceParts=$apt/parts"
-        -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache")
-  apt-get "${opts[@]}" update -qq
-  (cd "$apt" && apt-get "${opts[@]}" source --download-only -qq llvm-toolchain-19)
+  private_apt "$apt"
+  (cd "$apt" && apt-get "${APT_OPTS[@]}" source --download-only -qq llvm-toolchain-19)
   tarball="$(ls "$apt"/llvm-toolchain-19_*.orig.tar.xz)"
   tar -C "$work" -xf "$tarball" --wildcards '*/compiler-rt/test/tsan/*' \
     '*/compiler-rt/test/sanitizer_common/print_address.h'

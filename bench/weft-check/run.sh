@@ -17,29 +17,11 @@ runs="${RUNS:-5}"
 jobs=2
 mkdir -p "$work" "$results"
 
-# Redis from Debian's source package, with a private apt source list so
-# the machine's own sources need no deb-src entry.
+# Redis from Debian's source package (private_apt: no deb-src entry needed).
 src="$(find "$work" -maxdepth 1 -type d -name 'redis-*' | head -1)"
 if [ -z "$src" ]; then
-  apt="$work/apt"
-  mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/parts"
-  cat > "$apt/parts/src.sources" <<SRC
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: bookworm bookworm-updates
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-
-Types: deb-src
-URIs: http://deb.debian.org/debian-security
-Suites: bookworm-security
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-  opts=(-o Dir::Etc::SourceList=/dev/null -o "Dir::Etc::SourceParts=$apt/parts"
-        -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache")
-  apt-get "${opts[@]}" update -qq
-  (cd "$work" && apt-get "${opts[@]}" source -qq redis >/dev/null 2>&1)
+  private_apt "$work/apt" updates
+  (cd "$work" && apt-get "${APT_OPTS[@]}" source -qq redis >/dev/null 2>&1)
   src="$(find "$work" -maxdepth 1 -type d -name 'redis-*' | head -1)"
 fi
 if [ ! -s "$src/compile_commands.json" ]; then
