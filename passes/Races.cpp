@@ -1226,27 +1226,20 @@ private:
     const auto *Slot = L ? dyn_cast<AllocaInst>(L->getPointerOperand()) : nullptr;
     if (!Slot)
       return false;
-    SmallVector<const StoreInst *, 4> Stores;
-    for (const User *U : Slot->users()) {
-      if (isa<LoadInst>(U) || cast<Instruction>(U)->isLifetimeStartOrEnd())
-        continue;
-      const auto *S = dyn_cast<StoreInst>(U);
-      if (!S || S->getPointerOperand() != Slot)
+    std::optional<CounterStores> Counter = counterStores(*Slot);
+    if (!Counter)
+      return false;
+    // It never goes below 0.
+    for (const StoreInst *S : Counter->Sets)
+      if (cast<ConstantInt>(S->getValueOperand())->isNegative())
         return false;
-      const Value *W = S->getValueOperand();
-      if (const auto *C = dyn_cast<ConstantInt>(W)) {
-        if (C->isNegative())
-          return false;
-      } else {
-        const auto *Add = dyn_cast<BinaryOperator>(W);
-        const auto *Old = Add ? dyn_cast<LoadInst>(Add->getOperand(0)) : nullptr;
-        const auto *Step = Add ? dyn_cast<ConstantInt>(Add->getOperand(1)) : nullptr;
-        if (!Add || Add->getOpcode() != Instruction::Add || !Add->hasNoSignedWrap() || !Old ||
-            Old->getPointerOperand() != Slot || !Step || Step->isNegative())
-          return false;
-      }
-      Stores.push_back(S);
+    for (const StoreInst *S : Counter->Steps) {
+      const auto *Add = cast<BinaryOperator>(S->getValueOperand());
+      if (!Add->hasNoSignedWrap() || cast<ConstantInt>(Add->getOperand(1))->isNegative())
+        return false;
     }
+    SmallVector<const StoreInst *, 4> Stores(Counter->Sets.begin(), Counter->Sets.end());
+    Stores.append(Counter->Steps.begin(), Counter->Steps.end());
     const Function &F = *Sw->getFunction();
     std::unique_ptr<DominatorTree> &DT = Dominators[&F];
     if (!DT)
@@ -1375,8 +1368,15 @@ private:
   }
 
   /// The blocks of F that can run when its arguments have the values in C.
-  DenseSet<const BasicBlock *> liveBlocks(const Function &F, const ArgConstants &C) {
-    DenseSet<const BasicBlock *> Live;
+  /// Computed once per function and constants: every access of a thread
+  /// started with a constant asks again.
+  const DenseSet<const BasicBlock *> &liveBlocks(const Function &F, const ArgConstants &C) {
+    std::vector<std::pair<const Argument *, const Constant *>> Key(C.begin(), C.end());
+    llvm::sort(Key, [](const auto &A, const auto &B) { return A.first->getArgNo() < B.first->getArgNo(); });
+    auto [It, New] = LiveBlocks.try_emplace({&F, std::move(Key)});
+    if (!New)
+      return It->second;
+    DenseSet<const BasicBlock *> &Live = It->second;
     SmallVector<const BasicBlock *, 16> Work{&F.getEntryBlock()};
     while (!Work.empty()) {
       const BasicBlock *BB = Work.pop_back_val();
@@ -1405,7 +1405,7 @@ private:
                 const Instruction &Target, unsigned Depth) {
     if (C.empty() || Depth > 6)
       return true;
-    DenseSet<const BasicBlock *> Live = liveBlocks(F, C);
+    const DenseSet<const BasicBlock *> &Live = liveBlocks(F, C);
     if (Down.empty())
       return Live.count(Target.getParent()) != 0;
     const Function &Next = *Down.front();
@@ -1980,18 +1980,8 @@ private:
   /// The thread handle a start or a join names (`&t` of pthread_create,
   /// the `t` pthread_join reads, the std::thread object), if known.
   const Value *handleOf(const CallBase &CB) {
-    const Function *C = directCallee(CB);
-    if (!C || CB.arg_size() == 0)
-      return nullptr;
-    StringRef N = C->getName();
-    const DataLayout &DL = M.getDataLayout();
-    if (N == "pthread_create" || N == "weft_spawn" || N == "_ZNSt6thread4joinEv" ||
-        N.starts_with("_ZNSt6threadC"))
-      return resolve(CB.getArgOperand(0), DL).Base;
-    if (N == "pthread_join" || N == "weft_join")
-      if (const auto *L = dyn_cast<LoadInst>(CB.getArgOperand(0)))
-        return resolve(L->getPointerOperand(), DL).Base;
-    return nullptr;
+    const Value *At = handleAddress(CB);
+    return At ? resolve(At, M.getDataLayout()).Base : nullptr;
   }
 
   /// The struct field a thread handle is kept in: the innermost field the
@@ -2015,13 +2005,16 @@ private:
     return fieldLocation(S, 0);
   }
 
-  /// Where the handle a start writes, or a join reads, is kept.
+  /// Where the handle a start writes, or a join reads, is kept (`&t` of
+  /// pthread_create, where the `t` pthread_join reads comes from, the
+  /// std::thread object).
   static const Value *handleAddress(const CallBase &CB) {
     const Function *C = directCallee(CB);
     if (!C || CB.arg_size() == 0)
       return nullptr;
     StringRef N = C->getName();
-    if (N == "pthread_create" || N == "weft_spawn")
+    if (N == "pthread_create" || N == "weft_spawn" || N == "_ZNSt6thread4joinEv" ||
+        N.starts_with("_ZNSt6threadC"))
       return CB.getArgOperand(0);
     if (N == "pthread_join" || N == "weft_join")
       if (const auto *L = dyn_cast<LoadInst>(CB.getArgOperand(0)))
@@ -2268,30 +2261,48 @@ private:
     }
     const auto *Load = dyn_cast<LoadInst>(Idx);
     X.Slot = Load ? dyn_cast<AllocaInst>(Load->getPointerOperand()) : nullptr;
-    if (!X.Slot)
+    std::optional<CounterStores> Stores = X.Slot ? counterStores(*X.Slot) : std::nullopt;
+    if (!Stores || Stores->Steps.empty())
       return std::nullopt;
-    for (const User *U : X.Slot->users()) {
+    for (const StoreInst *St : Stores->Steps) {
+      const auto *Add = cast<BinaryOperator>(St->getValueOperand());
+      if (!NonZeroStep(Add, Add->getOperand(0)))
+        return std::nullopt;
+      X.Steps.insert(St);
+    }
+    X.Resets.append(Stores->Sets.begin(), Stores->Sets.end());
+    return X;
+  }
+
+  /// The stores of a counter kept in a local whose address goes nowhere
+  /// else, when each stores a constant (`i = 0`) or adds a constant to the
+  /// value it reads back from it (`i++`).
+  struct CounterStores {
+    SmallVector<const StoreInst *, 2> Sets, Steps;
+  };
+  static std::optional<CounterStores> counterStores(const AllocaInst &Slot) {
+    CounterStores Out;
+    for (const User *U : Slot.users()) {
       if (isa<LoadInst>(U))
         continue;
       if (const auto *II = dyn_cast<IntrinsicInst>(U); II && II->isLifetimeStartOrEnd())
         continue;
       const auto *St = dyn_cast<StoreInst>(U);
-      if (!St || St->getPointerOperand() != X.Slot)
+      if (!St || St->getPointerOperand() != &Slot)
         return std::nullopt; // its address escapes
       const Value *V = St->getValueOperand();
       if (isa<ConstantInt>(V)) {
-        X.Resets.push_back(St);
+        Out.Sets.push_back(St);
         continue;
       }
       const auto *Add = dyn_cast<BinaryOperator>(V);
       const auto *Old = Add ? dyn_cast<LoadInst>(Add->getOperand(0)) : nullptr;
-      if (!Old || Old->getPointerOperand() != X.Slot || !NonZeroStep(Add, Old))
+      if (!Add || Add->getOpcode() != Instruction::Add || !Old ||
+          Old->getPointerOperand() != &Slot || !isa<ConstantInt>(Add->getOperand(1)))
         return std::nullopt;
-      X.Steps.insert(St);
+      Out.Steps.push_back(St);
     }
-    if (X.Steps.empty())
-      return std::nullopt;
-    return X;
+    return Out;
   }
 
   /// What is reachable from just after `From` in one iteration of X's loop.
@@ -2531,6 +2542,9 @@ private:
   std::map<std::pair<const Instruction *, const Value *>, bool> Acquired;  // acquiredFrom
   std::map<std::tuple<const Function *, const Value *, bool>, bool> AlwaysSyncs; // callSyncs
   std::map<std::pair<const Instruction *, size_t>, std::vector<bool>> RunsIn; // sitesRunning
+  std::map<std::pair<const Function *, std::vector<std::pair<const Argument *, const Constant *>>>,
+           DenseSet<const BasicBlock *>>
+      LiveBlocks; // liveBlocks
   DenseSet<const CallBase *> RepeatingStarts; // in a loop, with no join of it between
   std::map<const Function *, std::unique_ptr<DominatorTree>> Dominators; // deadDefault
   DenseSet<const Function *> Spawning;
