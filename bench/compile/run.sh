@@ -33,16 +33,18 @@ time_compile() { # time_compile <extra flags...> ; prints CPU seconds (user + sy
   awk '{print $1 + $2}' "$work/time.txt"
 }
 
-# Four builds: plain; `-fplugin` alone, the default: every check and
+# Five builds: plain; `-fplugin` alone, the default: every check and
 # linked stacks, whose constants come from the object the backend writes;
-# the analyses alone (no-linked-stacks); and a report, whose frame sizes
+# the analyses alone (no-linked-stacks); the analyses without the race
+# analysis (no-race), for what races cost; and a report, whose frame sizes
 # come from generating code for a clone of the module (one more run of the
 # backend).
-plain=() weft=() checks=() framed=()
+plain=() weft=() checks=() norace=() framed=()
 for i in $(seq "$runs"); do
   plain+=("$(time_compile)")
   weft+=("$(time_compile -fplugin="$plugin")")
   checks+=("$(time_compile -fplugin="$plugin" -fplugin-arg-weft-no-linked-stacks)")
+  norace+=("$(time_compile -fplugin="$plugin" -fplugin-arg-weft-no-linked-stacks -fplugin-arg-weft-no-race)")
   framed+=("$(time_compile -fplugin="$plugin" -fplugin-arg-weft-report="$work/report-timed")")
 done
 # The stats and the report, once; the object's size and its checks.
@@ -58,6 +60,7 @@ mp=$(printf '%s\n' "${plain[@]}" | median)
 mw=$(printf '%s\n' "${weft[@]}" | median)
 mc=$(printf '%s\n' "${checks[@]}" | median)
 mf=$(printf '%s\n' "${framed[@]}" | median)
+mn=$(printf '%s\n' "${norace[@]}" | median)
 ratio() { echo "$1 / $mp" | bc -l | xargs printf '%.2fx'; }
 lines=$(wc -l < "$work/sqlite3.c")
 {
@@ -69,7 +72,10 @@ lines=$(wc -l < "$work/sqlite3.c")
   echo "| clang -O2 | $(printf %.3f "$mp") | 1.00x | | $(printf '%s ' "${plain[@]}" | xargs printf '%.2f ') |"
   echo "| clang -O2 -fplugin=WeftPlugin.so (the default: checks and linked stacks) | $(printf %.3f "$mw") | $(ratio "$mw") | at most 1.20x | $(printf '%s ' "${weft[@]}" | xargs printf '%.2f ') |"
   echo "| ... -fplugin-arg-weft-no-linked-stacks (the checks alone) | $(printf %.3f "$mc") | $(ratio "$mc") | at most 1.10x | $(printf '%s ' "${checks[@]}" | xargs printf '%.2f ') |"
+  echo "| ... -fplugin-arg-weft-no-linked-stacks -fplugin-arg-weft-no-race (the checks but races) | $(printf %.3f "$mn") | $(ratio "$mn") | | $(printf '%s ' "${norace[@]}" | xargs printf '%.2f ') |"
   echo "| ... -fplugin-arg-weft-report=DIR (frames measured for the report) | $(printf %.3f "$mf") | $(ratio "$mf") | | $(printf '%s ' "${framed[@]}" | xargs printf '%.2f ') |"
+  echo
+  echo "The race analysis: the checks against the checks but races, $(echo "$mc / $mn" | bc -l | xargs printf '%.2fx') (target: at most 1.10x)."
   echo
   echo "Linked stacks: $checkpoints; code $text_weft bytes against $text_plain ($(echo "$text_weft / $text_plain" | bc -l | xargs printf '%.2fx')). Their constants are filled into the object from its own \`.stack_sizes\` once the backend has written it, so no extra run of the backend is needed; a report still measures a clone for its \`frame_bytes\` (\`-fplugin-arg-weft-frames=ir\` keeps the IR estimate instead)."
   echo
