@@ -1635,10 +1635,11 @@ private:
         StringRef Class = R.drop_back(strlen("6_M_runEv"));
         if (llvm::any_of(States, [&](StringRef S) { return S.starts_with(Class); }))
           for (const User *U : Ctor.users())
-            if (const auto *CB = dyn_cast<CallBase>(U)) {
-              Sites[&Run].push_back(CB);
-              followStdThread(Run, *CB);
-            }
+            if (const auto *CB = dyn_cast<CallBase>(U))
+              for (const CallBase *Start : programStarts(*CB)) {
+                Sites[&Run].push_back(Start);
+                followStdThread(Run, *Start);
+              }
       }
     }
     // Functions that start threads, directly or through their calls: a
@@ -1759,6 +1760,45 @@ private:
     }
   }
 
+  /// Where the program starts the thread a std::thread constructor call
+  /// makes: the call itself in the program's code, or, for one inside the
+  /// C++ library (std::jthread's constructor, std::async), the program's
+  /// calls of the library function that leads to it.
+  SmallVector<const CallBase *, 2> programStarts(const CallBase &CB, unsigned Depth = 0) {
+    const Function &F = *CB.getFunction();
+    if (!isLibraryFunction(F))
+      return {&CB};
+    // std::async reaches the constructor through a dozen library frames
+    // (make_shared, the allocator, the state's constructor).
+    auto [It, New] = LibraryStarts.try_emplace(&F);
+    if (!New || Depth >= 16)
+      return It->second;
+    SmallVector<const CallBase *, 2> Out;
+    for (const User *U : F.users())
+      if (const auto *Up = dyn_cast<CallBase>(U); Up && Up->getCalledOperand() == &F)
+        for (const CallBase *S : programStarts(*Up, Depth + 1))
+          if (!is_contained(Out, S) && !isDeferredAsync(*S))
+            Out.push_back(S);
+    LibraryStarts[&F] = Out; // a std::map: It is still valid
+    return Out;
+  }
+
+  /// A function of the C++ library (namespace std).
+  static bool isLibraryFunction(const Function &F) {
+    StringRef N = F.getName();
+    return N.starts_with("_ZNSt") || N.starts_with("_ZNKSt") || N.starts_with("_ZSt") ||
+           N.starts_with("_ZZNSt") || N.starts_with("_ZZNKSt") || N.starts_with("_ZZSt");
+  }
+
+  /// The argument of a start that holds the callable: the first pointer
+  /// after the handle (std::async's is after its launch policy).
+  static unsigned callableArg(const CallBase &Start) {
+    for (unsigned K = 1; K < Start.arg_size(); ++K)
+      if (Start.getArgOperand(K)->getType()->isPointerTy())
+        return K;
+    return 1;
+  }
+
   /// What a std::thread's callable is given by pointer: the pointers the
   /// starter stores into the callable and into the temporaries it passes
   /// the constructor for its arguments (`[&] { n++; }`, `std::thread(f,
@@ -1771,6 +1811,8 @@ private:
     const DataLayout &DL = M.getDataLayout();
     auto &Objects = Captured[&Ctor];
     for (unsigned K = 1; K < Ctor.arg_size(); ++K) {
+      if (!Ctor.getArgOperand(K)->getType()->isPointerTy())
+        continue; // std::async's launch policy
       const Value *Temp = resolve(Ctor.getArgOperand(K), DL).Base;
       if (!isa<AllocaInst>(Temp))
         continue;
@@ -1789,7 +1831,7 @@ private:
     }
     // A function the thread calls with the arguments (`std::thread(f, &x)`):
     // its parameters get what the temporaries hold.
-    if (const auto *F = dyn_cast<Function>(resolve(Ctor.getArgOperand(1), DL).Base);
+    if (const auto *F = dyn_cast<Function>(resolve(Ctor.getArgOperand(callableArg(Ctor)), DL).Base);
         F && !F->isDeclaration())
       FunctionStarts[F].push_back(&Ctor);
     if (Objects.empty() || Run.arg_size() == 0)
@@ -2013,8 +2055,8 @@ private:
     if (!C || CB.arg_size() == 0)
       return nullptr;
     StringRef N = C->getName();
-    if (N == "pthread_create" || N == "weft_spawn" || N == "_ZNSt6thread4joinEv" ||
-        N.starts_with("_ZNSt6threadC"))
+    if (N == "pthread_create" || N == "weft_spawn" || N.starts_with("_ZNSt6threadC") ||
+        isJoinByHandleName(N) || isLibraryThreadStart(CB))
       return CB.getArgOperand(0);
     if (N == "pthread_join" || N == "weft_join")
       if (const auto *L = dyn_cast<LoadInst>(CB.getArgOperand(0)))
@@ -2026,7 +2068,7 @@ private:
     const auto *CB = dyn_cast<CallBase>(&I);
     const Function *C = CB ? directCallee(*CB) : nullptr;
     return C && (C->getName() == "pthread_join" || C->getName() == "weft_join" ||
-                 C->getName() == "_ZNSt6thread4joinEv");
+                 isJoinByHandleName(C->getName()));
   }
 
   /// The entries (indexes) that reach the access, none if it runs alone.
@@ -2160,7 +2202,7 @@ private:
       if (auto FS = FunctionStarts.find(F); FS != FunctionStarts.end())
         for (const CallBase *Ctor : FS->second)
           for (const Capture &C : Captured[Ctor])
-            if (C.Arg == A.getArgNo() + 2 && C.Off == 0) {
+            if (C.Arg == A.getArgNo() + callableArg(*Ctor) + 1 && C.Off == 0) {
               Place P;
               P.Obj = C.Obj, P.Site = Ctor, P.OneThread = oneThread(*Ctor, C.Obj);
               P.Known = true;
@@ -2417,9 +2459,14 @@ private:
   /// Notes: in which entry the access runs, and the calls from it.
   void whereItRuns(const Access &X, size_t E) {
     const Entry &En = Entries[E];
-    bool StdThread = En.F->getName().starts_with("_ZNSt6thread11_State_implI");
-    std::string Name = StdThread ? "a std::thread"
-                                 : "thread entry '" + displayName(En.F->getName()) + "'";
+    std::string Name = "thread entry '" + displayName(En.F->getName()) + "'";
+    if (En.F->getName().starts_with("_ZNSt6thread11_State_implI")) {
+      const auto *Start = dyn_cast_or_null<CallBase>(En.StartedAt);
+      const Function *C = Start ? directCallee(*Start) : nullptr;
+      Name = !C || !isLibraryThreadStart(*Start) ? "a std::thread"
+             : C->getName().starts_with("_ZSt5async") ? "a std::async task"
+                                                       : "a std::jthread";
+    }
     if (En.AtExit)
       Sink.report(Severity::Note, userLocationOf(*En.StartedAt),
                   "exit handler '" + displayName(En.F->getName()) +
@@ -2523,6 +2570,9 @@ private:
     }
   };
   std::map<const CallBase *, SmallVector<Capture, 4>> Captured;
+  /// For a library function that leads to a std::thread constructor, the
+  /// program's calls that lead to it (programStarts).
+  std::map<const Function *, SmallVector<const CallBase *, 2>> LibraryStarts;
   /// Functions a std::thread runs with its arguments, and the starts.
   std::map<const Function *, SmallVector<const CallBase *, 2>> FunctionStarts;
   DenseMap<const Value *, std::pair<const CallBase *, int64_t>> CaptureLoads;
