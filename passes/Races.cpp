@@ -27,6 +27,7 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <numeric>
 #include <optional>
 #include <set>
 #include <tuple>
@@ -38,6 +39,7 @@ ALWAYS_ENABLED_STATISTIC(NumThreadEntries, "Thread entries found (race analysis)
 ALWAYS_ENABLED_STATISTIC(NumDataRaces, "Data races reported [weft-race]");
 ALWAYS_ENABLED_STATISTIC(NumCheckThenAct, "Check-then-act races reported [weft-race]");
 ALWAYS_ENABLED_STATISTIC(NumLockHeld, "Blocking calls made with a lock held [weft-lock-held]");
+STATISTIC(NumCorrelatedArguments, "Helper parameters placed through a tested parameter (race analysis)");
 
 namespace weft {
 
@@ -139,8 +141,9 @@ bool inSystemHeader(const SourceLoc &L) {
 }
 
 /// Where in a shared global an access is: its bytes when the offset is a
-/// constant (a field of a struct, an element at a constant index), else
-/// anywhere in it.
+/// constant (a field of a struct, an element at a constant index), the
+/// same bytes of every element when the index is variable (`tab[i].state`),
+/// else anywhere in it.
 struct Place {
   const Value *Obj = nullptr; // a global, or memory a thread's argument reaches
   /// Through a thread entry's parameter: the start that passed it, and
@@ -151,6 +154,10 @@ struct Place {
   int64_t Off = 0;
   int64_t Size = 0;
   bool Known = false;
+  /// A variable index (Known too): the bytes Off + k * Stride for some k,
+  /// inside the array [Lo, Hi) of the object it indexes.
+  int64_t Stride = 0;
+  int64_t Lo = 0, Hi = 0;
   bool Atomic = false;
   /// Made by a call (MemoryEffects.h); Sync: a use of a lock, condition,
   /// barrier or semaphore there. Plain loads and stores never touch such
@@ -163,42 +170,88 @@ struct Place {
 /// The size of an access whose start is known and whose end is not: it
 /// covers the rest of the object.
 constexpr int64_t ToTheEnd = int64_t(1) << 40;
+/// The bounds of an index into a pointer: the whole object, either way.
+constexpr int64_t NoLowerBound = -ToTheEnd, NoUpperBound = 2 * ToTheEnd;
 
-/// An element at a variable index of an array inside `Obj` (`q.items[i]`):
-/// the bytes of the whole array, when everything else is constant.
-std::optional<std::pair<int64_t, int64_t>> arrayField(const Value *Ptr, const Value *Obj,
-                                                      const DataLayout &DL) {
-  const auto *GEP = dyn_cast<GEPOperator>(Ptr->stripPointerCasts());
-  if (!GEP || GEP->getNumIndices() < 2)
+/// A pointer some object's address plus an offset reaches, the offset
+/// made of constants and of variable indexes scaled by element sizes.
+struct Offsets {
+  int64_t Off = 0;    // the constant part
+  int64_t Stride = 0; // the gcd of the variable parts' scales (0: none)
+  int64_t Lo = NoLowerBound, Hi = NoUpperBound; // the outermost indexed array
+  void shift(int64_t By) {
+    Off += By;
+    if (Stride && Lo != NoLowerBound)
+      Lo += By, Hi += By;
+  }
+};
+
+/// One GEP's offset from its pointer operand, variable indexes included.
+/// The array the outermost variable index selects in bounds that index:
+/// an element at a variable index of an array inside a struct stays in
+/// that array, as C and C++ require.
+std::optional<Offsets> gepOffsets(const GEPOperator &GEP, const DataLayout &DL) {
+  Offsets O;
+  Type *Ty = GEP.getSourceElementType();
+  auto Index = [&](const Value *Idx, int64_t Scale, int64_t ArrayLo, int64_t ArrayHi) {
+    if (const auto *C = dyn_cast<ConstantInt>(Idx)) {
+      O.Off += C->getSExtValue() * Scale;
+      return;
+    }
+    if (!O.Stride)
+      O.Lo = ArrayLo, O.Hi = ArrayHi;
+    O.Stride = std::gcd(O.Stride, Scale);
+  };
+  if (!Ty->isSized() || GEP.getNumIndices() == 0)
     return std::nullopt;
-  APInt Base(DL.getIndexTypeSizeInBits(GEP->getType()), 0);
-  if (GEP->getPointerOperand()->stripAndAccumulateConstantOffsets(
-          DL, Base, /*AllowNonInbounds=*/true) != Obj)
-    return std::nullopt;
-  const auto *First = dyn_cast<ConstantInt>(*GEP->idx_begin());
-  Type *Ty = GEP->getSourceElementType();
-  if (!First || !Ty->isSized())
-    return std::nullopt;
-  int64_t Off = Base.getSExtValue() +
-                First->getSExtValue() * static_cast<int64_t>(DL.getTypeAllocSize(Ty));
-  for (auto Idx = std::next(GEP->idx_begin()); Idx != GEP->idx_end(); ++Idx) {
-    const auto *C = dyn_cast<ConstantInt>(*Idx);
+  Index(*GEP.idx_begin(), static_cast<int64_t>(DL.getTypeAllocSize(Ty)), NoLowerBound,
+        NoUpperBound);
+  for (auto Idx = std::next(GEP.idx_begin()); Idx != GEP.idx_end(); ++Idx) {
     if (auto *ST = dyn_cast<StructType>(Ty)) {
+      const auto *C = dyn_cast<ConstantInt>(*Idx);
       if (!C)
         return std::nullopt;
-      Off += static_cast<int64_t>(DL.getStructLayout(ST)->getElementOffset(C->getZExtValue()));
+      O.Off += static_cast<int64_t>(DL.getStructLayout(ST)->getElementOffset(C->getZExtValue()));
       Ty = ST->getElementType(C->getZExtValue());
       continue;
     }
     auto *AT = dyn_cast<ArrayType>(Ty);
     if (!AT)
       return std::nullopt;
-    if (!C) // the rest lies within this array
-      return std::pair(Off, static_cast<int64_t>(DL.getTypeAllocSize(AT)));
-    Off += C->getSExtValue() * static_cast<int64_t>(DL.getTypeAllocSize(AT->getElementType()));
+    int64_t Start = O.Off;
+    Index(*Idx, static_cast<int64_t>(DL.getTypeAllocSize(AT->getElementType())), Start,
+          Start + static_cast<int64_t>(DL.getTypeAllocSize(AT)));
     Ty = AT->getElementType();
   }
-  return std::nullopt;
+  if (O.Stride <= 0)
+    return std::nullopt; // constant, or a scale that is not a size
+  return O;
+}
+
+/// Strips constant offsets and GEPs with variable indexes from `Ptr`,
+/// adding them to `O`: the pointer they start from.
+/// What a variable index is known to be, where that is known (a
+/// correlated argument, see RaceChecker::correlatedPlaces).
+using IndexValueFn = function_ref<bool(Value &, APInt &)>;
+
+const Value *stripOffsets(const Value *Ptr, const DataLayout &DL, Offsets &O,
+                          IndexValueFn IndexValue = nullptr) {
+  for (unsigned Step = 0; Step < 8; ++Step) {
+    APInt Const(DL.getIndexTypeSizeInBits(Ptr->getType()), 0);
+    Ptr = Ptr->stripAndAccumulateConstantOffsets(DL, Const, /*AllowNonInbounds=*/true,
+                                                 /*AllowInvariantGroup=*/false, IndexValue);
+    O.shift(Const.getSExtValue());
+    const auto *GEP = dyn_cast<GEPOperator>(Ptr);
+    std::optional<Offsets> G = GEP ? gepOffsets(*GEP, DL) : std::nullopt;
+    if (!G)
+      break;
+    // An outer index's array bounds the inner ones' elements.
+    O.Off += G->Off;
+    O.Stride = std::gcd(O.Stride, G->Stride);
+    O.Lo = G->Lo, O.Hi = G->Hi;
+    Ptr = GEP->getPointerOperand();
+  }
+  return Ptr;
 }
 
 /// The place `Size` bytes at `Ptr` take in a shared global (-1: as far as
@@ -208,15 +261,11 @@ Place placeOf(const Value *Ptr, int64_t Size, const DataLayout &DL) {
   P.Obj = sharedGlobal(Ptr);
   if (!P.Obj)
     return P;
-  APInt Off(DL.getIndexTypeSizeInBits(Ptr->getType()), 0);
-  const Value *Base = Ptr->stripAndAccumulateConstantOffsets(DL, Off, /*AllowNonInbounds=*/true);
-  if (Base == P.Obj) {
+  Offsets O;
+  if (stripOffsets(Ptr, DL, O) == P.Obj) {
     P.Known = true;
-    P.Off = Off.getSExtValue();
+    P.Off = O.Off, P.Stride = O.Stride, P.Lo = O.Lo, P.Hi = O.Hi;
     P.Size = Size >= 0 ? Size : ToTheEnd;
-  } else if (std::optional<std::pair<int64_t, int64_t>> Sub = arrayField(Ptr, P.Obj, DL)) {
-    P.Known = true;
-    std::tie(P.Off, P.Size) = *Sub;
   }
   return P;
 }
@@ -263,21 +312,29 @@ Place placeOf(const Instruction &I) {
 struct Resolved {
   const Value *Base;
   int64_t Off = 0;
-  bool Known = true;
+  bool Known = true; // Off is the offset: nothing variable on the way
+  /// Known but for variable indexes: the offset is Off modulo Stride,
+  /// inside [Lo, Hi) (see Offsets); 0 when not.
+  int64_t Stride = 0;
+  int64_t Lo = NoLowerBound, Hi = NoUpperBound;
 };
 
-Resolved resolve(const Value *Ptr, const DataLayout &DL) {
+Resolved resolve(const Value *Ptr, const DataLayout &DL, IndexValueFn IndexValue = nullptr) {
   Resolved R{Ptr};
+  Offsets O;
+  bool Exact = true;
   for (unsigned Depth = 0; Depth < 8; ++Depth) {
-    APInt Off(DL.getIndexTypeSizeInBits(R.Base->getType()), 0);
-    const Value *V = R.Base->stripAndAccumulateConstantOffsets(DL, Off, /*AllowNonInbounds=*/true);
-    R.Off += Off.getSExtValue();
+    const Value *V = stripOffsets(R.Base, DL, O, IndexValue);
     const Value *U = getUnderlyingObject(V);
-    R.Known &= U == V;
+    Exact &= U == V;
     R.Base = throughLocal(U);
     if (R.Base == U || !R.Base->getType()->isPointerTy())
       break;
   }
+  R.Off = O.Off;
+  R.Known = Exact && !O.Stride;
+  if (Exact && O.Stride)
+    R.Stride = O.Stride, R.Lo = O.Lo, R.Hi = O.Hi;
   return R;
 }
 
@@ -304,8 +361,23 @@ bool isWrite(const Instruction &I) {
 }
 
 bool overlaps(const Place &A, const Place &B) {
-  return A.Obj && A.Obj == B.Obj && A.Deref == B.Deref &&
-         (!A.Known || !B.Known || (A.Off < B.Off + B.Size && B.Off < A.Off + A.Size));
+  if (!A.Obj || A.Obj != B.Obj || A.Deref != B.Deref)
+    return false;
+  if (!A.Known || !B.Known)
+    return true;
+  auto Extent = [](const Place &P) {
+    return P.Stride ? std::pair(P.Lo, P.Hi) : std::pair(P.Off, P.Off + P.Size);
+  };
+  auto [ALo, AHi] = Extent(A);
+  auto [BLo, BHi] = Extent(B);
+  if (ALo >= BHi || BLo >= AHi)
+    return false;
+  // Where B starts relative to an A, modulo what both indexes can move.
+  int64_t G = std::gcd(A.Stride, B.Stride);
+  if (!G)
+    return true;
+  int64_t R = ((B.Off - A.Off) % G + G) % G;
+  return R < A.Size || R + B.Size > G;
 }
 
 struct Access {
@@ -423,7 +495,7 @@ public:
           return;
         AccessSummary A;
         A.Object = GlobalName(cast<GlobalVariable>(P.Obj));
-        A.Known = P.Known;
+        A.Known = P.Known && !P.Stride; // a variable index: anywhere, across units
         A.Offset = P.Off;
         A.Size = P.Size;
         A.Write = Write;
@@ -2128,12 +2200,22 @@ private:
   }
 
   void pointerPlaces(const Value *Ptr, int64_t Off, bool Known, const Place &Proto,
-                     const Instruction *At, unsigned Depth, SmallVectorImpl<Place> &Out) {
+                     const Instruction *At, unsigned Depth, SmallVectorImpl<Place> &Out,
+                     IndexValueFn IndexValue = nullptr) {
     const DataLayout &DL = M.getDataLayout();
-    Resolved R = resolve(Ptr, DL);
+    Resolved R = resolve(Ptr, DL, IndexValue);
+    // The offset R and Off give, into a place reached at offset 0.
+    auto Offset = [&](Place &P) {
+      P.Off = Off + R.Off;
+      P.Known = Known && (R.Known || R.Stride);
+      P.Stride = R.Stride, P.Lo = R.Lo, P.Hi = R.Hi;
+      if (P.Stride && P.Lo != NoLowerBound)
+        P.Lo += Off, P.Hi += Off;
+    };
     auto Add = [&](const Value *Obj, bool Deref) {
       Place P = Proto;
-      P.Obj = Obj, P.Deref = Deref, P.Off = Off + R.Off, P.Known = Known && R.Known;
+      P.Obj = Obj, P.Deref = Deref;
+      Offset(P);
       Out.push_back(P);
     };
     if (isa<GlobalVariable>(R.Base) && sharedGlobal(R.Base))
@@ -2144,7 +2226,7 @@ private:
       for (const Value *Obj : capturedAt(*Ctor, It->second.second)) {
         Place P = Proto;
         P.Obj = Obj, P.Site = Ctor, P.OneThread = oneThread(*Ctor, Obj);
-        P.Off = Off + R.Off, P.Known = Known && R.Known;
+        Offset(P);
         Out.push_back(P);
       }
       return;
@@ -2166,13 +2248,151 @@ private:
     const auto *A = dyn_cast<Argument>(R.Base);
     if (!A)
       return;
-    for (Place P : argumentPlaces(*A, Depth)) {
+    SmallVector<Place, 2> Correlated;
+    const bool Correlates = At && correlatedPlaces(*A, *At, Depth, Correlated);
+    for (Place P : Correlates ? Correlated : argumentPlaces(*A, Depth)) {
       P.Atomic = Proto.Atomic, P.Size = Proto.Size;
       P.Call = Proto.Call, P.Sync = Proto.Sync;
-      P.Off += Off + R.Off;
-      P.Known = P.Known && Known && R.Known;
+      const int64_t D = Off + R.Off;
+      P.Off += D;
+      P.Known = P.Known && Known && (R.Known || R.Stride);
+      if (R.Stride) {
+        // An index into what the parameter points to: anywhere in the object.
+        P.Stride = std::gcd(P.Stride, R.Stride);
+        P.Lo = NoLowerBound, P.Hi = NoUpperBound;
+      } else if (P.Stride && P.Lo != NoLowerBound) {
+        // The caller's element at a variable index, and bytes from there.
+        P.Lo += std::min<int64_t>(D, 0);
+        P.Hi += std::max<int64_t>(D, 0) + P.Size;
+      }
       Out.push_back(P);
     }
+  }
+
+  /// The integer parameters of At's function that every path to At has
+  /// tested equal to a constant: the taken edge of `p == K` (or the other
+  /// edge of `p != K`), a `switch` case.
+  SmallVector<std::pair<unsigned, int64_t>, 2> testedParameters(const Instruction &At) {
+    SmallVector<std::pair<unsigned, int64_t>, 2> Out;
+    const Function &F = *At.getFunction();
+    std::unique_ptr<DominatorTree> &DT = Dominators[&F];
+    if (!DT)
+      DT = std::make_unique<DominatorTree>(const_cast<Function &>(F));
+    auto ParamOf = [](const Value *V) -> const Argument * {
+      if (const auto *L = dyn_cast<LoadInst>(V))
+        V = throughLocal(L); // a parameter kept in its local (before SROA)
+      const auto *A = dyn_cast<Argument>(V);
+      return A && A->getType()->isIntegerTy() ? A : nullptr;
+    };
+    const BasicBlock *BB = At.getParent();
+    for (const DomTreeNode *N = DT->getNode(BB); N && N->getIDom(); N = N->getIDom()) {
+      const BasicBlock *Test = N->getIDom()->getBlock();
+      auto Edge = [&](const BasicBlock *Succ) {
+        return DT->dominates(BasicBlockEdge(Test, Succ), BB);
+      };
+      if (const auto *Br = dyn_cast<BranchInst>(Test->getTerminator());
+          Br && Br->isConditional()) {
+        const auto *Cmp = dyn_cast<ICmpInst>(Br->getCondition());
+        const auto *K = Cmp ? dyn_cast<ConstantInt>(Cmp->getOperand(1)) : nullptr;
+        const Argument *A = Cmp ? ParamOf(Cmp->getOperand(0)) : nullptr;
+        if (!K || !A)
+          continue;
+        if ((Cmp->getPredicate() == ICmpInst::ICMP_EQ && Edge(Br->getSuccessor(0))) ||
+            (Cmp->getPredicate() == ICmpInst::ICMP_NE && Edge(Br->getSuccessor(1))))
+          Out.push_back({A->getArgNo(), K->getSExtValue()});
+      } else if (const auto *Sw = dyn_cast<SwitchInst>(Test->getTerminator())) {
+        const Argument *A = ParamOf(Sw->getCondition());
+        for (const auto &Case : Sw->cases())
+          if (A && Case.getCaseSuccessor() != Sw->getDefaultDest() &&
+              Edge(Case.getCaseSuccessor()))
+            Out.push_back({A->getArgNo(), Case.getCaseValue()->getSExtValue()});
+      }
+    }
+    return Out;
+  }
+
+  /// Whether two values at a call are the same number: one value, or two
+  /// loads of one local in one block with nothing that writes between.
+  static bool sameNumber(const Value *X, const Value *Y) {
+    if (X == Y)
+      return true;
+    const auto *LX = dyn_cast<LoadInst>(X), *LY = dyn_cast<LoadInst>(Y);
+    if (!LX || !LY || LX->getPointerOperand() != LY->getPointerOperand() ||
+        LX->getParent() != LY->getParent() || !isa<AllocaInst>(LX->getPointerOperand()))
+      return false;
+    if (LY->comesBefore(LX))
+      std::swap(LX, LY);
+    for (const Instruction *I = LX->getNextNode(); I != LY; I = I->getNextNode())
+      if (I->mayWriteToMemory())
+        return false;
+    return true;
+  }
+
+  /// The value of an index computed at a call from what it passes for the
+  /// tested parameters (Tested: argument number and constant).
+  static std::optional<int64_t>
+  indexAt(const Value *V, const CallBase &CB,
+          ArrayRef<std::pair<unsigned, int64_t>> Tested, unsigned Depth = 0) {
+    if (const auto *C = dyn_cast<ConstantInt>(V))
+      return C->getSExtValue();
+    for (auto [Arg, K] : Tested)
+      if (Arg < CB.arg_size() && sameNumber(V, CB.getArgOperand(Arg)))
+        return K;
+    if (Depth > 6)
+      return std::nullopt;
+    if (const auto *Cast = dyn_cast<CastInst>(V)) {
+      std::optional<int64_t> X = indexAt(Cast->getOperand(0), CB, Tested, Depth + 1);
+      if (X && (Cast->getOpcode() == Instruction::SExt ||
+                ((Cast->getOpcode() == Instruction::ZExt || Cast->getOpcode() == Instruction::Trunc) &&
+                 *X >= 0 && *X < (int64_t(1) << 31))))
+        return X;
+      return std::nullopt;
+    }
+    if (const auto *B = dyn_cast<BinaryOperator>(V)) {
+      std::optional<int64_t> X = indexAt(B->getOperand(0), CB, Tested, Depth + 1);
+      std::optional<int64_t> Y = X ? indexAt(B->getOperand(1), CB, Tested, Depth + 1) : X;
+      if (!Y)
+        return std::nullopt;
+      switch (B->getOpcode()) {
+      case Instruction::Add: return *X + *Y;
+      case Instruction::Sub: return *X - *Y;
+      case Instruction::Mul: return *X * *Y;
+      default: return std::nullopt;
+      }
+    }
+    return std::nullopt;
+  }
+
+  /// Where a helper's pointer parameter points at At, when At lies where
+  /// the helper tested another parameter equal to a constant and its
+  /// callers pass an element whose index is made from that parameter's
+  /// value (`test(i, &slots[i])` with `if (which == 3) *p ...`: slots[3]).
+  /// False when the helper is an entry, is called through a pointer, or
+  /// At has no such test.
+  bool correlatedPlaces(const Argument &A, const Instruction &At, unsigned Depth,
+                        SmallVectorImpl<Place> &Out) {
+    const Function &F = *A.getParent();
+    if (Depth >= 4 || At.getFunction() != &F || SitesOf.count(&F) || FunctionStarts.count(&F) ||
+        EntryFunctions.count(&F) || F.hasAddressTaken())
+      return false;
+    SmallVector<std::pair<unsigned, int64_t>, 2> Tested = testedParameters(At);
+    if (Tested.empty())
+      return false;
+    for (const User *U : F.users()) {
+      const auto *CB = dyn_cast<CallBase>(U);
+      if (!CB || CB->getCalledOperand() != &F || CB->arg_size() <= A.getArgNo())
+        return false;
+      auto IndexValue = [&](Value &V, APInt &Index) {
+        std::optional<int64_t> K = indexAt(&V, *CB, Tested);
+        if (K)
+          Index = APInt(64, static_cast<uint64_t>(*K), /*isSigned=*/true);
+        return K.has_value();
+      };
+      pointerPlaces(CB->getArgOperand(A.getArgNo()), 0, true, Place(), CB, Depth + 1, Out,
+                    IndexValue);
+    }
+    ++NumCorrelatedArguments;
+    return true;
   }
 
   /// What a pointer parameter may point to, at offset 0 of it: what the
