@@ -6,6 +6,7 @@
 #include "Calls.h"
 #include "Diagnostics.h"
 #include "Summary.h"
+#include "VirtualCalls.h"
 #include "WholeProgram.h"
 
 #include "llvm/ADT/DenseSet.h"
@@ -110,6 +111,7 @@ BlockingGraph::BlockingGraph(Module &M, const WholeProgram *Program) : M(M), Pro
   };
   DenseMap<const Function *, SmallVector<RevEdge, 4>> Rev;
   std::vector<Function *> UnresolvedCallers;
+  const VirtualCalls Virtual(M);
 
   for (Function &F : M) {
     FunctionFacts &FF = Facts[&F];
@@ -131,6 +133,14 @@ BlockingGraph::BlockingGraph(Module &M, const WholeProgram *Program) : M(M), Pro
       CS.Call = CB;
       if (Function *Callee = directCallee(*CB)) {
         CS.Callees.push_back(Callee);
+      } else if (std::optional<SmallVector<Function *, 4>> Overriders = Virtual.targets(*CB)) {
+        // A virtual call: the overriders of its method (VirtualCalls.h).
+        CS.Indirect = true;
+        CS.Callees = std::move(*Overriders);
+        if (Program)
+          CS.Remote = Program->worstTarget(signatureOf(CB->getFunctionType()), Unit);
+        if (CS.Callees.empty() && !CS.Remote)
+          UnresolvedCallers.push_back(&F); // its class's vtables are in other units
       } else {
         CS.Indirect = true;
         auto It = ByType.find(CB->getFunctionType());

@@ -5,6 +5,7 @@
 #include "AtomicSections.h"
 #include "BlockingGraph.h"
 #include "Checkpoints.h"
+#include "VirtualCalls.h"
 #include "LiveState.h"
 #include "Scratch.h"
 #include "StackBounds.h"
@@ -29,6 +30,14 @@ namespace {
 struct StripLocationsPass : PassInfoMixin<StripLocationsPass> {
   PreservedAnalyses run(Module &M, ModuleAnalysisManager &) {
     return StripDebugInfo(M) ? PreservedAnalyses::none() : PreservedAnalyses::all();
+  }
+  static bool isRequired() { return true; }
+};
+
+/// Removes the type tests the frontend asked Clang for (VirtualCalls.h).
+struct StripTypeTestsPass : PassInfoMixin<StripTypeTestsPass> {
+  PreservedAnalyses run(Module &M, ModuleAnalysisManager &) {
+    return stripTypeTests(M) ? PreservedAnalyses::none() : PreservedAnalyses::all();
   }
   static bool isRequired() { return true; }
 };
@@ -83,7 +92,7 @@ PipelineSetup PipelineSetup::forHost(PipelineHost Host, Options Opts) {
 void addWeftPasses(ModulePassManager &MPM, PipelinePoint Point, const PipelineSetup &S) {
   assert(S.Sink && "weft's passes report through a sink");
   assert((S.Host == PipelineHost::ClangFrontend || (!S.Pending && !S.Final && !S.Codegen && !S.Deferred &&
-                                                    !S.StripLocations)) &&
+                                                    !S.StripLocations && !S.StripTypeTests)) &&
          "only the frontend's pipeline has two ends and knows the backend");
   switch (Point) {
   case PipelinePoint::Start:
@@ -95,6 +104,8 @@ void addWeftPasses(ModulePassManager &MPM, PipelinePoint Point, const PipelineSe
       MPM.addPass(ScratchPass(S.Opts.ScratchThreshold, S.Sink, S.Opts.Stats, S.Pending));
     if (S.StripLocations)
       MPM.addPass(StripLocationsPass());
+    if (S.StripTypeTests)
+      MPM.addPass(StripTypeTestsPass());
     return;
   case PipelinePoint::Last:
     // Only where the start left something to finish: the other hosts

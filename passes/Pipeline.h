@@ -53,6 +53,8 @@ class ProgramLink;
 ///   frames measured by  the backend (unless IR estimate      IR estimate
 ///                       frames=ir)
 ///   strip locations     if it added them    never            never
+///   strip type tests    if it asked for     never            never
+///                       them (C++)
 ///
 /// Only the frontend has the options and the target settings the end of
 /// the pipeline needs; the other two see the IR once, where they run.
@@ -82,6 +84,10 @@ struct PipelineSetup {
   /// Strip debug info once the checks have run: the frontend turned on
   /// location tracking for them, and the user did not ask for -g.
   bool StripLocations = false;
+  /// Remove the type tests and vtable type metadata once the checks have
+  /// run: the frontend turned on whole-program vtables for VirtualCalls.h,
+  /// and the user did not.
+  bool StripTypeTests = false;
   /// State shared by the two ends of one pipeline (ClangFrontend): the
   /// report built at the start, completed at the end, and the frames
   /// CheckpointsPass measured. Null for the other hosts.

@@ -471,12 +471,22 @@ protected:
     // units, which this compiler never sees.
     if (CG.PrepareForLTO || CG.PrepareForThinLTO)
       Opts.LinkedStacks = false;
+    // Type tests before virtual calls and type ids on vtables tell the
+    // blocking graph which overriders a virtual call may reach
+    // (passes/VirtualCalls.h). Asked for here, removed again once the
+    // checks have run; left alone when the user asked for them (CFI,
+    // whole-program devirtualization) or the output is bitcode for LTO.
+    bool OwnTypeTests = CI.getLangOpts().CPlusPlus && !CG.WholeProgramVTables && !CG.LTOUnit &&
+                        !CG.PrepareForLTO && !CG.PrepareForThinLTO;
+    if (OwnTypeTests)
+      CG.WholeProgramVTables = CG.LTOUnit = true;
     auto Facts = std::make_shared<weft::AnnotationFacts>();
     weft::PipelineSetup Setup =
         weft::PipelineSetup::forHost(weft::PipelineHost::ClangFrontend, Opts);
     Setup.Sink = std::make_shared<ClangDiagnosticSink>(CI);
     Setup.Facts = Facts;
     Setup.StripLocations = OwnLocations;
+    Setup.StripTypeTests = OwnTypeTests;
     // How the backend will run, so that stack frames can be measured on a
     // clone with the same settings (passes/CodegenFrames.h).
     if (Opts.FramesFromCodegen) {
