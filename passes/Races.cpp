@@ -102,20 +102,27 @@ constexpr StringLiteral ArgLockPrefix = "arg:";
 
 /// The name of the lock object at `Ptr`, if it has one (but see
 /// RaceChecker::lockName for a thread's argument).
+/// A lock that is a local of main, or at its start: one object (main runs
+/// once), which its threads may be given (a std::thread's callable
+/// capturing a mutex by reference, a struct passed to pthread_create).
+std::optional<std::string> mainLocalLockName(const Value *Obj) {
+  const auto *AI = dyn_cast<AllocaInst>(Obj);
+  if (!AI || AI->getFunction()->getName() != "main")
+    return std::nullopt;
+  unsigned N = 0;
+  for (const Instruction &I : AI->getFunction()->getEntryBlock()) {
+    if (&I == AI)
+      return "local:main#" + std::to_string(N);
+    N += isa<AllocaInst>(I);
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> baseLockName(const Value *Ptr) {
   if (const auto *A = dyn_cast<Argument>(throughLocal(Ptr)->stripPointerCasts()))
     return ArgLockPrefix.str() + std::to_string(A->getArgNo());
-  // A local of main is one object (main runs once), which its threads may
-  // be given (a std::thread's callable capturing a mutex by reference).
-  if (const auto *AI = dyn_cast<AllocaInst>(Ptr->stripPointerCasts());
-      AI && AI->getFunction()->getName() == "main") {
-    unsigned N = 0;
-    for (const Instruction &I : AI->getFunction()->getEntryBlock()) {
-      if (&I == AI)
-        return "local:main#" + std::to_string(N);
-      N += isa<AllocaInst>(I);
-    }
-  }
+  if (std::optional<std::string> Local = mainLocalLockName(Ptr->stripPointerCasts()))
+    return Local;
   return objectName(Ptr);
 }
 
@@ -750,6 +757,15 @@ private:
     if (A->getArgNo() == 0 && SitesOf.count(F)) {
       if (!R.Known)
         return std::nullopt;
+      // Every start passes one local of main: the lock as main names it
+      // (the local, or a field of its struct type).
+      const SmallVector<Place, 2> &Bound = argumentPlaces(*A, 0);
+      if (!Bound.empty() && mainLocalLockName(Bound[0].Obj) &&
+          llvm::all_of(Bound, [&](const Place &P) {
+            return P.Obj == Bound[0].Obj && !P.Deref && P.Known && !P.Stride &&
+                   P.Off == Bound[0].Off;
+          }))
+        return Bound[0].Off + R.Off == 0 ? mainLocalLockName(Bound[0].Obj) : objectName(Ptr);
       return ThreadArgLockPrefix.str() + F->getName().str() + "+" + std::to_string(R.Off);
     }
     auto Memo = ArgLockNames.find(A);
@@ -1088,6 +1104,12 @@ private:
 
   /// The mutex a condition-variable wait releases while it waits.
   static bool isCondWait(StringRef Callee) {
+    // std::condition_variable's wait, wait_for and wait_until (and
+    // condition_variable_any's), which unlock the lock while they wait.
+    for (StringRef Class : {"_ZNSt18condition_variable", "_ZNSt3_V222condition_variable_any"})
+      if (Callee.consume_front(Class))
+        return Callee.starts_with("4wait") || Callee.starts_with("8wait_for") ||
+               Callee.starts_with("10wait_until");
     return Callee == "pthread_cond_wait" || Callee == "pthread_cond_timedwait" ||
            Callee == "pthread_cond_clockwait" || Callee == "weft_cond_wait" ||
            Callee == "weft_cond_timedwait";
@@ -1120,12 +1142,21 @@ private:
           continue;
         if (Leaf == Culprit && isCondWait(Culprit->getName())) {
           // Waiting releases its own mutex; another one held is a convoy.
-          std::optional<std::string> Own =
-              CB->arg_size() > 1 ? lockName(CB->getArgOperand(1)) : std::nullopt;
-          if (!Own)
+          // std::condition_variable gets the std::unique_lock that holds it.
+          const bool Std = Culprit->getName().starts_with("_ZNSt");
+          std::vector<std::string> Own;
+          if (Std && CB->arg_size() > 1) {
+            auto G = GuardLocks.find(getUnderlyingObject(CB->getArgOperand(1)));
+            if (G != GuardLocks.end())
+              Own = G->second;
+          } else if (!Std && CB->arg_size() > 1) {
+            if (std::optional<std::string> L = lockName(CB->getArgOperand(1)))
+              Own.push_back(*L);
+          }
+          if (Own.empty())
             continue;
-          Held.erase(*Own);
-          Held.erase(*Own + ":r");
+          for (const std::string &L : Own)
+            Held.erase(L), Held.erase(L + ":r");
         } else if (*Kind == "cond") {
           continue; // inside a helper: which mutex it releases is not known here
         }
@@ -1181,10 +1212,47 @@ private:
   // released value (a spin loop, a guard test), nor which of the branch's
   // ways the second use is on.
 
-  /// The object a synchronising atomic operation is on, when it releases
-  /// (or acquires, when `Acquire`); null otherwise.
-  const Value *syncObject(const Instruction &I, bool Acquire) {
-    const DataLayout &DL = M.getDataLayout();
+  /// The flag a release or an acquire names: one key per object, whichever
+  /// pointer reaches it (its elements and fields are one flag, so that a
+  /// release of `flags[0]` meets an acquire of `flags[i]`). A parameter
+  /// that every caller (or start) binds to one object names that object,
+  /// so a worker's `j->done` and main's `j.done` meet.
+  using SyncKey = const Value *;
+  SyncKey syncKey(const Value *Ptr) {
+    const Value *Obj = resolve(Ptr, M.getDataLayout()).Base;
+    if (const auto *A = dyn_cast<Argument>(Obj)) {
+      const SmallVector<Place, 2> &Bound = argumentPlaces(*A, 0);
+      if (!Bound.empty() && llvm::all_of(Bound, [&](const Place &P) {
+            return P.Obj == Bound[0].Obj && !P.Deref;
+          }))
+        return Bound[0].Obj;
+    }
+    return Obj;
+  }
+
+  /// Whether a load is the test of a wait loop: a loop around a wait on a
+  /// condition variable, which it leaves on what the load read
+  /// (`while (!done) pthread_cond_wait(&c, &m);`).
+  bool waitLoopTest(const LoadInst &L) {
+    auto [It, New] = WaitTests.try_emplace(&L, false);
+    if (!New || !isTested(L))
+      return It->second;
+    auto NoStop = [](const Instruction &) { return false; };
+    for (const Instruction *J : reachableFrom(&L, NoStop))
+      if (const auto *CB = dyn_cast<CallBase>(J))
+        if (const Function *C = directCallee(*CB); C && isCondWait(C->getName()) &&
+                                                   reachableFrom(CB, NoStop).count(&L))
+          return WaitTests[&L] = true;
+    return false;
+  }
+
+  /// The flag a synchronising operation is on, when it releases (or
+  /// acquires, when `Acquire`); null otherwise. Besides atomics and the
+  /// calls of callSyncObject: a constant stored with a lock held releases
+  /// (`done = 1` before the unlock), and the test of a wait loop made with
+  /// a lock held acquires (the unlock before the store happens before the
+  /// lock after which the waiter saw it).
+  SyncKey syncObject(const Instruction &I, bool Acquire) {
     auto Orders = [&](AtomicOrdering O) {
       return Acquire ? isAcquireOrStronger(O) : isReleaseOrStronger(O);
     };
@@ -1202,11 +1270,19 @@ private:
       Ptr = CX->getPointerOperand();
     else if (const auto *CB = dyn_cast<CallBase>(&I))
       return callSyncObject(*CB, Acquire);
+    else if (const auto *S = dyn_cast<StoreInst>(&I); S && !Acquire && !S->isAtomic() &&
+                                                      isa<ConstantInt>(S->getValueOperand()) &&
+                                                      !HeldBefore.lookup(&I).empty())
+      Ptr = S->getPointerOperand();
+    else if (const auto *L = dyn_cast<LoadInst>(&I); L && Acquire && !L->isAtomic() &&
+                                                     !HeldBefore.lookup(&I).empty() &&
+                                                     waitLoopTest(*L))
+      Ptr = L->getPointerOperand();
     if (!Ptr)
       return nullptr;
     if (Acquire && !isTested(I))
       return nullptr;
-    return resolve(Ptr, DL).Base;
+    return syncKey(Ptr);
   }
 
   /// What a call releases or acquires: a C++ static's guard; a semaphore
@@ -1214,22 +1290,21 @@ private:
   /// descriptor is read from (the two ends of `pipe(fds)` are one object):
   /// a write to it releases, a read from it, which waits for the write,
   /// acquires.
-  const Value *callSyncObject(const CallBase &CB, bool Acquire) {
+  SyncKey callSyncObject(const CallBase &CB, bool Acquire) {
     const Function *C = directCallee(CB);
     if (!C || CB.arg_size() == 0)
       return nullptr;
     StringRef N = C->getName();
-    const DataLayout &DL = M.getDataLayout();
     const Value *Arg = CB.getArgOperand(0);
     auto Is = [&](std::initializer_list<StringRef> Names) { return is_contained(Names, N); };
     if (Acquire ? N == "__cxa_guard_acquire" : N == "__cxa_guard_release")
-      return Acquire && !isTested(CB) ? nullptr : resolve(Arg, DL).Base;
+      return Acquire && !isTested(CB) ? nullptr : syncKey(Arg);
     if (Acquire ? Is({"sem_wait", "sem_timedwait", "sem_clockwait"}) : N == "sem_post")
-      return resolve(Arg, DL).Base;
+      return syncKey(Arg);
     if (Acquire ? Is({"read", "recv", "recvfrom", "recvmsg", "readv", "eventfd_read"})
                 : Is({"write", "send", "sendto", "sendmsg", "writev", "eventfd_write"}))
       if (const auto *L = dyn_cast<LoadInst>(Arg); L && Arg->getType()->isIntegerTy())
-        return resolve(L->getPointerOperand(), DL).Base;
+        return syncKey(L->getPointerOperand());
     return nullptr;
   }
 
@@ -1258,7 +1333,7 @@ private:
 
   /// A direct call of a function that releases (acquires) `Obj` on every
   /// path through it.
-  bool callSyncs(const Instruction &I, const Value *Obj, bool Acquire, unsigned Depth) {
+  bool callSyncs(const Instruction &I, SyncKey Obj, bool Acquire, unsigned Depth) {
     const auto *CB = dyn_cast<CallBase>(&I);
     const Function *C = CB ? directCallee(*CB) : nullptr;
     if (!C || C->isDeclaration() || Depth >= 3)
@@ -1352,7 +1427,7 @@ private:
   }
 
   /// Whether every path from `I` to its function's return releases `Obj`.
-  bool publishedBy(const Instruction &I, const Value *Obj, unsigned Depth = 0) {
+  bool publishedBy(const Instruction &I, SyncKey Obj, unsigned Depth = 0) {
     auto [It, New] = Published.try_emplace({&I, Obj}, false);
     if (!New)
       return It->second;
@@ -1370,7 +1445,7 @@ private:
 
   /// Whether every path from its function's entry to `I` makes a tested
   /// acquire of `Obj` (itself, or in a call that does on every path).
-  bool acquiredFrom(const Instruction &I, const Value *Obj, unsigned Depth = 0) {
+  bool acquiredFrom(const Instruction &I, SyncKey Obj, unsigned Depth = 0) {
     auto [It, New] = Acquired.try_emplace({&I, Obj}, false);
     if (!New)
       return It->second;
@@ -1575,7 +1650,7 @@ private:
       std::vector<const Instruction *> To = chainOf(*B.I, EB);
       for (const Instruction *From : chainOf(*A.I, EA))
         for (const Instruction &R : instructions(*From->getFunction()))
-          if (const Value *Obj = syncObject(R, /*Acquire=*/false))
+          if (SyncKey Obj = syncObject(R, /*Acquire=*/false))
             if (publishedBy(*From, Obj) &&
                 llvm::any_of(To, [&](const Instruction *T) { return acquiredFrom(*T, Obj); }))
               return true;
@@ -2808,9 +2883,10 @@ private:
   DenseSet<const Instruction *> SpawnCalls; // where main starts threads
   std::vector<const CallBase *> ExternalStarts; // of entries other units define
   DenseMap<const CallBase *, bool> PerIteration; // perIterationElement
-  std::map<std::pair<const Instruction *, const Value *>, bool> Published; // publishedBy
-  std::map<std::pair<const Instruction *, const Value *>, bool> Acquired;  // acquiredFrom
-  std::map<std::tuple<const Function *, const Value *, bool>, bool> AlwaysSyncs; // callSyncs
+  std::map<std::pair<const Instruction *, SyncKey>, bool> Published; // publishedBy
+  std::map<std::pair<const Instruction *, SyncKey>, bool> Acquired;  // acquiredFrom
+  std::map<std::tuple<const Function *, SyncKey, bool>, bool> AlwaysSyncs; // callSyncs
+  DenseMap<const LoadInst *, bool> WaitTests;                        // waitLoopTest
   std::map<std::pair<const Instruction *, size_t>, std::vector<bool>> RunsIn; // sitesRunning
   std::map<std::pair<const Function *, std::vector<std::pair<const Argument *, const Constant *>>>,
            DenseSet<const BasicBlock *>>
