@@ -393,6 +393,7 @@ struct Access {
   bool Write;
   LockSet Held;
   bool InSection;
+  const Value *Ptr; // the pointer it goes through
 };
 
 class RaceChecker {
@@ -2233,6 +2234,7 @@ private:
   struct Touch {
     Place Where;
     bool Write;
+    const Value *Ptr;
   };
 
   /// The places an access may touch: a shared global's; memory a shared
@@ -2249,7 +2251,7 @@ private:
       if (Place G = placeOf(Ptr, Size, DL); G.Obj) {
         G.Atomic = Atomic;
         G.Call = Call, G.Sync = Call && Atomic;
-        Out.push_back({G, Write});
+        Out.push_back({G, Write, Ptr});
         return;
       }
       Place Proto;
@@ -2259,7 +2261,7 @@ private:
       SmallVector<Place, 2> Places;
       pointerPlaces(Ptr, 0, true, Proto, &I, 0, Places);
       for (const Place &P : Places)
-        Out.push_back({P, Write});
+        Out.push_back({P, Write, Ptr});
     };
     if (const auto *CB = dyn_cast<CallBase>(&I)) {
       for (const CallAccess &A : callAccesses(*CB))
@@ -2557,9 +2559,9 @@ private:
   /// adds of its own value.
   static std::optional<IterationIndex> iterationIndex(const Value *Ptr) {
     const auto *GEP = dyn_cast<GetElementPtrInst>(Ptr->stripPointerCasts());
-    // A local array, or one a pointer read from memory or a parameter
-    // points to.
-    if (!GEP || !isa<AllocaInst, LoadInst, Argument>(getUnderlyingObject(GEP)))
+    // A local or global array, or one a pointer read from memory or a
+    // parameter points to.
+    if (!GEP || !isa<AllocaInst, LoadInst, Argument, GlobalVariable>(getUnderlyingObject(GEP)))
       return std::nullopt;
     const Value *Idx = nullptr;
     for (const Use &U : GEP->indices())
@@ -2673,6 +2675,24 @@ private:
   /// Whether the access I, to `&array[i]` in the function that passes
   /// `&array[i]` to a start, comes before that start in the same iteration:
   /// no thread has that element yet (`slots[i] = i;` before the start).
+  /// Whether X is the starter's access to the element a start passes
+  /// its thread, made before that start in the same iteration
+  /// (`slots[i].id = i; pthread_create(..., &slots[i])`), and Y that
+  /// thread's access through its parameter: the element is not shared yet
+  /// (also in a global array, which other code could reach another way).
+  bool ownElement(const Access &X, const Access &Y) {
+    const auto *CB = Y.Where.Site;
+    if (!X.Ptr || X.Where.Site || !CB || !Y.Where.OneThread || !isThreadStart(*CB) ||
+        CB->getFunction() != X.I->getFunction())
+      return false;
+    std::optional<IterationIndex> Mine = iterationIndex(X.Ptr);
+    std::optional<IterationIndex> Theirs = iterationIndex(CB->getArgOperand(3));
+    if (!Mine || !Theirs || Theirs->Array != Mine->Array || Theirs->Phi != Mine->Phi ||
+        Theirs->Slot != Mine->Slot || !perIterationElement(*CB))
+      return false;
+    return sameIteration(X.I, *Mine).count(CB) && !sameIteration(CB, *Mine).count(X.I);
+  }
+
   bool elementNotYetPassed(const Instruction &I, const Value *Ptr) {
     std::optional<IterationIndex> Mine = iterationIndex(Ptr);
     if (!Mine)
@@ -2701,7 +2721,7 @@ private:
       for (const Instruction &I : instructions(F))
         for (const Touch &T : touchesOf(I))
           ByGlobal[T.Where.Obj].push_back(
-              {&I, T.Where, T.Write, HeldBefore[&I], InSection.count(&I) != 0});
+              {&I, T.Where, T.Write, HeldBefore[&I], InSection.count(&I) != 0, T.Ptr});
     }
     for (auto &[GV, Accesses] : ByGlobal) {
       std::vector<std::vector<size_t>> Where(Accesses.size());
@@ -2724,6 +2744,8 @@ private:
               continue;
             if ((X.Where.Atomic && Y.Where.Atomic) || (X.InSection && Y.InSection) ||
                 locksProtect(X.Held, Y.Held, X.Where.Site && Y.Where.Site))
+              continue;
+            if (ownElement(X, Y) || ownElement(Y, X))
               continue;
             for (size_t E1 : Where[A]) {
               for (size_t E2 : Where[B]) {
