@@ -6,6 +6,7 @@
 #include "BlockingCalls.h"
 #include "BlockingGraph.h"
 #include "Calls.h"
+#include "ConstantSlots.h"
 #include "Locations.h"
 #include "MemoryEffects.h"
 #include "Summary.h"
@@ -984,10 +985,24 @@ private:
     return reachableFrom(From, Stop, [](const Instruction &, const BasicBlock *) { return true; });
   }
   /// The same, following only the edges `Edge` accepts.
+  /// The constant slots of a function (ConstantSlots.h), found once.
+  const ConstantSlots &slotsOf(const Function &F) {
+    std::unique_ptr<ConstantSlots> &Slots = SlotsOf[&F];
+    if (!Slots)
+      Slots = std::make_unique<ConstantSlots>(F);
+    return *Slots;
+  }
+
   template <typename StopFn, typename EdgeFn>
   DenseSet<const Instruction *> reachableFrom(const Instruction *From, StopFn Stop, EdgeFn Edge) {
     DenseSet<const Instruction *> Seen;
     SmallPtrSet<const BasicBlock *, 16> Blocks;
+    // Not the edges of Clang's cleanup switches (and other tests of locals
+    // that only hold constants) that no run from From takes.
+    const ConstantSlots &Slots = slotsOf(*From->getFunction());
+    const DenseSet<ConstantSlots::Edge> Dead =
+        Slots.empty() ? DenseSet<ConstantSlots::Edge>()
+                      : Slots.deadEdges(*From, [&](const Instruction &I) { return Stop(I); });
     std::vector<const Instruction *> Work{From->getNextNode()};
     if (const auto *Inv = dyn_cast<InvokeInst>(From))
       Work = {&Inv->getNormalDest()->front()};
@@ -1000,7 +1015,7 @@ private:
           break;
         if (I->isTerminator()) {
           for (const BasicBlock *S : successors(I->getParent()))
-            if (Edge(*I, S) && Blocks.insert(S).second)
+            if (Edge(*I, S) && !Dead.count({I->getParent(), S}) && Blocks.insert(S).second)
               Work.push_back(&S->front());
           break;
         }
@@ -2518,18 +2533,88 @@ private:
   /// Whether a heap block is accessed before any start passes it on: no
   /// start that passes it reaches the access without allocating it again.
   bool notYetShared(const Instruction &I, const Value *Obj) {
-    if (!isAllocation(Obj) || cast<Instruction>(Obj)->getFunction() != I.getFunction())
+    const bool Local = isa<AllocaInst>(Obj);
+    if (!(isAllocation(Obj) || Local) || cast<Instruction>(Obj)->getFunction() != I.getFunction())
+      return false;
+    if (Local && (!onlyStartsTake(*Obj, 0) || CapturedObjects().count(Obj)))
       return false;
     for (const auto &[E, Sites] : SitesOf)
       for (const CallBase *CB : Sites) {
         if (!isThreadStart(*CB) || resolve(CB->getArgOperand(3), M.getDataLayout()).Base != Obj)
           continue;
+        // Shared from the start until it is allocated again or, when the
+        // start's handle is known, until a join of that handle.
+        const Value *H = handleOf(*CB);
         if (CB->getFunction() != I.getFunction() ||
-            reachableFrom(CB, [&](const Instruction &J) { return &J == Obj; }).count(&I))
+            reachableFrom(CB, [&](const Instruction &J) {
+              return &J == Obj || (H && isJoin(J) && handleOf(cast<CallBase>(J)) == H);
+            }).count(&I))
           return false;
       }
     return true;
   }
+
+  /// Whether the address of `V` (a local, or a parameter of a callee it
+  /// is given to) goes nowhere but to thread starts, to the memory calls
+  /// of MemoryEffects.h and to callees that keep it no further (a C++
+  /// constructor): a local no other code can reach before a start passes
+  /// it, or after the thread is joined.
+  bool onlyStartsTake(const Value &V, unsigned Depth) {
+    if (Depth > 3)
+      return false;
+    SmallVector<const Value *, 8> Work{&V};
+    SmallPtrSet<const Value *, 16> Seen;
+    while (!Work.empty()) {
+      const Value *P = Work.pop_back_val();
+      if (!Seen.insert(P).second)
+        continue;
+      for (const Use &U : P->uses()) {
+        const User *Us = U.getUser();
+        if (isa<GetElementPtrInst, BitCastInst, AddrSpaceCastInst>(Us)) {
+          Work.push_back(Us);
+        } else if (isa<LoadInst>(Us)) {
+          continue;
+        } else if (const auto *S = dyn_cast<StoreInst>(Us)) {
+          if (S->getValueOperand() != P)
+            continue;
+          // Kept in a local that is only read back (a parameter before
+          // SROA): follow the reads; anywhere else it escapes.
+          const auto *Spill = dyn_cast<AllocaInst>(S->getPointerOperand());
+          if (!Spill || !llvm::all_of(Spill->users(), [&](const User *SU) {
+                return SU == S || isa<LoadInst>(SU) ||
+                       (isa<IntrinsicInst>(SU) && cast<IntrinsicInst>(SU)->isLifetimeStartOrEnd());
+              }))
+            return false;
+          for (const User *SU : Spill->users())
+            if (isa<LoadInst>(SU))
+              Work.push_back(SU);
+        } else if (const auto *CB = dyn_cast<CallBase>(Us)) {
+          if (isIgnoredCall(*CB) || (isThreadStart(*CB) && U.getOperandNo() == 3) ||
+              !callAccesses(*CB).empty())
+            continue;
+          const Function *C = directCallee(*CB);
+          if (!C || C->isDeclaration() || U.getOperandNo() >= C->arg_size() ||
+              !onlyStartsTake(*C->getArg(U.getOperandNo()), Depth + 1))
+            return false;
+        } else {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /// The objects std::thread callables are given (followStdThread).
+  const DenseSet<const Value *> &CapturedObjects() {
+    if (!CapturedSet) {
+      CapturedSet.emplace();
+      for (const auto &[Ctor, Caps] : Captured)
+        for (const Capture &C : Caps)
+          CapturedSet->insert(C.Obj);
+    }
+    return *CapturedSet;
+  }
+
 
   /// Whether only one thread gets `Obj` from the start `CB`: a heap block
   /// allocated again before each start, or a start main makes once.
@@ -2540,6 +2625,15 @@ private:
       return true;
     if (perIterationElement(CB))
       return true;
+    // A local: each call of its function has its own, so a start that does
+    // not come round again before a join of its thread gives it to one
+    // thread.
+    if (isa<AllocaInst>(Obj) && cast<Instruction>(Obj)->getFunction() == CB.getFunction()) {
+      const Value *H = handleOf(CB);
+      return !reachableFrom(&CB, [&](const Instruction &J) {
+                return H && isJoin(J) && handleOf(cast<CallBase>(J)) == H;
+              }).count(&CB);
+    }
     return CB.getFunction()->getName() == "main" && !reachableFrom(&CB, NoStop).count(&CB);
   }
 
@@ -2887,6 +2981,8 @@ private:
     }
   };
   std::map<const CallBase *, SmallVector<Capture, 4>> Captured;
+  std::optional<DenseSet<const Value *>> CapturedSet; // CapturedObjects
+  std::map<const Function *, std::unique_ptr<ConstantSlots>> SlotsOf; // slotsOf
   /// For a library function that leads to a std::thread constructor, the
   /// program's calls that lead to it (programStarts).
   std::map<const Function *, SmallVector<const CallBase *, 2>> LibraryStarts;
