@@ -2651,8 +2651,53 @@ private:
   /// non-wrapping add of a non-zero constant: an induction PHI with a
   /// constant start, or at -O0 a local whose stores are constants and such
   /// adds of its own value.
+  /// `Ptr` as a constant offset from a pointer kept in a local that moves
+  /// on by whole elements (`for (auto &e : arr)`: the range's begin, which
+  /// `++` steps; read through a reference local written once).
+  static std::optional<IterationIndex> pointerCounter(const Value *Ptr) {
+    const Value *V = getUnderlyingObject(Ptr);
+    for (unsigned Depth = 0; Depth < 4; ++Depth) {
+      const auto *L = dyn_cast<LoadInst>(V);
+      const auto *Slot = L ? dyn_cast<AllocaInst>(L->getPointerOperand()) : nullptr;
+      if (!Slot || !Slot->getAllocatedType()->isPointerTy())
+        return std::nullopt;
+      IterationIndex X;
+      X.Array = X.Slot = Slot;
+      bool Escapes = false;
+      for (const User *U : Slot->users()) {
+        const auto *St = dyn_cast<StoreInst>(U);
+        if (isa<LoadInst>(U) ||
+            (isa<IntrinsicInst>(U) && cast<IntrinsicInst>(U)->isLifetimeStartOrEnd()))
+          continue;
+        if (!St || St->getPointerOperand() != Slot) {
+          Escapes = true;
+          break;
+        }
+        const auto *Step = dyn_cast<GetElementPtrInst>(St->getValueOperand());
+        const auto *Old = Step ? dyn_cast<LoadInst>(Step->getPointerOperand()) : nullptr;
+        const auto *By = Step && Step->getNumIndices() == 1
+                             ? dyn_cast<ConstantInt>(*Step->idx_begin())
+                             : nullptr;
+        if (Old && Old->getPointerOperand() == Slot && By && !By->isZero() && Step->isInBounds())
+          X.Steps.insert(St);
+        else
+          X.Resets.push_back(St);
+      }
+      if (!Escapes && !X.Steps.empty())
+        return X;
+      // A reference local written once: what was stored in it.
+      const Value *Held = throughLocal(L);
+      if (Held == L)
+        return std::nullopt;
+      V = getUnderlyingObject(Held);
+    }
+    return std::nullopt;
+  }
+
   static std::optional<IterationIndex> iterationIndex(const Value *Ptr) {
     const auto *GEP = dyn_cast<GetElementPtrInst>(Ptr->stripPointerCasts());
+    if (!GEP)
+      return pointerCounter(Ptr);
     // A local or global array, or one a pointer read from memory or a
     // parameter points to.
     if (!GEP || !isa<AllocaInst, LoadInst, Argument, GlobalVariable>(getUnderlyingObject(GEP)))
@@ -2667,7 +2712,7 @@ private:
     while (Idx && isa<SExtInst, ZExtInst>(Idx))
       Idx = cast<CastInst>(Idx)->getOperand(0);
     if (!Idx)
-      return std::nullopt;
+      return pointerCounter(Ptr);
     auto NonZeroStep = [](const Value *V, const Value *Of) {
       const auto *Add = dyn_cast<BinaryOperator>(V);
       const auto *C = Add ? dyn_cast<ConstantInt>(Add->getOperand(1)) : nullptr;
