@@ -1873,6 +1873,7 @@ private:
     NumThreadEntries += Entries.size();
     for (const Entry &E : Entries)
       EntryFunctions.insert(E.F);
+    findAloneHelpers();
     // What each entry reaches, with the call that first reaches each function.
     for (size_t I = 0; I < Entries.size(); ++I) {
       std::vector<const Function *> Work{Entries[I].F};
@@ -1893,13 +1894,18 @@ private:
           for (const Instruction &J : instructions(*F))
             if (const auto *CB = dyn_cast<CallBase>(&J);
                 CB && directCallee(*CB) && directCallee(*CB)->getName() == "fork" &&
-                !(Entries[I].F->getName() == "main" && F == Entries[I].F && alone(*CB)))
+                !(Entries[I].F->getName() == "main" &&
+                  (F == Entries[I].F || AloneHelpers.count(F)) && alone(*CB)))
               for (const Function *H : ForkHandlers)
                 if (Via.try_emplace(H, CB).second)
                   Work.push_back(H);
         for (const CallSite &CS : G.callSites(*F)) {
-          if (Entries[I].F->getName() == "main" && F == Entries[I].F && alone(*CS.Call))
-            continue; // calls main makes while it runs alone
+          // Calls main (or a helper only it calls) makes while it runs
+          // alone; a helper that starts threads is entered all the same.
+          if (Entries[I].F->getName() == "main" &&
+              (F == Entries[I].F || AloneHelpers.count(F)) && alone(*CS.Call) &&
+              !llvm::all_of(CS.Callees, [&](const Function *C) { return AloneHelpers.count(C); }))
+            continue;
           for (const Function *C : CS.Callees)
             // A thread entry is started, not called through a pointer.
             if (!C->isDeclaration() &&
@@ -2116,43 +2122,92 @@ private:
   /// the way, or reached from such a join before main starts a thread
   /// again. A start or join whose handle is not known matches any.
   bool alone(const Instruction &I) {
-    if (I.getFunction()->getName() != "main")
+    const Function &F = *I.getFunction();
+    if (F.getName() != "main" && !AloneHelpers.count(&F))
       return false;
-    if (!MainConcurrent) {
-      MainConcurrent.emplace();
-      const Function &Main = *I.getFunction();
-      auto IsStart = [&](const Instruction &J) {
-        return SpawnCalls.count(&J) && J.getFunction() == &Main;
+    return !concurrentIn(F).count(&I);
+  }
+
+  /// The code of main, or of a helper only main's alone code calls, that
+  /// threads it started may run beside (see alone).
+  const DenseSet<const Instruction *> &concurrentIn(const Function &F) {
+    auto [It, New] = Concurrent.try_emplace(&F);
+    if (!New)
+      return It->second;
+    DenseSet<const Instruction *> Out, Starts;
+    for (const CallSite &CS : G.callSites(F))
+      if (SpawnCalls.count(CS.Call) ||
+          llvm::any_of(CS.Callees, [&](const Function *C) { return Spawning.count(C); }))
+        Starts.insert(CS.Call);
+    for (const Instruction *S : SpawnCalls)
+      if (S->getFunction() == &F)
+        Starts.insert(S);
+    auto IsStart = [&](const Instruction &J) { return Starts.count(&J) != 0; };
+    for (const Instruction &S : instructions(F)) {
+      if (!IsStart(S))
+        continue;
+      // A join of another thread's handle does not end this one.
+      const Value *H = handleOf(cast<CallBase>(S));
+      auto Ends = [&](const Instruction &J) {
+        if (!isJoin(J))
+          return false;
+        const Value *HJ = handleOf(cast<CallBase>(J));
+        return !H || !HJ || H == HJ;
       };
-      for (const Instruction *S : SpawnCalls) {
-        if (S->getFunction() != &Main)
+      DenseSet<const Instruction *> Running = reachableFrom(&S, Ends);
+      // After a join of it, until the function starts a thread again.
+      for (const Instruction &J : instructions(F))
+        if (Ends(J))
+          for (const Instruction *A : reachableFrom(&J, IsStart))
+            if (!IsStart(*A))
+              Running.erase(A);
+      for (const Instruction *R : Running)
+        Out.insert(R);
+    }
+    return Concurrent[&F] = std::move(Out);
+  }
+
+  /// The helpers that start threads and that only main calls, and only
+  /// while it runs alone (`static void start_workers(void)` called before
+  /// main starts any thread), or only such helpers call: each runs alone
+  /// until it starts a thread itself (alone), and threads run beside what
+  /// follows. Static and called directly only, so no other code (another
+  /// unit, a pointer) calls them.
+  void findAloneHelpers() {
+    const Function *Main = M.getFunction("main");
+    if (!Main || Main->isDeclaration())
+      return;
+    std::map<const Function *, std::vector<const CallBase *>> CallsOf;
+    for (const Function &F : M)
+      if (!F.isDeclaration())
+        for (const CallSite &CS : G.callSites(F))
+          for (const Function *C : CS.Callees)
+            CallsOf[C].push_back(CS.Call);
+    for (bool Changed = true; Changed;) {
+      Changed = false;
+      for (const Function &F : M) {
+        if (F.isDeclaration() || &F == Main || !F.hasLocalLinkage() || !Spawning.count(&F) ||
+            AloneHelpers.count(&F) || EntryFunctions.count(&F) ||
+            F.hasAddressTaken(nullptr, /*IgnoreCallbackUses=*/false,
+                              /*IgnoreAssumeLikeCalls=*/true, /*IgnoreLLVMUsed=*/true))
           continue;
-        // A join of another thread's handle does not end this one.
-        const Value *H = handleOf(*cast<CallBase>(S));
-        auto Ends = [&](const Instruction &J) {
-          if (!isJoin(J))
-            return false;
-          const Value *HJ = handleOf(cast<CallBase>(J));
-          return !H || !HJ || H == HJ;
-        };
-        DenseSet<const Instruction *> Running = reachableFrom(S, Ends);
-        // After a join of it, until main starts a thread again.
-        for (const Instruction &J : instructions(Main))
-          if (Ends(J))
-            for (const Instruction *A : reachableFrom(&J, IsStart))
-              if (!IsStart(*A))
-                Running.erase(A);
-        for (const Instruction *R : Running)
-          MainConcurrent->insert(R);
+        const auto &Calls = CallsOf[&F];
+        if (!Calls.empty() && llvm::all_of(Calls, [&](const CallBase *CB) {
+              const Function *Caller = CB->getFunction();
+              return CB->getCalledOperand() == &F &&
+                     (Caller == Main || AloneHelpers.count(Caller)) && alone(*CB);
+            })) {
+          AloneHelpers.insert(&F);
+          Changed = true;
+        }
       }
     }
-    return !MainConcurrent->count(&I);
   }
 
   /// Code no thread can run beside: main's while it runs alone, and any
   /// function only that code calls (reached from no entry).
   bool runsAlone(const Instruction &I) {
-    if (I.getFunction()->getName() == "main")
+    if (I.getFunction()->getName() == "main" || AloneHelpers.count(I.getFunction()))
       return alone(I);
     if (!OnlyMainAlone) {
       // Everything another unit, a pointer or a thread may reach.
@@ -2721,6 +2776,11 @@ private:
     };
     IterationIndex X;
     X.Array = getUnderlyingObject(GEP);
+    // A pointer read from a local written once (each use at -O0 is a load
+    // of its own): the array is what the local holds.
+    if (const auto *L = dyn_cast<LoadInst>(X.Array))
+      if (const Value *Held = throughLocal(L); Held != L)
+        X.Array = getUnderlyingObject(Held);
     if (const auto *Phi = dyn_cast<PHINode>(Idx)) {
       bool Steps = false;
       for (unsigned I = 0; I < Phi->getNumIncomingValues(); ++I) {
@@ -3061,8 +3121,10 @@ private:
   std::vector<const Function *> ForkHandlers; // pthread_atfork's, for the parent
   /// Functions only main calls while it runs alone.
   std::optional<DenseSet<const Function *>> OnlyMainAlone;
+  DenseSet<const Function *> AloneHelpers; // findAloneHelpers
+
   /// main's instructions that may run while other threads do.
-  std::optional<DenseSet<const Instruction *>> MainConcurrent;
+  std::map<const Function *, DenseSet<const Instruction *>> Concurrent; // concurrentIn
 };
 
 } // namespace
