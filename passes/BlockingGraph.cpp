@@ -133,18 +133,13 @@ BlockingGraph::BlockingGraph(Module &M, const WholeProgram *Program) : M(M), Pro
       CS.Call = CB;
       if (Function *Callee = directCallee(*CB)) {
         CS.Callees.push_back(Callee);
-      } else if (std::optional<SmallVector<Function *, 4>> Overriders = Virtual.targets(*CB)) {
-        // A virtual call: the overriders of its method (VirtualCalls.h).
-        CS.Indirect = true;
-        CS.Callees = std::move(*Overriders);
-        if (Program)
-          CS.Remote = Program->worstTarget(signatureOf(CB->getFunctionType()), Unit);
-        if (CS.Callees.empty() && !CS.Remote)
-          UnresolvedCallers.push_back(&F); // its class's vtables are in other units
       } else {
         CS.Indirect = true;
-        auto It = ByType.find(CB->getFunctionType());
-        if (It != ByType.end())
+        // A virtual call: the overriders of its method (VirtualCalls.h),
+        // none when its class's vtables are in other units.
+        if (std::optional<SmallVector<Function *, 4>> Overriders = Virtual.targets(*CB))
+          CS.Callees = std::move(*Overriders);
+        else if (auto It = ByType.find(CB->getFunctionType()); It != ByType.end())
           CS.Callees.append(It->second.begin(), It->second.end());
         if (Program)
           CS.Remote = Program->worstTarget(signatureOf(CB->getFunctionType()), Unit);

@@ -49,20 +49,6 @@ inline const llvm::Function *startRoutineOf(const llvm::CallBase &CB) {
   return llvm::dyn_cast<llvm::Function>(CB.getArgOperand(2)->stripPointerCasts());
 }
 
-/// C++ library calls that start a thread inside the library and give the
-/// caller its handle in their first argument: std::jthread's constructor
-/// (the jthread itself) and std::async (the future it returns; a constant
-/// std::launch::deferred policy starts nothing).
-inline bool isDeferredAsync(const llvm::CallBase &CB);
-inline bool isLibraryThreadStart(const llvm::CallBase &CB) {
-  const llvm::Function *C = directCallee(CB);
-  if (!C || CB.arg_size() < 2)
-    return false;
-  llvm::StringRef N = C->getName();
-  return N.starts_with("_ZNSt7jthreadC1I") || N.starts_with("_ZNSt7jthreadC2I") ||
-         (N.starts_with("_ZSt5asyncI") && !isDeferredAsync(CB));
-}
-
 /// std::async(std::launch::deferred, ...): the task runs in the thread
 /// that waits for it, not in one of its own.
 inline bool isDeferredAsync(const llvm::CallBase &CB) {
@@ -72,6 +58,19 @@ inline bool isDeferredAsync(const llvm::CallBase &CB) {
       CB.arg_size() >= 2 ? llvm::dyn_cast<llvm::ConstantInt>(CB.getArgOperand(1)) : nullptr;
   return C && C->getName().starts_with("_ZSt5asyncI") && Policy &&
          Policy->getZExtValue() == Deferred;
+}
+
+/// C++ library calls that start a thread inside the library and give the
+/// caller its handle in their first argument: std::jthread's constructor
+/// (the jthread itself) and std::async (the future it returns; a constant
+/// std::launch::deferred policy starts nothing).
+inline bool isLibraryThreadStart(const llvm::CallBase &CB) {
+  const llvm::Function *C = directCallee(CB);
+  if (!C || CB.arg_size() < 2)
+    return false;
+  llvm::StringRef N = C->getName();
+  return N.starts_with("_ZNSt7jthreadC1I") || N.starts_with("_ZNSt7jthreadC2I") ||
+         (N.starts_with("_ZSt5asyncI") && !isDeferredAsync(CB));
 }
 
 /// Calls that return once the thread whose handle their first argument

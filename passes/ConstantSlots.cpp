@@ -24,7 +24,6 @@ struct Values {
   static Values any() { return {true, {}}; }
   static Values one(int64_t V) { return {false, {V}}; }
   bool empty() const { return !Any && Of.empty(); }
-  bool operator==(const Values &O) const { return Any == O.Any && Of == O.Of; }
   /// Joins O in; whether anything changed.
   bool join(const Values &O) {
     if (Any || O.empty())

@@ -5,10 +5,10 @@
 #include "AtomicSections.h"
 #include "BlockingGraph.h"
 #include "Checkpoints.h"
-#include "VirtualCalls.h"
 #include "LiveState.h"
 #include "Scratch.h"
 #include "StackBounds.h"
+#include "VirtualCalls.h"
 #include "WeftCheck.h"
 #include "WholeProgram.h"
 

@@ -101,8 +101,6 @@ const Value *throughLocal(const Value *V) {
 /// wrapper's, which its call sites name (see LockSummary).
 constexpr StringLiteral ArgLockPrefix = "arg:";
 
-/// The name of the lock object at `Ptr`, if it has one (but see
-/// RaceChecker::lockName for a thread's argument).
 /// A lock that is a local of main, or at its start: one object (main runs
 /// once), which its threads may be given (a std::thread's callable
 /// capturing a mutex by reference, a struct passed to pthread_create).
@@ -119,6 +117,8 @@ std::optional<std::string> mainLocalLockName(const Value *Obj) {
   return std::nullopt;
 }
 
+/// The name of the lock object at `Ptr`, if it has one (but see
+/// RaceChecker::lockName for a thread's argument).
 std::optional<std::string> baseLockName(const Value *Ptr) {
   if (const auto *A = dyn_cast<Argument>(throughLocal(Ptr)->stripPointerCasts()))
     return ArgLockPrefix.str() + std::to_string(A->getArgNo());
@@ -236,11 +236,12 @@ std::optional<Offsets> gepOffsets(const GEPOperator &GEP, const DataLayout &DL) 
   return O;
 }
 
-/// Strips constant offsets and GEPs with variable indexes from `Ptr`,
-/// adding them to `O`: the pointer they start from.
 /// What a variable index is known to be, where that is known (a
 /// correlated argument, see RaceChecker::correlatedPlaces).
 using IndexValueFn = function_ref<bool(Value &, APInt &)>;
+
+/// Strips constant offsets and GEPs with variable indexes from `Ptr`,
+/// adding them to `O`: the pointer they start from.
 
 const Value *stripOffsets(const Value *Ptr, const DataLayout &DL, Offsets &O,
                           IndexValueFn IndexValue = nullptr) {
@@ -561,9 +562,8 @@ public:
         if (!E)
           continue;
         const Value *H = handleOf(*CB);
-        DenseSet<const Instruction *> After = reachableFrom(CB, [&](const Instruction &J) {
-          return isJoin(J) && H && handleOf(cast<CallBase>(J)) == H;
-        });
+        DenseSet<const Instruction *> After =
+            reachableFrom(CB, [&](const Instruction &J) { return joins(J, H); });
         It->second->Starts.push_back({E->getName().str(), userLocationOf(*CB),
                                       After.count(CB) != 0, HandleName(*CB)});
       }
@@ -761,13 +761,9 @@ private:
         return std::nullopt;
       // Every start passes one local of main: the lock as main names it
       // (the local, or a field of its struct type).
-      const SmallVector<Place, 2> &Bound = argumentPlaces(*A, 0);
-      if (!Bound.empty() && mainLocalLockName(Bound[0].Obj) &&
-          llvm::all_of(Bound, [&](const Place &P) {
-            return P.Obj == Bound[0].Obj && !P.Deref && P.Known && !P.Stride &&
-                   P.Off == Bound[0].Off;
-          }))
-        return Bound[0].Off + R.Off == 0 ? mainLocalLockName(Bound[0].Obj) : objectName(Ptr);
+      if (const Place *Bound = boundPlace(*A, /*SameOffset=*/true);
+          Bound && mainLocalLockName(Bound->Obj))
+        return Bound->Off + R.Off == 0 ? mainLocalLockName(Bound->Obj) : objectName(Ptr);
       return ThreadArgLockPrefix.str() + F->getName().str() + "+" + std::to_string(R.Off);
     }
     auto Memo = ArgLockNames.find(A);
@@ -984,7 +980,14 @@ private:
   DenseSet<const Instruction *> reachableFrom(const Instruction *From, StopFn Stop) {
     return reachableFrom(From, Stop, [](const Instruction &, const BasicBlock *) { return true; });
   }
-  /// The same, following only the edges `Edge` accepts.
+  /// The dominator tree of a function, built once.
+  const DominatorTree &dominatorsOf(const Function &F) {
+    std::unique_ptr<DominatorTree> &DT = Dominators[&F];
+    if (!DT)
+      DT = std::make_unique<DominatorTree>(const_cast<Function &>(F));
+    return *DT;
+  }
+
   /// The constant slots of a function (ConstantSlots.h), found once.
   const ConstantSlots &slotsOf(const Function &F) {
     std::unique_ptr<ConstantSlots> &Slots = SlotsOf[&F];
@@ -993,6 +996,7 @@ private:
     return *Slots;
   }
 
+  /// The same, following only the edges `Edge` accepts.
   template <typename StopFn, typename EdgeFn>
   DenseSet<const Instruction *> reachableFrom(const Instruction *From, StopFn Stop, EdgeFn Edge) {
     DenseSet<const Instruction *> Seen;
@@ -1236,13 +1240,9 @@ private:
   using SyncKey = const Value *;
   SyncKey syncKey(const Value *Ptr) {
     const Value *Obj = resolve(Ptr, M.getDataLayout()).Base;
-    if (const auto *A = dyn_cast<Argument>(Obj)) {
-      const SmallVector<Place, 2> &Bound = argumentPlaces(*A, 0);
-      if (!Bound.empty() && llvm::all_of(Bound, [&](const Place &P) {
-            return P.Obj == Bound[0].Obj && !P.Deref;
-          }))
-        return Bound[0].Obj;
-    }
+    if (const auto *A = dyn_cast<Argument>(Obj))
+      if (const Place *Bound = boundPlace(*A, /*SameOffset=*/false))
+        return Bound->Obj;
     return Obj;
   }
 
@@ -1403,10 +1403,7 @@ private:
     }
     SmallVector<const StoreInst *, 4> Stores(Counter->Sets.begin(), Counter->Sets.end());
     Stores.append(Counter->Steps.begin(), Counter->Steps.end());
-    const Function &F = *Sw->getFunction();
-    std::unique_ptr<DominatorTree> &DT = Dominators[&F];
-    if (!DT)
-      DT = std::make_unique<DominatorTree>(const_cast<Function &>(F));
+    const DominatorTree &DT = dominatorsOf(*Sw->getFunction());
     for (const User *U : Slot->users()) {
       const auto *Test = dyn_cast<LoadInst>(U);
       for (const User *CU : Test ? Test->users() : Slot->users()) {
@@ -1421,8 +1418,8 @@ private:
         for (const User *BU : Cmp->users()) {
           const auto *Br = dyn_cast<BranchInst>(BU);
           if (!Br || !Br->isConditional() ||
-              !DT->dominates(BasicBlockEdge(Br->getParent(), Br->getSuccessor(0)),
-                             Sw->getParent()))
+              !DT.dominates(BasicBlockEdge(Br->getParent(), Br->getSuccessor(0)),
+                            Sw->getParent()))
             continue;
           // No store of the counter on a way from the test to the switch.
           if (llvm::any_of(Stores, [&](const StoreInst *S) {
@@ -1857,12 +1854,8 @@ private:
       for (const CallBase *CB : S) {
         // In a loop that does not join it before starting it again.
         const Value *H = handleOf(*CB);
-        DenseSet<const Instruction *> After = reachableFrom(CB, [&](const Instruction &J) {
-          if (!isJoin(J))
-            return false;
-          const Value *HJ = handleOf(cast<CallBase>(J));
-          return H && HJ == H;
-        });
+        DenseSet<const Instruction *> After =
+            reachableFrom(CB, [&](const Instruction &J) { return joins(J, H); });
         En.Multi |= After.count(CB) != 0;
         if (After.count(CB))
           RepeatingStarts.insert(CB);
@@ -1894,16 +1887,14 @@ private:
           for (const Instruction &J : instructions(*F))
             if (const auto *CB = dyn_cast<CallBase>(&J);
                 CB && directCallee(*CB) && directCallee(*CB)->getName() == "fork" &&
-                !(Entries[I].F->getName() == "main" &&
-                  (F == Entries[I].F || AloneHelpers.count(F)) && alone(*CB)))
+                !(Entries[I].F->getName() == "main" && alone(*CB)))
               for (const Function *H : ForkHandlers)
                 if (Via.try_emplace(H, CB).second)
                   Work.push_back(H);
         for (const CallSite &CS : G.callSites(*F)) {
           // Calls main (or a helper only it calls) makes while it runs
           // alone; a helper that starts threads is entered all the same.
-          if (Entries[I].F->getName() == "main" &&
-              (F == Entries[I].F || AloneHelpers.count(F)) && alone(*CS.Call) &&
+          if (Entries[I].F->getName() == "main" && alone(*CS.Call) &&
               !llvm::all_of(CS.Callees, [&](const Function *C) { return AloneHelpers.count(C); }))
             continue;
           for (const Function *C : CS.Callees)
@@ -2282,6 +2273,11 @@ private:
     return nullptr;
   }
 
+  /// Whether J joins the thread whose handle is H (a known one).
+  bool joins(const Instruction &J, const Value *H) {
+    return H && isJoin(J) && handleOf(cast<CallBase>(J)) == H;
+  }
+
   static bool isJoin(const Instruction &I) {
     const auto *CB = dyn_cast<CallBase>(&I);
     const Function *C = CB ? directCallee(*CB) : nullptr;
@@ -2421,10 +2417,7 @@ private:
   /// edge of `p != K`), a `switch` case.
   SmallVector<std::pair<unsigned, int64_t>, 2> testedParameters(const Instruction &At) {
     SmallVector<std::pair<unsigned, int64_t>, 2> Out;
-    const Function &F = *At.getFunction();
-    std::unique_ptr<DominatorTree> &DT = Dominators[&F];
-    if (!DT)
-      DT = std::make_unique<DominatorTree>(const_cast<Function &>(F));
+    const DominatorTree &DT = dominatorsOf(*At.getFunction());
     auto ParamOf = [](const Value *V) -> const Argument * {
       if (const auto *L = dyn_cast<LoadInst>(V))
         V = throughLocal(L); // a parameter kept in its local (before SROA)
@@ -2432,10 +2425,10 @@ private:
       return A && A->getType()->isIntegerTy() ? A : nullptr;
     };
     const BasicBlock *BB = At.getParent();
-    for (const DomTreeNode *N = DT->getNode(BB); N && N->getIDom(); N = N->getIDom()) {
+    for (const DomTreeNode *N = DT.getNode(BB); N && N->getIDom(); N = N->getIDom()) {
       const BasicBlock *Test = N->getIDom()->getBlock();
       auto Edge = [&](const BasicBlock *Succ) {
-        return DT->dominates(BasicBlockEdge(Test, Succ), BB);
+        return DT.dominates(BasicBlockEdge(Test, Succ), BB);
       };
       if (const auto *Br = dyn_cast<BranchInst>(Test->getTerminator());
           Br && Br->isConditional()) {
@@ -2542,6 +2535,19 @@ private:
     return true;
   }
 
+  /// The one object every caller (or start) binds a pointer parameter to,
+  /// itself and not memory it points to (at one known offset into it, when
+  /// `SameOffset`); null when they bind several, or nothing is known.
+  const Place *boundPlace(const Argument &A, bool SameOffset) {
+    const SmallVector<Place, 2> &Bound = argumentPlaces(A, 0);
+    if (Bound.empty() || !llvm::all_of(Bound, [&](const Place &P) {
+          return P.Obj == Bound[0].Obj && !P.Deref &&
+                 (!SameOffset || (P.Known && !P.Stride && P.Off == Bound[0].Off));
+        }))
+      return nullptr;
+    return &Bound[0];
+  }
+
   /// What a pointer parameter may point to, at offset 0 of it: what the
   /// starts pass to an entry, or what a helper's direct callers pass.
   /// Computed once per parameter (a recursive call sees nothing).
@@ -2591,7 +2597,7 @@ private:
     const bool Local = isa<AllocaInst>(Obj);
     if (!(isAllocation(Obj) || Local) || cast<Instruction>(Obj)->getFunction() != I.getFunction())
       return false;
-    if (Local && (!onlyStartsTake(*Obj, 0) || CapturedObjects().count(Obj)))
+    if (Local && (!onlyStartsTake(*Obj, 0) || capturedObjects().count(Obj)))
       return false;
     for (const auto &[E, Sites] : SitesOf)
       for (const CallBase *CB : Sites) {
@@ -2601,9 +2607,8 @@ private:
         // start's handle is known, until a join of that handle.
         const Value *H = handleOf(*CB);
         if (CB->getFunction() != I.getFunction() ||
-            reachableFrom(CB, [&](const Instruction &J) {
-              return &J == Obj || (H && isJoin(J) && handleOf(cast<CallBase>(J)) == H);
-            }).count(&I))
+            reachableFrom(CB, [&](const Instruction &J) { return &J == Obj || joins(J, H); })
+                .count(&I))
           return false;
       }
     return true;
@@ -2660,7 +2665,7 @@ private:
   }
 
   /// The objects std::thread callables are given (followStdThread).
-  const DenseSet<const Value *> &CapturedObjects() {
+  const DenseSet<const Value *> &capturedObjects() {
     if (!CapturedSet) {
       CapturedSet.emplace();
       for (const auto &[Ctor, Caps] : Captured)
@@ -2669,7 +2674,6 @@ private:
     }
     return *CapturedSet;
   }
-
 
   /// Whether only one thread gets `Obj` from the start `CB`: a heap block
   /// allocated again before each start, or a start main makes once.
@@ -2685,9 +2689,7 @@ private:
     // thread.
     if (isa<AllocaInst>(Obj) && cast<Instruction>(Obj)->getFunction() == CB.getFunction()) {
       const Value *H = handleOf(CB);
-      return !reachableFrom(&CB, [&](const Instruction &J) {
-                return H && isJoin(J) && handleOf(cast<CallBase>(J)) == H;
-              }).count(&CB);
+      return !reachableFrom(&CB, [&](const Instruction &J) { return joins(J, H); }).count(&CB);
     }
     return CB.getFunction()->getName() == "main" && !reachableFrom(&CB, NoStop).count(&CB);
   }
@@ -2702,10 +2704,6 @@ private:
     SmallVector<const Instruction *, 2> Resets; // stores of a constant
   };
 
-  /// `Ptr` as `&array[counter]`, with a counter that moves on by a
-  /// non-wrapping add of a non-zero constant: an induction PHI with a
-  /// constant start, or at -O0 a local whose stores are constants and such
-  /// adds of its own value.
   /// `Ptr` as a constant offset from a pointer kept in a local that moves
   /// on by whole elements (`for (auto &e : arr)`: the range's begin, which
   /// `++` steps; read through a reference local written once).
@@ -2749,13 +2747,17 @@ private:
     return std::nullopt;
   }
 
+  /// `Ptr` as `&array[counter]`, with a counter that moves on by a
+  /// non-wrapping add of a non-zero constant: an induction PHI with a
+  /// constant start, or at -O0 a local whose stores are constants and such
+  /// adds of its own value; or as a pointer counter (pointerCounter).
   static std::optional<IterationIndex> iterationIndex(const Value *Ptr) {
     const auto *GEP = dyn_cast<GetElementPtrInst>(Ptr->stripPointerCasts());
     if (!GEP)
       return pointerCounter(Ptr);
     // A local or global array, or one a pointer read from memory or a
     // parameter points to.
-    if (!GEP || !isa<AllocaInst, LoadInst, Argument, GlobalVariable>(getUnderlyingObject(GEP)))
+    if (!isa<AllocaInst, LoadInst, Argument, GlobalVariable>(getUnderlyingObject(GEP)))
       return std::nullopt;
     const Value *Idx = nullptr;
     for (const Use &U : GEP->indices())
@@ -2871,42 +2873,43 @@ private:
     return PerIteration[&CB] = !sameIteration(&CB, *X).count(&CB);
   }
 
-  /// Whether the access I, to `&array[i]` in the function that passes
-  /// `&array[i]` to a start, comes before that start in the same iteration:
-  /// no thread has that element yet (`slots[i] = i;` before the start).
+  /// Whether the access I, at `Ptr` (`&array[i]`), is made before the start
+  /// CB that passes `&array[i]` to its thread, in the same iteration of the
+  /// same function: no thread has that element yet.
+  bool beforeElementPassed(const Instruction &I, const IterationIndex &Mine, const CallBase &CB) {
+    if (!isThreadStart(CB) || CB.getFunction() != I.getFunction())
+      return false;
+    std::optional<IterationIndex> Theirs = iterationIndex(CB.getArgOperand(3));
+    if (!Theirs || Theirs->Array != Mine.Array || Theirs->Phi != Mine.Phi ||
+        Theirs->Slot != Mine.Slot || !perIterationElement(CB))
+      return false;
+    return sameIteration(&I, Mine).count(&CB) && !sameIteration(&CB, Mine).count(&I);
+  }
+
   /// Whether X is the starter's access to the element a start passes
   /// its thread, made before that start in the same iteration
   /// (`slots[i].id = i; pthread_create(..., &slots[i])`), and Y that
   /// thread's access through its parameter: the element is not shared yet
   /// (also in a global array, which other code could reach another way).
   bool ownElement(const Access &X, const Access &Y) {
-    const auto *CB = Y.Where.Site;
-    if (!X.Ptr || X.Where.Site || !CB || !Y.Where.OneThread || !isThreadStart(*CB) ||
-        CB->getFunction() != X.I->getFunction())
+    if (!X.Ptr || X.Where.Site || !Y.Where.Site || !Y.Where.OneThread)
       return false;
     std::optional<IterationIndex> Mine = iterationIndex(X.Ptr);
-    std::optional<IterationIndex> Theirs = iterationIndex(CB->getArgOperand(3));
-    if (!Mine || !Theirs || Theirs->Array != Mine->Array || Theirs->Phi != Mine->Phi ||
-        Theirs->Slot != Mine->Slot || !perIterationElement(*CB))
-      return false;
-    return sameIteration(X.I, *Mine).count(CB) && !sameIteration(CB, *Mine).count(X.I);
+    return Mine && beforeElementPassed(*X.I, *Mine, *Y.Where.Site);
   }
+
+  /// Whether the access I, to `&array[i]` in the function that passes
+  /// `&array[i]` to a start, comes before that start in the same iteration:
+  /// no thread has that element yet (`slots[i] = i;` before the start).
 
   bool elementNotYetPassed(const Instruction &I, const Value *Ptr) {
     std::optional<IterationIndex> Mine = iterationIndex(Ptr);
     if (!Mine)
       return false;
     for (const auto &[E, Sites] : SitesOf)
-      for (const CallBase *CB : Sites) {
-        if (!isThreadStart(*CB) || CB->getFunction() != I.getFunction())
-          continue;
-        std::optional<IterationIndex> Theirs = iterationIndex(CB->getArgOperand(3));
-        if (!Theirs || Theirs->Array != Mine->Array || Theirs->Phi != Mine->Phi ||
-            Theirs->Slot != Mine->Slot || !perIterationElement(*CB))
-          continue;
-        if (sameIteration(&I, *Mine).count(CB) && !sameIteration(CB, *Mine).count(&I))
+      for (const CallBase *CB : Sites)
+        if (beforeElementPassed(I, *Mine, *CB))
           return true;
-      }
     return false;
   }
 
@@ -3086,7 +3089,7 @@ private:
     }
   };
   std::map<const CallBase *, SmallVector<Capture, 4>> Captured;
-  std::optional<DenseSet<const Value *>> CapturedSet; // CapturedObjects
+  std::optional<DenseSet<const Value *>> CapturedSet; // capturedObjects
   std::map<const Function *, std::unique_ptr<ConstantSlots>> SlotsOf; // slotsOf
   /// For a library function that leads to a std::thread constructor, the
   /// program's calls that lead to it (programStarts).
@@ -3115,15 +3118,15 @@ private:
            DenseSet<const BasicBlock *>>
       LiveBlocks; // liveBlocks
   DenseSet<const CallBase *> RepeatingStarts; // in a loop, with no join of it between
-  std::map<const Function *, std::unique_ptr<DominatorTree>> Dominators; // deadDefault
+  std::map<const Function *, std::unique_ptr<DominatorTree>> Dominators; // dominatorsOf
   DenseSet<const Function *> Spawning;
   DenseSet<const Function *> EntryFunctions;
   std::vector<const Function *> ForkHandlers; // pthread_atfork's, for the parent
   /// Functions only main calls while it runs alone.
   std::optional<DenseSet<const Function *>> OnlyMainAlone;
   DenseSet<const Function *> AloneHelpers; // findAloneHelpers
-
-  /// main's instructions that may run while other threads do.
+  /// The instructions of main and its alone helpers that may run while
+  /// other threads do.
   std::map<const Function *, DenseSet<const Instruction *>> Concurrent; // concurrentIn
 };
 
